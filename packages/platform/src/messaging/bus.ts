@@ -1,0 +1,62 @@
+import type { CloudEvent } from './cloud-event';
+
+/** Where a queue takes its messages from: a topic exchange and a routing-key pattern. */
+export interface Binding {
+  exchange: string;
+  routingKey: string;
+}
+
+export interface DeliveryContext {
+  /** 1 on the first delivery; grows with every retry of the same message. */
+  attempt: number;
+  queue: string;
+}
+
+/** Resolve to ack. Throw to have the message retried with back-off, then dead-lettered. */
+export type Handler = (event: CloudEvent, ctx: DeliveryContext) => Promise<void>;
+
+export interface SubscriptionSpec {
+  /** Durable queue name, e.g. `novos_pedidos`. Its dead letters go to `<queue>.dlq`. */
+  queue: string;
+  bindings: Binding[];
+  handler: Handler;
+  /** Unacked messages in flight for this consumer. */
+  prefetch?: number;
+  /**
+   * A queue owned by this process alone, removed when it disconnects (one per replica,
+   * so that every replica sees every message: live updates). No retries or DLQ.
+   */
+  exclusive?: boolean;
+}
+
+export interface Subscription {
+  cancel(): Promise<void>;
+}
+
+/** What the transports report, for metrics and for tests that await an outcome. */
+export type BusSignal =
+  | { kind: 'ack'; queue: string; event: CloudEvent; attempt: number }
+  | { kind: 'retry'; queue: string; event: CloudEvent; attempt: number; error: string }
+  | { kind: 'dead'; queue: string; event: CloudEvent | null; attempt: number; error: string };
+
+export interface RetryPolicy {
+  /** Back-off before each retry; a message fails `delaysMs.length + 1` times before its DLQ. */
+  delaysMs: number[];
+}
+
+export interface Bus {
+  readonly kind: 'rabbitmq' | 'in-process';
+  /**
+   * Publishes to a durable topic exchange (declared on first use), routing key = event type.
+   * Resolves once the broker has confirmed every event; rejects if any was not.
+   */
+  publish(exchange: string, events: CloudEvent[]): Promise<void>;
+  subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /** Readiness: rejects when the broker cannot be reached. */
+  ping(): Promise<void>;
+  on(listener: (signal: BusSignal) => void): () => void;
+  /** Stops consuming, waits for handlers in flight, then closes connections. */
+  close(): Promise<void>;
+}
+
+export const deadLetterQueue = (queue: string) => `${queue}.dlq`;

@@ -1,0 +1,2 @@
+export { createTestDatabase, type TestDatabase } from './postgres';
+export { createTestVhost, type TestVhost } from './rabbitmq';
