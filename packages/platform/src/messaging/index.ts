@@ -2,5 +2,5 @@ export * from './bus';
 export * from './cloud-event';
 export { createInProcessBus, type InProcessBus } from './in-process-bus';
 export { createRabbitMqBus } from './rabbitmq-bus';
-export { createOutbox, type Outbox, type OutboxRelay } from './outbox';
-export { claimEvent } from './inbox';
+export * from './outbox';
+export * from './inbox';

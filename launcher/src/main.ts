@@ -1,0 +1,9 @@
+import { exitOnConfigError } from '@pedidos/platform/config';
+import { onShutdown } from '@pedidos/platform/lifecycle';
+import { createLogger } from '@pedidos/platform/logger';
+import { loadSystemConfig, startSystem } from './system';
+
+const configs = exitOnConfigError(() => loadSystemConfig(process.env));
+const log = createLogger({ level: configs.config.LOG_LEVEL, service: 'launcher' });
+const system = await startSystem(configs, log);
+onShutdown(log, system.stop, { timeoutMs: configs.config.SHUTDOWN_TIMEOUT_MS });

@@ -1,0 +1,23 @@
+import { Type } from 'typebox';
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
+export const Sku = Type.String({
+  pattern: '^[A-Z0-9._-]{1,64}$',
+  minLength: 1,
+  maxLength: 64,
+  description: '1-64 of A-Z 0-9 - _ .',
+});
+export const Money = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'minor units (centavos)' });
+export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217, default BRL' });
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+};
+
+export const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last' }),
+  });

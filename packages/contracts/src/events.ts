@@ -1,0 +1,84 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { Currency, Money, Sku, Timestamp, Uuid } from './common';
+
+/** Each service publishes to its own durable topic exchange; routing key = event type. */
+export const EXCHANGES = {
+  orders: 'orders.events',
+  inventory: 'inventory.events',
+  payments: 'payments.events',
+} as const;
+
+/** The seed's queue: `order.created` for the inventory service. */
+export const NEW_ORDERS_QUEUE = 'novos_pedidos';
+
+export const SOURCES = {
+  orders: '/services/orders',
+  inventory: '/services/inventory',
+} as const;
+
+const Line = Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1 }) });
+
+export const OrderCreated = Type.Object({
+  orderId: Uuid,
+  number: Type.Integer(),
+  customerId: Uuid,
+  items: Type.Array(Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1 }), unitPrice: Money }), { minItems: 1 }),
+  total: Money,
+  currency: Currency,
+  createdAt: Timestamp,
+});
+
+export const OrderCancelled = Type.Object({
+  orderId: Uuid,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  /** Status the order left: inventory releases what it holds either way. */
+  previousStatus: Type.String(),
+});
+
+export const OrderShipped = Type.Object({ orderId: Uuid });
+
+export const StockReserved = Type.Object({ orderId: Uuid, items: Type.Array(Line) });
+
+export const StockRejected = Type.Object({
+  orderId: Uuid,
+  reason: Type.Literal('out_of_stock'),
+  /** The lines that could not be covered, with what was available when tried. */
+  shortages: Type.Array(Type.Object({ sku: Sku, requested: Type.Integer(), available: Type.Integer() })),
+});
+
+export const StockReleased = Type.Object({ orderId: Uuid, items: Type.Array(Line) });
+
+export const StockShipped = Type.Object({ orderId: Uuid, items: Type.Array(Line) });
+
+export const ProductUpserted = Type.Object({
+  sku: Sku,
+  name: Type.String(),
+  price: Money,
+  currency: Currency,
+  /** Newest wins: a copy ignores an event older than what it holds. */
+  updatedAt: Timestamp,
+});
+
+/** Every event type and its `data` schema: the one definition of the wire format. */
+export const EVENT_SCHEMAS = {
+  'order.created': OrderCreated,
+  'order.cancelled': OrderCancelled,
+  'order.shipped': OrderShipped,
+  'stock.reserved': StockReserved,
+  'stock.rejected': StockRejected,
+  'stock.released': StockReleased,
+  'stock.shipped': StockShipped,
+  'product.upserted': ProductUpserted,
+} as const satisfies Record<string, TSchema>;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<K extends EventType> = Static<(typeof EVENT_SCHEMAS)[K]>;
+
+/** Checks an event's `data` against its type's schema; throws naming the first bad field. */
+export function parseEventData<K extends EventType>(type: K, data: unknown): EventData<K> {
+  const schema = EVENT_SCHEMAS[type];
+  if (Value.Check(schema, data)) return data as EventData<K>;
+  const first = [...Value.Errors(schema, data)][0];
+  throw new Error(`invalid ${type} data at "${first?.instancePath || '/'}": ${first?.message ?? 'does not match schema'}`);
+}

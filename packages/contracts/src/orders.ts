@@ -1,0 +1,66 @@
+import { Type, type Static } from 'typebox';
+import { Currency, Money, PageQuery, Sku, Timestamp, Uuid, page } from './common';
+
+export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'rejected', 'cancelled'] as const;
+export const OrderStatus = Type.Enum(ORDER_STATUSES);
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const REJECTION_REASONS = ['out_of_stock', 'payment_declined', 'expired'] as const;
+
+export const MAX_LINES = 100;
+export const MAX_QUANTITY = 1000;
+
+export const PlaceOrderBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: MAX_LINES, description: 'each SKU at most once' },
+    ),
+    note: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+export const OrderItem = Type.Object({
+  sku: Sku,
+  name: Type.String(),
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPrice: Money,
+});
+export type OrderItem = Static<typeof OrderItem>;
+
+export const HistoryEntry = Type.Object({
+  status: OrderStatus,
+  at: Timestamp,
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type HistoryEntry = Static<typeof HistoryEntry>;
+
+export const Order = Type.Object({
+  id: Uuid,
+  number: Type.Integer(),
+  customerId: Uuid,
+  status: OrderStatus,
+  items: Type.Array(OrderItem),
+  total: Type.Integer({ minimum: 0, description: 'minor units (centavos)' }),
+  currency: Currency,
+  note: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  history: Type.Array(HistoryEntry),
+});
+export type Order = Static<typeof Order>;
+
+export const OrderList = page(Order);
+export type OrderList = Static<typeof OrderList>;
+
+export const ListOrdersQuery = Type.Object({ status: Type.Optional(OrderStatus), ...PageQuery }, { additionalProperties: false });
+export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
+
+export const OrderIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export const CancelOrderBody = Type.Union([
+  Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+  Type.Null(),
+]);

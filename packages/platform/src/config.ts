@@ -1,0 +1,182 @@
+/**
+ * Environment parsed once at startup. A spec maps each variable to a parser; an unset or
+ * empty variable takes the parser's default, and a bad value fails with one line naming it.
+ */
+
+export interface Parser<T> {
+  /** What a good value looks like, completing "NAME must be …". */
+  readonly expected: string;
+  /** Returns the value, or `undefined` when `raw` does not fit `expected`. */
+  readonly parse: (raw: string) => T | undefined;
+  /** Used when the variable is unset or empty; no default means required. */
+  readonly fallback?: { value: T };
+  /** Never echo the value in an error. */
+  readonly secret?: boolean;
+  /** Shows a bad value in an error (e.g. with credentials masked). */
+  readonly show?: (raw: string) => string;
+}
+
+export type ConfigSpec = Record<string, Parser<unknown>>;
+export type ConfigOf<S extends ConfigSpec> = { readonly [K in keyof S]: S[K] extends Parser<infer T> ? T : never };
+export type Env = Record<string, string | undefined>;
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map((i) => i.message).join('; '));
+  }
+}
+
+export function loadConfig<S extends ConfigSpec>(env: Env, spec: S): ConfigOf<S> {
+  const config: Record<string, unknown> = {};
+  const issues: ConfigIssue[] = [];
+  for (const [variable, parser] of Object.entries(spec)) {
+    const raw = env[variable]?.trim();
+    if (raw === undefined || raw === '') {
+      if (parser.fallback) config[variable] = parser.fallback.value;
+      else issues.push({ variable, message: `${variable} is required: ${parser.expected}` });
+      continue;
+    }
+    const value = parser.parse(raw);
+    if (value !== undefined) {
+      config[variable] = value;
+      continue;
+    }
+    const shown = parser.secret ? '(value hidden)' : `got ${JSON.stringify(parser.show ? parser.show(raw) : raw)}`;
+    issues.push({ variable, message: `${variable} must be ${parser.expected}, ${shown}` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config as ConfigOf<S>;
+}
+
+/** For process entry points: a bad configuration prints its one line to stderr and exits 1. */
+export function exitOnConfigError<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Invalid configuration: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+const parser = <T>(expected: string, parse: (raw: string) => T | undefined, fallback?: { value: T }): Parser<T> =>
+  fallback ? { expected, parse, fallback } : { expected, parse };
+const given = <T>(value: T | undefined) => (value === undefined ? undefined : { value });
+
+export function string(defaultValue?: string, opts: { pattern?: RegExp; expected?: string } = {}): Parser<string> {
+  const expected = opts.expected ?? (opts.pattern ? `a string matching ${opts.pattern}` : 'a non-empty string');
+  return parser(expected, (raw) => (opts.pattern && !opts.pattern.test(raw) ? undefined : raw), given(defaultValue));
+}
+
+export function int(opts: { min?: number; max?: number; default?: number } = {}): Parser<number> {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
+  const range =
+    opts.min !== undefined && opts.max !== undefined ? ` ${min}..${max}`
+    : opts.min !== undefined ? ` >= ${min}`
+    : opts.max !== undefined ? ` <= ${max}`
+    : '';
+  return parser(`an integer${range}`, (raw) => {
+    if (!/^[-+]?\d+$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+  }, given(opts.default));
+}
+
+export const port = (defaultValue?: number) => int({ min: 1, max: 65535, default: defaultValue });
+
+export function bool(defaultValue?: boolean): Parser<boolean> {
+  const values: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false };
+  return parser('true or false', (raw) => values[raw.toLowerCase()], given(defaultValue));
+}
+
+export function oneOf<const T extends string>(values: readonly T[], defaultValue?: NoInfer<T>): Parser<T> {
+  return parser(
+    `one of ${values.join(', ')}`,
+    (raw) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined,
+    given(defaultValue),
+  );
+}
+
+/** Comma-separated, blanks dropped. */
+export function list(defaultValue?: string[]): Parser<string[]> {
+  return parser('a comma-separated list', splitList, given(defaultValue));
+}
+
+export function intList(defaultValue?: number[], opts: { min?: number } = {}): Parser<number[]> {
+  const { min = 0 } = opts;
+  return parser(`a comma-separated list of integers >= ${min}`, (raw) => {
+    const items = splitList(raw);
+    const numbers = items.map(Number);
+    return items.every((s) => /^\d+$/.test(s)) && numbers.every((n) => Number.isSafeInteger(n) && n >= min)
+      ? numbers
+      : undefined;
+  }, given(defaultValue));
+}
+
+/** Browser origins for CORS: exact `scheme://host[:port]`, no path, no wildcard. */
+export function originList(defaultValue?: string[]): Parser<string[]> {
+  return parser('a comma-separated list of origins like https://shop.example.com', (raw) => {
+    const items = splitList(raw);
+    return items.every(isOrigin) ? items : undefined;
+  }, given(defaultValue));
+}
+
+/** An absolute URL with one of `protocols` (e.g. `['postgres:', 'postgresql:']`); credentials are masked in errors. */
+export function url(protocols: readonly string[], defaultValue?: string): Parser<string> {
+  const expected = `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  return {
+    ...parser(expected, (raw) => {
+      const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+      return parsed && protocols.includes(parsed.protocol) && parsed.host !== '' ? raw : undefined;
+    }, given(defaultValue)),
+    show: maskCredentials,
+  };
+}
+
+/** Unset or empty → `undefined` instead of required. */
+export function optional<T>(inner: Parser<T>): Parser<T | undefined> {
+  return { ...inner, fallback: { value: undefined } };
+}
+
+/** The value never appears in an error message. */
+export function secret<T>(inner: Parser<T>): Parser<T> {
+  return { ...inner, secret: true };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** What every service reads; each adds its own (`PORT` with its default, ...). */
+export const commonConfigSpec = {
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  RABBITMQ_URL: optional(url(['amqp:', 'amqps:'])),
+  DATA_DIR: string('./data'),
+  CORS_ORIGINS: originList([]),
+  WEB_CONCURRENCY: int({ min: 1, max: 64, default: 1 }),
+  RETRY_DELAYS_MS: intList([200, 1000, 5000]),
+  OUTBOX_POLL_MS: int({ min: 10, max: 60_000, default: 500 }),
+  SHUTDOWN_TIMEOUT_MS: int({ min: 0, max: 600_000, default: 10_000 }),
+};
+
+export type CommonConfig = ConfigOf<typeof commonConfigSpec>;
+
+function splitList(raw: string): string[] {
+  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const u = new URL(value);
+  return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+}
+
+function maskCredentials(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/]*@/i, '$1:***@');
+}

@@ -1,0 +1,138 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type HTTPMethods, type RawServerDefault } from 'fastify';
+import { AppError, problem } from '../errors';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { registerOpsRoutes, type ReadinessChecks } from './health';
+import { problemFromError, sendProblem } from './problem';
+import { RequestLog, REQUEST_ID_HEADER, requestId } from './request-log';
+import { Problem, problemResponses } from './schemas';
+import { buildValidator } from './validator';
+
+export { fieldErrors, problemFromError, sendProblem } from './problem';
+export { REQUEST_ID_HEADER } from './request-log';
+export { Page, paginationQuery, Problem, ProblemRef, problemResponses } from './schemas';
+export type { ReadinessChecks } from './health';
+
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
+
+export interface HttpAppOptions {
+  service: string;
+  version: string;
+  log: Logger;
+  /** Exact browser origins allowed to call the API; empty = no CORS headers at all. */
+  corsOrigins: string[];
+  /** Run by `GET /health/ready`, e.g. `{ database: () => db.ping(), broker: () => bus.ping() }`. */
+  readiness: ReadinessChecks;
+  metrics: Metrics;
+  openapi: { title: string; description: string };
+  /** Bytes; 64 KiB by default. A route may raise its own with `bodyLimit`. */
+  bodyLimit?: number;
+  /** Per readiness check. */
+  readinessTimeoutMs?: number;
+}
+
+const PROBED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * A Fastify instance with the house rules: problem+json for every error, request ids,
+ * one log line per request, latency metrics, health, `/metrics`, OpenAPI at `/docs`.
+ * The caller registers its routes on it, then `listen()`s or `inject()`s.
+ */
+export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    logController: new RequestLog(),
+    requestIdHeader: false,
+    genReqId: requestId,
+    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    // Socket idle limit: long-lived responses (SSE) must send a heartbeat more often than this.
+    connectionTimeout: 60_000,
+    // Time allowed to receive the whole request: bounds slow-loris clients.
+    requestTimeout: 30_000,
+    // Longer than the idle timeout of the proxies in front of us, so they close first.
+    keepAliveTimeout: 72_000,
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      sendProblem(reply, problemFromError(error, request));
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(Problem);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    opts.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  // Every documented route advertises problem+json for its errors, unless it says more itself.
+  app.addHook('onRoute', (route) => {
+    if ((route.schema as { hide?: boolean } | undefined)?.hide) return;
+    const response = (route.schema?.response ?? {}) as Record<string, unknown>;
+    route.schema = { ...route.schema, response: { ...problemResponses('4xx', '5xx'), ...response } };
+  });
+
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = thrown instanceof Error ? thrown : new Error(`non-error thrown: ${String(thrown)}`);
+    const details = problemFromError(error, request);
+    // A deliberate 5xx (AppError) is expected operation; anything else is a bug worth a stack.
+    if (details.status >= 500) request.log[error instanceof AppError ? 'warn' : 'error']({ err: error }, 'request failed');
+    return sendProblem(reply, details);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/';
+    const allowed = PROBED_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, problem(405, 'ROUTE.METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, {
+        title: 'Method not allowed',
+      }));
+    }
+    return sendProblem(reply, problem(404, 'ROUTE.NOT_FOUND', `No route matches ${request.method} ${path}.`, { title: 'Route not found' }));
+  });
+
+  if (opts.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: opts.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER, 'location'],
+      maxAge: 600,
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: opts.openapi.title, description: opts.openapi.description, version: opts.version },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    // Shared schemas keep their `$id` as their name under components.schemas (`Problem`, not `def-0`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerOpsRoutes(app, {
+    readiness: opts.readiness,
+    readinessTimeoutMs: opts.readinessTimeoutMs ?? 2_000,
+    metrics: opts.metrics,
+  });
+
+  return app;
+}

@@ -1,0 +1,23 @@
+import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
+
+const common = {
+  // Unknown fields are rejected by `additionalProperties: false`, never silently dropped.
+  removeAdditional: false,
+  useDefaults: true,
+  // Every bad field is named at once; the body limit bounds the cost.
+  allErrors: true,
+} as const;
+
+/**
+ * Two Ajv instances (each with ajv-formats, which the compiler adds itself): the body is
+ * validated as sent (a JSON "2" is not 2), while the querystring, params and headers,
+ * which only ever arrive as strings, are coerced.
+ */
+export function buildValidator(): ValidatorFactory {
+  const fromPool = AjvCompiler();
+  return (externalSchemas) => {
+    const exact = fromPool(externalSchemas, { customOptions: { ...common, coerceTypes: false } });
+    const coercing = fromPool(externalSchemas, { customOptions: { ...common, coerceTypes: 'array' } });
+    return (route) => (route.httpPart === 'body' ? exact : coercing)(route);
+  };
+}

@@ -1,0 +1,32 @@
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'password',
+  'passwordHash',
+  'accessToken',
+  'token',
+  '*.password',
+  '*.passwordHash',
+  '*.accessToken',
+  '*.token',
+];
+
+/** JSON lines on stdout (or `destination`), one `service` field on every line. */
+export function createLogger(opts: { level: LogLevel; service: string; destination?: DestinationStream }): Logger {
+  return pino(
+    {
+      level: opts.level,
+      base: { service: opts.service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    },
+    opts.destination,
+  );
+}

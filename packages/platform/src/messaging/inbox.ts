@@ -1,0 +1,31 @@
+import { primaryKey, type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Tx } from '../db';
+
+/** Events a consumer has applied; include it in the service's Drizzle schema. */
+export function inboxTable(schema: PgSchema) {
+  return schema.table(
+    'inbox',
+    {
+      consumer: text('consumer').notNull(),
+      eventId: text('event_id').notNull(),
+      processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    },
+    (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+  );
+}
+
+export type InboxTable = ReturnType<typeof inboxTable>;
+
+/**
+ * Records that `consumer` handles `eventId`, in the caller's transaction: true the first time
+ * (apply the effect in the same transaction), false for a duplicate (do nothing). A concurrent
+ * claim of the same event waits on the key until this transaction ends, then gets false.
+ */
+export async function claimEvent(tx: Tx, table: InboxTable, consumer: string, eventId: string): Promise<boolean> {
+  const inserted = await tx
+    .insert(table)
+    .values({ consumer, eventId })
+    .onConflictDoNothing()
+    .returning({ eventId: table.eventId });
+  return inserted.length === 1;
+}

@@ -1,0 +1,58 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Bus } from './messaging/bus';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * One registry per service, so several services can share a process and still each
+ * expose only their own series. Every series carries a `service` label.
+ */
+export function createMetrics(opts: { service: string; prefix?: string }) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: opts.service });
+  collectDefaultMetrics({ register: registry, prefix: opts.prefix ?? 'pedidos_' });
+
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency, by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['queue'] as const, registers: [registry] });
+  const processed = counter('messages_processed_total', 'Messages handled and acked, by queue');
+  const retried = counter('messages_retried_total', 'Handler failures that were scheduled for a retry, by queue');
+  const deadLettered = counter('messages_dead_lettered_total', 'Messages parked in the dead-letter queue, by queue');
+
+  /** Counts the bus's signals for `queues` only; returns the unsubscribe. */
+  function observeBus(bus: Pick<Bus, 'on'>, queues: string[]): () => void {
+    const watched = new Set(queues);
+    // Zeroed series exist from the start, so rate() and alerts see them before the first message.
+    for (const queue of watched) for (const c of [processed, retried, deadLettered]) c.inc({ queue }, 0);
+    return bus.on((signal) => {
+      if (!watched.has(signal.queue)) return;
+      const c = signal.kind === 'ack' ? processed : signal.kind === 'retry' ? retried : deadLettered;
+      c.inc({ queue: signal.queue });
+    });
+  }
+
+  /** A gauge read at scrape time; a failing read reports NaN rather than failing the whole scrape. */
+  function gaugeFromCallback(name: string, help: string, collect: () => Promise<number> | number): Gauge {
+    return new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        try {
+          this.set(await collect());
+        } catch {
+          this.set(Number.NaN);
+        }
+      },
+    });
+  }
+
+  return { registry, httpDuration, observeBus, gaugeFromCallback };
+}

@@ -1,0 +1,368 @@
+import { Writable } from 'node:stream';
+import { Type } from 'typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conflict, notFound, serviceUnavailable, unprocessable } from '../src/errors';
+import { createHttpApp, paginationQuery, problemResponses, type HttpApp } from '../src/http/app';
+import { createLogger } from '../src/logger';
+import { createMetrics, type Metrics } from '../src/metrics';
+import type { BusSignal } from '../src/messaging/bus';
+import { cloudEvent } from '../src/messaging/cloud-event';
+
+const ORIGIN = 'https://shop.example.com';
+const ORDER_ID = '7b0d3c5e-8f5a-4a53-9f53-2f1a1f1e6c11';
+
+const Sku = Type.String({ pattern: '^[A-Z0-9._-]{1,64}$' });
+const PlaceOrder = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: 1000 }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 100 },
+    ),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+const Order = Type.Object({ id: Type.String(), items: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })) });
+
+interface LogLine {
+  level: string;
+  msg: string;
+  reqId?: string;
+  url?: string;
+  statusCode?: number;
+  [key: string]: unknown;
+}
+
+function captureLogs() {
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  return { lines, log: createLogger({ level: 'debug', service: 'orders-test', destination }) };
+}
+
+let app: HttpApp;
+let metrics: Metrics;
+let logs: LogLine[];
+let brokerFailure: Error | null = null;
+
+beforeAll(async () => {
+  const captured = captureLogs();
+  logs = captured.lines;
+  metrics = createMetrics({ service: 'orders-test' });
+  app = await createHttpApp({
+    service: 'orders-test',
+    version: '1.2.3',
+    log: captured.log,
+    corsOrigins: [ORIGIN],
+    metrics,
+    readiness: {
+      database: async () => {},
+      broker: async () => {
+        if (brokerFailure) throw brokerFailure;
+      },
+    },
+    openapi: { title: 'Orders', description: 'Orders API' },
+  });
+
+  app.post('/api/orders', { schema: { body: PlaceOrder, response: { 201: Order, ...problemResponses(400, 422) } } }, async (request, reply) => {
+    if (request.body.items.some((i) => i.sku === 'UNKNOWN')) {
+      throw unprocessable('PRODUCT.UNKNOWN_SKU', 'Some SKUs are not in the catalog', [{ path: '/items/0/sku', message: 'is unknown' }]);
+    }
+    return reply.code(201).send({ id: ORDER_ID, items: request.body.items });
+  });
+  app.get('/api/orders', {
+    schema: {
+      querystring: Type.Object(
+        { ...paginationQuery.properties, status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('confirmed')])) },
+        { additionalProperties: false },
+      ),
+    },
+  }, async (request) => ({ query: request.query }));
+  app.get('/api/orders/:id', {
+    schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: Order, ...problemResponses(404) } },
+  }, async (request) => {
+    throw notFound('ORDER.NOT_FOUND', `Order ${request.params.id} does not exist`);
+  });
+  app.post('/api/orders/:id/ship', async () => {
+    throw conflict('ORDER.INVALID_TRANSITION', 'A delivered order cannot be shipped');
+  });
+  app.get('/api/boom', async () => {
+    throw new Error('password authentication failed for postgres://app:hunter2@db');
+  });
+  app.get('/api/maintenance', async () => {
+    throw serviceUnavailable('SERVICE.MAINTENANCE', 'Back in five minutes');
+  });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number) {
+  expect(res.statusCode).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json() as Record<string, unknown>;
+  expect(body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String), detail: expect.any(String) });
+  return body;
+}
+
+const post = (payload: unknown) => app.inject({ method: 'POST', url: '/api/orders', payload: payload as object });
+
+describe('problem details', () => {
+  it('names a nested invalid field with a JSON Pointer', async () => {
+    const res = await post({ items: [{ sku: 'CAFE-1KG', quantity: 2 }, { sku: 'CHA-100G', quantity: 0 }] });
+    const body = expectProblem(res, 400);
+    expect(body.code).toBe('REQUEST.VALIDATION');
+    expect(body.type).toBe('https://pedidos.dev/problems/request-validation');
+    expect(body.errors).toEqual([{ path: '/items/1/quantity', message: 'must be >= 1' }]);
+  });
+
+  it('names every invalid field at once, including unknown and missing ones', async () => {
+    const res = await post({ items: [{ sku: 'bad sku', quantity: '2', price: 1 }], note: 'x'.repeat(501) });
+    const body = expectProblem(res, 400);
+    const paths = (body.errors as { path: string }[]).map((e) => e.path).sort();
+    expect(paths).toEqual(['/items/0/price', '/items/0/quantity', '/items/0/sku', '/note']);
+    expect(body.errors).toContainEqual({ path: '/items/0/price', message: 'is not allowed' });
+    expect(body.errors).toContainEqual({ path: '/items/0/quantity', message: 'must be integer' });
+    expect(body.detail).toContain('/note');
+  });
+
+  it('points at a missing required field', async () => {
+    const body = expectProblem(await post({ note: 'no items' }), 400);
+    expect(body.errors).toEqual([{ path: '/items', message: 'is required' }]);
+  });
+
+  it('prefixes querystring and path parameter errors with the part they came from', async () => {
+    const query = expectProblem(await app.inject({ url: '/api/orders?limit=500&status=lost' }), 400);
+    expect(query.errors).toEqual(
+      expect.arrayContaining([
+        { path: '/query/limit', message: 'must be <= 100' },
+        { path: '/query/status', message: 'must be one of "pending", "confirmed"' },
+      ]),
+    );
+    const params = expectProblem(await app.inject({ url: '/api/orders/not-a-uuid' }), 400);
+    expect(params.errors).toEqual([{ path: '/params/id', message: 'must match format "uuid"' }]);
+  });
+
+  it('coerces and defaults the querystring but never the body', async () => {
+    const res = await app.inject({ url: '/api/orders?limit=5' });
+    expect(res.json()).toEqual({ query: { limit: 5 } });
+    expect((await app.inject({ url: '/api/orders' })).json()).toEqual({ query: { limit: 20 } });
+  });
+
+  it('answers invalid JSON with 400', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json' }, payload: '{"items": [' });
+    expect(expectProblem(res, 400).code).toBe('REQUEST.INVALID_JSON');
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const res = await post({ items: [{ sku: 'CAFE-1KG', quantity: 1 }], note: 'x'.repeat(70 * 1024) });
+    const body = expectProblem(res, 413);
+    expect(body.code).toBe('REQUEST.BODY_TOO_LARGE');
+    expect(body.detail).toContain(String(64 * 1024));
+  });
+
+  it('answers an unsupported media type with 415', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/xml' }, payload: '<order/>' });
+    expect(expectProblem(res, 415).code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers an unknown route with 404 and a known path with the wrong method with 405', async () => {
+    const missing = expectProblem(await app.inject({ url: '/api/nothing-here' }), 404);
+    expect(missing.code).toBe('ROUTE.NOT_FOUND');
+    const wrong = await app.inject({ method: 'DELETE', url: `/api/orders/${ORDER_ID}` });
+    expect(expectProblem(wrong, 405).code).toBe('ROUTE.METHOD_NOT_ALLOWED');
+    expect(wrong.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('maps an AppError to its status, code, type and errors', async () => {
+    const missing = expectProblem(await app.inject({ url: `/api/orders/${ORDER_ID}` }), 404);
+    expect(missing).toEqual({
+      type: 'https://pedidos.dev/problems/order-not-found',
+      title: 'Order not found',
+      status: 404,
+      detail: `Order ${ORDER_ID} does not exist`,
+      code: 'ORDER.NOT_FOUND',
+    });
+    const transition = expectProblem(await app.inject({ method: 'POST', url: `/api/orders/${ORDER_ID}/ship` }), 409);
+    expect(transition.code).toBe('ORDER.INVALID_TRANSITION');
+    const unknown = expectProblem(await post({ items: [{ sku: 'UNKNOWN', quantity: 1 }] }), 422);
+    expect(unknown).toMatchObject({ code: 'PRODUCT.UNKNOWN_SKU', errors: [{ path: '/items/0/sku', message: 'is unknown' }] });
+    expect(expectProblem(await app.inject({ url: '/api/maintenance' }), 503).detail).toBe('Back in five minutes');
+  });
+
+  it('answers an unexpected throw with a generic 500 and logs the real message', async () => {
+    const res = await app.inject({ url: '/api/boom' });
+    const body = expectProblem(res, 500);
+    expect(body.code).toBe('INTERNAL');
+    expect(res.body).not.toContain('hunter2');
+    expect(res.body).not.toContain('password');
+    expect(body.detail).toContain(String(res.headers['x-request-id']));
+    const logged = logs.find((l) => l.reqId === res.headers['x-request-id'] && l.level === 'error');
+    expect((logged?.err as { message?: string } | undefined)?.message).toContain('password authentication failed');
+  });
+});
+
+describe('request ids and logs', () => {
+  it('echoes a sane x-request-id and replaces an unsafe one', async () => {
+    const given = await app.inject({ url: '/health/live', headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    const unsafe = await app.inject({ url: '/health/live', headers: { 'x-request-id': 'evil\nid' } });
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const none = await app.inject({ url: '/api/nothing-here' });
+    expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('writes one info line per request, with its id, and health probes only at debug', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'x-request-id': 'req-one-line' }, payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }] } });
+    expect(res.statusCode).toBe(201);
+    const lines = logs.filter((l) => l.reqId === 'req-one-line');
+    expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'request completed', statusCode: 201, service: 'orders-test', method: 'POST', url: '/api/orders' })]);
+
+    await app.inject({ url: '/health/ready', headers: { 'x-request-id': 'req-probe' } });
+    expect(logs.filter((l) => l.reqId === 'req-probe').map((l) => l.level)).toEqual(['debug']);
+  });
+
+  it('redacts credentials from log lines', () => {
+    const { lines, log } = captureLogs();
+    log.info({ req: { headers: { authorization: 'Bearer abc', cookie: 'sid=1' } }, user: { password: 'p', passwordHash: 'h' }, login: { accessToken: 't', token: 'u' } }, 'x');
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['Bearer abc', 'sid=1', '"p"', '"h"', '"t"', '"u"']) expect(text).not.toContain(secret);
+    expect(lines[0]).toMatchObject({ service: 'orders-test', level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+  });
+});
+
+describe('health', () => {
+  it('is live', async () => {
+    const res = await app.inject({ url: '/health/live' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready when every check passes', async () => {
+    brokerFailure = null;
+    const res = await app.inject({ url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', checks: { database: 'ok', broker: 'ok' } });
+  });
+
+  it('answers 503 naming the failing check', async () => {
+    brokerFailure = new Error('connect ECONNREFUSED 127.0.0.1:5672');
+    try {
+      const body = expectProblem(await app.inject({ url: '/health/ready' }), 503);
+      expect(body.checks).toEqual({ database: 'ok', broker: 'down: connect ECONNREFUSED 127.0.0.1:5672' });
+      expect(body.detail).toContain('broker');
+    } finally {
+      brokerFailure = null;
+    }
+  });
+
+  it('counts a check that never answers as down', async () => {
+    const { log } = captureLogs();
+    const stuck = await createHttpApp({
+      service: 'stuck', version: '0.0.0', log, corsOrigins: [], metrics: createMetrics({ service: 'stuck' }),
+      readiness: { database: () => new Promise<void>(() => {}) }, readinessTimeoutMs: 50,
+      openapi: { title: 'Stuck', description: 'Never ready' },
+    });
+    try {
+      const body = expectProblem(await stuck.inject({ url: '/health/ready' }), 503);
+      expect(body.checks).toEqual({ database: 'down: no answer within 50 ms' });
+    } finally {
+      await stuck.close();
+    }
+  });
+});
+
+describe('metrics', () => {
+  it('exposes the request latency histogram with the route pattern and service label', async () => {
+    await app.inject({ url: `/api/orders/${ORDER_ID}` });
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    const count = res.body.split('\n').find((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/api/orders/:id"') && line.includes('status_code="404"'));
+    expect(count).toMatch(/service="orders-test".*\} [1-9]\d*$/);
+    expect(res.body).toContain('pedidos_process_cpu_user_seconds_total');
+  });
+
+  it('counts bus outcomes for the watched queues only', async () => {
+    const listeners = new Set<(s: BusSignal) => void>();
+    const bus = { on: (l: (s: BusSignal) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const own = createMetrics({ service: 'inventory-test' });
+    const stop = own.observeBus(bus, ['novos_pedidos']);
+    const event = cloudEvent({ source: 'test', type: 'order.created', data: {} });
+    const emit = (s: BusSignal) => listeners.forEach((l) => l(s));
+    emit({ kind: 'ack', queue: 'novos_pedidos', event, attempt: 1 });
+    emit({ kind: 'retry', queue: 'novos_pedidos', event, attempt: 1, error: 'x' });
+    emit({ kind: 'dead', queue: 'novos_pedidos', event, attempt: 4, error: 'x' });
+    emit({ kind: 'ack', queue: 'someone_else', event, attempt: 1 });
+    stop();
+    emit({ kind: 'ack', queue: 'novos_pedidos', event, attempt: 1 });
+    const text = await own.registry.metrics();
+    expect(text).toMatch(/messages_processed_total\{queue="novos_pedidos",service="inventory-test"\} 1\n/);
+    expect(text).toMatch(/messages_retried_total\{queue="novos_pedidos",service="inventory-test"\} 1\n/);
+    expect(text).toMatch(/messages_dead_lettered_total\{queue="novos_pedidos",service="inventory-test"\} 1\n/);
+    expect(text).not.toContain('someone_else');
+  });
+
+  it('reads a callback gauge at scrape time', async () => {
+    const own = createMetrics({ service: 'relay-test' });
+    let lag = 3;
+    own.gaugeFromCallback('outbox_pending_messages', 'Outbox rows not yet published', async () => lag);
+    expect(await own.registry.metrics()).toMatch(/outbox_pending_messages\{service="relay-test"\} 3\n/);
+    lag = 0;
+    expect(await own.registry.metrics()).toMatch(/outbox_pending_messages\{service="relay-test"\} 0\n/);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents registered routes with problem responses and hides operational ones', async () => {
+    const res = await app.inject({ url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { openapi: string; info: { version: string }; paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.version).toBe('1.2.3');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/orders', '/api/orders/{id}']));
+    for (const hidden of ['/health/live', '/health/ready', '/metrics', '/docs/json']) expect(doc.paths[hidden]).toBeUndefined();
+    const notFoundDoc = doc.paths['/api/orders/{id}']?.get?.responses['404'];
+    expect(notFoundDoc?.content['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(doc.components.schemas.Problem).toBeDefined();
+  });
+
+  it('serves a browsable UI', async () => {
+    const res = await app.inject({ url: '/docs' });
+    expect([200, 302]).toContain(res.statusCode);
+    const page = res.statusCode === 302 ? await app.inject({ url: new URL(String(res.headers.location), 'http://x/docs/').pathname }) : res;
+    expect(page.body).toContain('swagger');
+  });
+});
+
+describe('CORS', () => {
+  it('echoes an allowed origin and says nothing to another', async () => {
+    const allowed = await app.inject({ url: '/health/live', headers: { origin: ORIGIN } });
+    expect(allowed.headers['access-control-allow-origin']).toBe(ORIGIN);
+    const other = await app.inject({ url: '/health/live', headers: { origin: 'https://evil.example.com' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/api/orders', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+  });
+
+  it('sends no CORS headers when no origin is configured', async () => {
+    const { log } = captureLogs();
+    const closed = await createHttpApp({
+      service: 'closed', version: '0.0.0', log, corsOrigins: [], metrics: createMetrics({ service: 'closed' }),
+      readiness: {}, openapi: { title: 'Closed', description: 'No CORS' },
+    });
+    try {
+      const res = await closed.inject({ url: '/health/live', headers: { origin: ORIGIN } });
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await closed.close();
+    }
+  });
+});

@@ -1,0 +1,9 @@
+import { bool, commonConfigSpec, int, port } from '@pedidos/platform/config';
+
+export const inventoryConfigSpec = {
+  ...commonConfigSpec,
+  PORT: port(5001),
+  /** Load the demo catalog when the product table is empty. */
+  SEED_DEMO_DATA: bool(true),
+  CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 20 }),
+};

@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
+import type { ReservationStatus } from '../domain/reservation';
+
+/** Everything the inventory service owns lives in this schema; no other service reads it. */
+export const inventorySchema = pgSchema('inventory');
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const products = inventorySchema.table(
+  'products',
+  {
+    sku: text('sku').primaryKey(),
+    name: text('name').notNull(),
+    price: bigint('price', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    onHand: integer('on_hand').notNull(),
+    reserved: integer('reserved').notNull().default(0),
+    updatedAt: at('updated_at').notNull(),
+  },
+  // The last line of defence against overselling: the database itself refuses it.
+  (t) => [check('products_stock_check', sql`${t.reserved} >= 0 AND ${t.onHand} >= ${t.reserved}`)],
+);
+
+/** What inventory holds for each order it has heard of (a tombstone when the cancel came first). */
+export const reservations = inventorySchema.table('reservations', {
+  orderId: uuid('order_id').primaryKey(),
+  status: text('status').$type<ReservationStatus>().notNull(),
+  items: jsonb('items').$type<{ sku: string; quantity: number }[]>().notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+/** The stock ledger: one row per change, with the levels it left behind. */
+export const movements = inventorySchema.table(
+  'movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sku: text('sku').notNull().references(() => products.sku),
+    kind: text('kind').notNull(),
+    quantity: integer('quantity').notNull(),
+    orderId: uuid('order_id'),
+    reason: text('reason'),
+    onHand: integer('on_hand').notNull(),
+    reserved: integer('reserved').notNull(),
+    at: at('at').notNull(),
+  },
+  (t) => [index('movements_sku_idx').on(t.sku, t.id.desc())],
+);
+
+export const outbox = outboxTable(inventorySchema);
+export const inbox = inboxTable(inventorySchema);

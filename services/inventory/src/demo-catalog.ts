@@ -1,0 +1,23 @@
+/** The demo shop's shelves, loaded on an empty database (prices in centavos). */
+export const DEMO_CATALOG = [
+  { sku: 'CAFE-1KG', name: 'Café em grãos 1 kg', price: 4990, onHand: 120 },
+  { sku: 'CAFE-MOIDO-500G', name: 'Café moído 500 g', price: 2290, onHand: 200 },
+  { sku: 'ACUCAR-1KG', name: 'Açúcar cristal 1 kg', price: 599, onHand: 300 },
+  { sku: 'ARROZ-5KG', name: 'Arroz agulhinha 5 kg', price: 2790, onHand: 150 },
+  { sku: 'FEIJAO-1KG', name: 'Feijão carioca 1 kg', price: 899, onHand: 250 },
+  { sku: 'AZEITE-500ML', name: 'Azeite extravirgem 500 ml', price: 3490, onHand: 80 },
+  { sku: 'LEITE-1L', name: 'Leite integral 1 l', price: 549, onHand: 400 },
+  { sku: 'PAO-QUEIJO-1KG', name: 'Pão de queijo congelado 1 kg', price: 2490, onHand: 60 },
+  { sku: 'FARINHA-MANDIOCA-1KG', name: 'Farinha de mandioca 1 kg', price: 799, onHand: 90 },
+  { sku: 'DOCE-LEITE-400G', name: 'Doce de leite 400 g', price: 1290, onHand: 70 },
+  { sku: 'GOIABADA-300G', name: 'Goiabada cascão 300 g', price: 990, onHand: 65 },
+  { sku: 'GUARANA-2L', name: 'Guaraná 2 l', price: 899, onHand: 180 },
+  { sku: 'ERVA-MATE-1KG', name: 'Erva-mate para chimarrão 1 kg', price: 2190, onHand: 40 },
+  { sku: 'CASTANHA-PARA-200G', name: 'Castanha-do-pará 200 g', price: 2590, onHand: 35 },
+  { sku: 'PACOCA-50UN', name: 'Paçoca de amendoim, 50 unidades', price: 1890, onHand: 55 },
+  { sku: 'BRIGADEIRO-KIT', name: 'Kit para brigadeiro', price: 3290, onHand: 25 },
+  { sku: 'CACHACA-700ML', name: 'Cachaça artesanal 700 ml', price: 5990, onHand: 30 },
+  { sku: 'QUEIJO-MINAS-500G', name: 'Queijo minas frescal 500 g', price: 2890, onHand: 45 },
+  { sku: 'TAPIOCA-500G', name: 'Goma de tapioca 500 g', price: 749, onHand: 110 },
+  { sku: 'ACAI-1KG', name: 'Polpa de açaí 1 kg', price: 3190, onHand: 10 },
+] as const;

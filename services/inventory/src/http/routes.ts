@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problemResponses } from '@pedidos/platform/http';
+import {
+  AdjustmentBody, CreateProductBody, ListMovementsQuery, ListProductsQuery, MovementList, Product, ProductList, SkuParams, UpdateProductBody,
+} from '@pedidos/contracts/inventory';
+import type { InventoryService } from '../inventory-service';
+
+const tags = ['products'];
+
+export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryService }> = async (app, { service }) => {
+  app.get('/api/products', {
+    schema: {
+      tags, summary: 'List products', description: 'Sorted by SKU; `q` matches name or SKU, case-insensitively.',
+      querystring: ListProductsQuery,
+      response: { 200: ProductList, ...problemResponses(400) },
+    },
+  }, (request) => service.listProducts(request.query));
+
+  app.get('/api/products/:sku', {
+    schema: { tags, summary: 'Get a product', params: SkuParams, response: { 200: Product, ...problemResponses(400, 404) } },
+  }, (request) => service.getProduct(request.params.sku));
+
+  app.post('/api/products', {
+    schema: {
+      tags, summary: 'Create a product (admin)', body: CreateProductBody,
+      response: { 201: Product, ...problemResponses(400, 409) },
+    },
+  }, async (request, reply) => {
+    const product = await service.createProduct(request.body);
+    return reply.code(201).header('location', `/api/products/${product.sku}`).send(product);
+  });
+
+  app.patch('/api/products/:sku', {
+    schema: {
+      tags, summary: 'Change name or price (admin)', params: SkuParams, body: UpdateProductBody,
+      response: { 200: Product, ...problemResponses(400, 404) },
+    },
+  }, (request) => service.updateProduct(request.params.sku, request.body));
+
+  app.post('/api/products/:sku/adjustments', {
+    schema: {
+      tags, summary: 'Adjust stock on hand (admin)',
+      description: 'Restock (positive delta) or correct a count. On hand may not fall below what is reserved: 409.',
+      params: SkuParams, body: AdjustmentBody,
+      response: { 200: Product, ...problemResponses(400, 404, 409) },
+    },
+  }, (request) => service.adjustStock(request.params.sku, request.body));
+
+  app.get('/api/products/:sku/movements', {
+    schema: {
+      tags, summary: 'The stock ledger of a product (admin)', description: 'Newest first.',
+      params: SkuParams, querystring: ListMovementsQuery,
+      response: { 200: MovementList, ...problemResponses(400, 404) },
+    },
+  }, (request) => service.listMovements(request.params.sku, request.query));
+};

@@ -1,0 +1,233 @@
+import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@pedidos/platform/db';
+import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { conflict, notFound } from '@pedidos/platform/errors';
+import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
+import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
+import { inLockOrder, nextStep, type Line } from './domain/reservation';
+import { inbox, movements, products, reservations } from './db/schema';
+import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+
+type ProductRow = typeof products.$inferSelect;
+
+export const toProduct = (p: ProductRow) => ({
+  sku: p.sku,
+  name: p.name,
+  price: p.price,
+  currency: p.currency,
+  onHand: p.onHand,
+  reserved: p.reserved,
+  available: p.onHand - p.reserved,
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+const event = <K extends EventType>(type: K, data: EventData<K>, cause?: CloudEvent) =>
+  cloudEvent({
+    source: SOURCES.inventory,
+    type,
+    data,
+    ...('orderId' in data ? { subject: data.orderId } : 'sku' in data ? { subject: data.sku } : {}),
+    ...(cause?.traceparent ? { traceparent: cause.traceparent } : {}),
+  });
+
+export function createInventoryService({ db, outbox, now = () => new Date() }: { db: Db; outbox: Outbox; now?: () => Date }) {
+  /** The one place transactions open; events leave through the outbox after commit. */
+  async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await db.transaction(work);
+    outbox.relay.kick();
+    return result;
+  }
+
+  const publish = (tx: Tx, ...events: CloudEvent[]) => outbox.enqueue(tx, EXCHANGES.inventory, events);
+
+  const upserted = (p: ProductRow) =>
+    event('product.upserted', { sku: p.sku, name: p.name, price: p.price, currency: p.currency, updatedAt: p.updatedAt.toISOString() });
+
+  async function record(tx: Tx, p: { sku: string; onHand: number; reserved: number }, kind: MovementKind, quantity: number, ref: { orderId?: string; reason?: string }) {
+    await tx.insert(movements).values({
+      sku: p.sku, kind, quantity, orderId: ref.orderId ?? null, reason: ref.reason ?? null,
+      onHand: p.onHand, reserved: p.reserved, at: now(),
+    });
+  }
+
+  async function findProduct(q: Db | Tx, sku: string, lock = false) {
+    const query = q.select().from(products).where(eq(products.sku, sku));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row) throw notFound('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
+    return row;
+  }
+
+  /** All lines or none: rows locked in SKU order, then every line checked before any changes. */
+  async function reserve(tx: Tx, orderId: string, lines: Line[], cause: CloudEvent) {
+    const ordered = inLockOrder(lines);
+    const skus = ordered.map((l) => l.sku);
+    const rows = await tx.select().from(products).where(inArray(products.sku, skus)).orderBy(asc(products.sku)).for('update');
+    const bySku = new Map(rows.map((r) => [r.sku, r]));
+    const shortages = ordered
+      .map((l) => ({ sku: l.sku, requested: l.quantity, available: bySku.has(l.sku) ? bySku.get(l.sku)!.onHand - bySku.get(l.sku)!.reserved : 0 }))
+      .filter((s) => s.available < s.requested);
+    if (shortages.length > 0) {
+      await tx.insert(reservations).values({ orderId, status: 'rejected', items: [], updatedAt: now() });
+      await publish(tx, event('stock.rejected', { orderId, reason: 'out_of_stock', shortages }, cause));
+      return;
+    }
+    for (const line of ordered) {
+      // The guard repeats the check in SQL: even a logic slip above cannot oversell.
+      const [after] = await tx
+        .update(products)
+        .set({ reserved: sql`${products.reserved} + ${line.quantity}`, updatedAt: now() })
+        .where(and(eq(products.sku, line.sku), sql`${products.onHand} - ${products.reserved} >= ${line.quantity}`))
+        .returning();
+      if (!after) throw new Error(`stock of ${line.sku} changed under a row lock`);
+      await record(tx, after, 'reservation', line.quantity, { orderId });
+    }
+    await tx.insert(reservations).values({ orderId, status: 'reserved', items: ordered, updatedAt: now() });
+    await publish(tx, event('stock.reserved', { orderId, items: ordered }, cause));
+  }
+
+  /** Gives back what an order holds: to the shelf (release) or out of the building (ship). */
+  async function settle(tx: Tx, orderId: string, lines: Line[], kind: 'release' | 'shipment', cause: CloudEvent) {
+    for (const line of inLockOrder(lines)) {
+      const shipped = kind === 'shipment' ? line.quantity : 0;
+      const [after] = await tx
+        .update(products)
+        .set({ reserved: sql`${products.reserved} - ${line.quantity}`, onHand: sql`${products.onHand} - ${shipped}`, updatedAt: now() })
+        .where(eq(products.sku, line.sku))
+        .returning();
+      if (!after) throw new Error(`reserved product ${line.sku} no longer exists`);
+      await record(tx, after, kind, kind === 'release' ? -line.quantity : -shipped, { orderId });
+    }
+    const status = kind === 'release' ? 'released' : 'shipped';
+    await tx.update(reservations).set({ status, updatedAt: now() }).where(eq(reservations.orderId, orderId));
+    const type = kind === 'release' ? 'stock.released' : 'stock.shipped';
+    await publish(tx, event(type, { orderId, items: lines }, cause));
+  }
+
+  /** One handler for every order fact: dedupe by event id, serialize per order, then act. */
+  async function onOrderFact(consumer: string, e: CloudEvent) {
+    const fact = e.type as 'order.created' | 'order.cancelled' | 'order.shipped';
+    const data = parseEventData(fact, e.data);
+    await inTransaction(async (tx) => {
+      if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
+      // Facts about one order arrive on different queues; this lock makes them take turns.
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${data.orderId}))`);
+      const [held] = await tx.select().from(reservations).where(eq(reservations.orderId, data.orderId));
+      switch (nextStep(held?.status ?? null, fact)) {
+        case 'reserve':
+          return reserve(tx, data.orderId, (data as EventData<'order.created'>).items, e);
+        case 'release':
+          return settle(tx, data.orderId, held!.items, 'release', e);
+        case 'ship':
+          return settle(tx, data.orderId, held!.items, 'shipment', e);
+        case 'remember-cancelled':
+          await tx.insert(reservations).values({ orderId: data.orderId, status: 'cancelled', items: [], updatedAt: now() });
+          return;
+        case 'ignore':
+          return;
+      }
+    });
+  }
+
+  return {
+    async listProducts({ q, limit = 20, cursor }: ListProductsQuery) {
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const rows = await db
+        .select()
+        .from(products)
+        .where(and(
+          q ? or(ilike(products.name, `%${escapeLike(q)}%`), ilike(products.sku, `%${escapeLike(q)}%`)) : undefined,
+          after === undefined ? undefined : gt(products.sku, after),
+        ))
+        .orderBy(asc(products.sku))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: page.map(toProduct), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.sku) : null };
+    },
+
+    async getProduct(sku: string) {
+      return toProduct(await findProduct(db, sku));
+    },
+
+    async createProduct(body: CreateProductBody) {
+      return inTransaction(async (tx) => {
+        const [created] = await tx
+          .insert(products)
+          .values({ sku: body.sku, name: body.name, price: body.price, currency: 'BRL', onHand: body.onHand ?? 0, reserved: 0, updatedAt: now() })
+          .onConflictDoNothing()
+          .returning();
+        if (!created) throw conflict('PRODUCT.ALREADY_EXISTS', `A product with SKU ${body.sku} already exists.`);
+        if (created.onHand > 0) await record(tx, created, 'adjustment', created.onHand, { reason: 'initial stock' });
+        await publish(tx, upserted(created));
+        return toProduct(created);
+      });
+    },
+
+    async updateProduct(sku: string, patch: UpdateProductBody) {
+      return inTransaction(async (tx) => {
+        const [updated] = await tx
+          .update(products)
+          .set({ ...patch, updatedAt: now() })
+          .where(eq(products.sku, sku))
+          .returning();
+        if (!updated) throw notFound('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
+        await publish(tx, upserted(updated));
+        return toProduct(updated);
+      });
+    },
+
+    async adjustStock(sku: string, { delta, reason }: AdjustmentBody) {
+      return inTransaction(async (tx) => {
+        const current = await findProduct(tx, sku, true);
+        if (current.onHand + delta < current.reserved) {
+          throw conflict(
+            'STOCK.BELOW_RESERVED',
+            `On hand would be ${current.onHand + delta}, below the ${current.reserved} units reserved for orders.`,
+          );
+        }
+        const [after] = await tx
+          .update(products)
+          .set({ onHand: sql`${products.onHand} + ${delta}`, updatedAt: now() })
+          .where(eq(products.sku, sku))
+          .returning();
+        await record(tx, after!, 'adjustment', delta, { reason });
+        return toProduct(after!);
+      });
+    },
+
+    async listMovements(sku: string, { limit = 20, cursor }: { limit?: number; cursor?: string }) {
+      await findProduct(db, sku);
+      const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
+      const rows = await db
+        .select()
+        .from(movements)
+        .where(and(eq(movements.sku, sku), before === undefined ? undefined : lt(movements.id, before)))
+        .orderBy(desc(movements.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((m) => ({ ...m, kind: m.kind as MovementKind, at: m.at.toISOString() })),
+        nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null,
+      };
+    },
+
+    onOrderFact,
+
+    /** Loads a catalog once, on an empty database; running it again changes nothing. */
+    async seed(catalog: readonly { sku: string; name: string; price: number; onHand: number }[]) {
+      return inTransaction(async (tx) => {
+        const [{ count }] = (await tx.select({ count: sql<number>`count(*)::int` }).from(products)) as [{ count: number }];
+        if (count > 0) return 0;
+        for (const item of catalog) {
+          const [created] = await tx.insert(products).values({ ...item, currency: 'BRL', reserved: 0, updatedAt: now() }).returning();
+          await record(tx, created!, 'adjustment', created!.onHand, { reason: 'initial stock' });
+          await publish(tx, upserted(created!));
+        }
+        return catalog.length;
+      });
+    },
+  };
+}
+
+export type InventoryService = ReturnType<typeof createInventoryService>;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

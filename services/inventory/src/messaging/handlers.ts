@@ -1,0 +1,36 @@
+import type { Bus, CloudEvent, Subscription } from '@pedidos/platform/messaging';
+import { EXCHANGES, NEW_ORDERS_QUEUE } from '@pedidos/contracts/events';
+import type { InventoryService } from '../inventory-service';
+
+/** The queues this service consumes; each is also its inbox's consumer name. */
+export const QUEUES = {
+  newOrders: NEW_ORDERS_QUEUE,
+  orderUpdates: 'inventory.order-updates',
+} as const;
+
+const ORDER_FACTS = new Set(['order.created', 'order.cancelled', 'order.shipped']);
+
+export function subscribeHandlers(bus: Bus, service: InventoryService, prefetch: number): Promise<Subscription[]> {
+  const handler = async (event: CloudEvent, { queue }: { queue: string }) => {
+    // A message the queue should never carry is a bug upstream: fail it so it reaches the DLQ.
+    if (!ORDER_FACTS.has(event.type)) throw new Error(`${queue} does not handle ${event.type}`);
+    await service.onOrderFact(queue, event);
+  };
+  return Promise.all([
+    bus.subscribe({
+      queue: QUEUES.newOrders,
+      bindings: [{ exchange: EXCHANGES.orders, routingKey: 'order.created' }],
+      handler,
+      prefetch,
+    }),
+    bus.subscribe({
+      queue: QUEUES.orderUpdates,
+      bindings: [
+        { exchange: EXCHANGES.orders, routingKey: 'order.cancelled' },
+        { exchange: EXCHANGES.orders, routingKey: 'order.shipped' },
+      ],
+      handler,
+      prefetch,
+    }),
+  ]);
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@pedidos/platform/config';
+import { cloudEvent } from '@pedidos/platform/messaging';
+import { SHAPES, ackCounter, eventProbe, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
+import { buildInventory } from '../src/app';
+import { inventoryConfigSpec } from '../src/config';
+
+const orderCreated = (items: { sku: string; quantity: number }[], orderId = randomUUID()) =>
+  cloudEvent({
+    source: SOURCES.orders,
+    type: 'order.created',
+    subject: orderId,
+    data: {
+      orderId, number: 1001, customerId: randomUUID(), currency: 'BRL', createdAt: new Date().toISOString(),
+      items: items.map((i) => ({ ...i, unitPrice: 100 })), total: 100,
+    },
+  });
+
+const orderFact = (type: 'order.cancelled' | 'order.shipped', orderId: string) =>
+  cloudEvent({
+    source: SOURCES.orders, type, subject: orderId,
+    data: type === 'order.cancelled' ? { orderId, reason: null, previousStatus: 'confirmed' } : { orderId },
+  });
+
+describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
+  let adapters: TestAdapters;
+  let app: Awaited<ReturnType<typeof buildInventory>>;
+  let probe: Awaited<ReturnType<typeof eventProbe>>;
+
+  beforeAll(async () => {
+    adapters = await openTestAdapters(shape);
+    const config = loadConfig({ SEED_DEMO_DATA: 'false', OUTBOX_POLL_MS: '100' }, inventoryConfigSpec);
+    app = await buildInventory({ ...adapters, config });
+    await app.start();
+    probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.inventory, routingKey: '#' }]);
+  });
+  afterAll(async () => {
+    await probe?.cancel();
+    await app?.stop();
+    await adapters?.close();
+  });
+
+  const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => app.http.inject({ method, url, payload });
+  const product = async (sku: string) => (await inject('GET', `/api/products/${sku}`)).json();
+  const publishOrderEvent = (event: ReturnType<typeof cloudEvent>) => adapters.bus.publish(EXCHANGES.orders, [event]);
+  const answerTo = (orderId: string, type: string) => probe.next((e) => e.type === type && (e.data as { orderId: string }).orderId === orderId);
+
+  it('creates a product, announces it, and refuses the same SKU twice', async () => {
+    const created = await inject('POST', '/api/products', { sku: 'CAFE-1KG', name: 'Café em grãos 1 kg', price: 4990, onHand: 10 });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers.location).toBe('/api/products/CAFE-1KG');
+    expect(created.json()).toMatchObject({ sku: 'CAFE-1KG', price: 4990, currency: 'BRL', onHand: 10, reserved: 0, available: 10 });
+    const announced = await probe.next((e) => e.type === 'product.upserted' && (e.data as { sku: string }).sku === 'CAFE-1KG');
+    expect(announced.data).toMatchObject({ name: 'Café em grãos 1 kg', price: 4990, currency: 'BRL' });
+
+    const again = await inject('POST', '/api/products', { sku: 'CAFE-1KG', name: 'Outro', price: 1 });
+    expect(again.statusCode).toBe(409);
+    expect(again.headers['content-type']).toContain('application/problem+json');
+    expect((await product('CAFE-1KG')).name).toBe('Café em grãos 1 kg');
+  });
+
+  it('changes a price and announces the new one', async () => {
+    await inject('POST', '/api/products', { sku: 'PRICE-1', name: 'Preço', price: 100 });
+    const patched = await inject('PATCH', '/api/products/PRICE-1', { price: 250 });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json().price).toBe(250);
+    await probe.next((e) => e.type === 'product.upserted' && (e.data as { sku: string; price: number }).price === 250);
+  });
+
+  it('reserves every line of an order and answers stock.reserved', async () => {
+    await inject('POST', '/api/products', { sku: 'RES-A', name: 'A', price: 100, onHand: 5 });
+    await inject('POST', '/api/products', { sku: 'RES-B', name: 'B', price: 100, onHand: 5 });
+    const order = orderCreated([{ sku: 'RES-B', quantity: 2 }, { sku: 'RES-A', quantity: 3 }]);
+    await publishOrderEvent(order);
+    const reserved = await answerTo(order.data.orderId, 'stock.reserved');
+    expect(reserved.source).toBe(SOURCES.inventory);
+    expect(await product('RES-A')).toMatchObject({ onHand: 5, reserved: 3, available: 2 });
+    expect(await product('RES-B')).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
+  });
+
+  it('reserves nothing when one line is short, and says which', async () => {
+    await inject('POST', '/api/products', { sku: 'SHORT-A', name: 'A', price: 100, onHand: 5 });
+    await inject('POST', '/api/products', { sku: 'SHORT-B', name: 'B', price: 100, onHand: 1 });
+    const order = orderCreated([{ sku: 'SHORT-A', quantity: 2 }, { sku: 'SHORT-B', quantity: 2 }]);
+    await publishOrderEvent(order);
+    const rejected = await answerTo(order.data.orderId, 'stock.rejected');
+    expect(rejected.data).toEqual({ orderId: order.data.orderId, reason: 'out_of_stock', shortages: [{ sku: 'SHORT-B', requested: 2, available: 1 }] });
+    expect(await product('SHORT-A')).toMatchObject({ reserved: 0, available: 5 });
+  });
+
+  it('releases a cancelled order and ships a shipped one, writing the ledger', async () => {
+    await inject('POST', '/api/products', { sku: 'LEDGER', name: 'L', price: 100, onHand: 10 });
+    const toCancel = orderCreated([{ sku: 'LEDGER', quantity: 4 }]);
+    const toShip = orderCreated([{ sku: 'LEDGER', quantity: 3 }]);
+    await publishOrderEvent(toCancel);
+    await publishOrderEvent(toShip);
+    await answerTo(toCancel.data.orderId, 'stock.reserved');
+    await answerTo(toShip.data.orderId, 'stock.reserved');
+    expect(await product('LEDGER')).toMatchObject({ onHand: 10, reserved: 7 });
+
+    await publishOrderEvent(orderFact('order.cancelled', toCancel.data.orderId));
+    await answerTo(toCancel.data.orderId, 'stock.released');
+    await publishOrderEvent(orderFact('order.shipped', toShip.data.orderId));
+    await answerTo(toShip.data.orderId, 'stock.shipped');
+    expect(await product('LEDGER')).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
+
+    const ledger = (await inject('GET', '/api/products/LEDGER/movements')).json();
+    expect(ledger.items.map((m: { kind: string; quantity: number }) => [m.kind, m.quantity])).toEqual([
+      ['shipment', -3], ['release', -4], ['reservation', 3], ['reservation', 4], ['adjustment', 10],
+    ]);
+    expect(ledger.items[0]).toMatchObject({ orderId: toShip.data.orderId, onHand: 7, reserved: 0 });
+  });
+
+  it('a cancel that overtakes its order leaves nothing reserved', async () => {
+    await inject('POST', '/api/products', { sku: 'RACE', name: 'R', price: 100, onHand: 3 });
+    const order = orderCreated([{ sku: 'RACE', quantity: 1 }]);
+    const acks = ackCounter(adapters.bus, order.id);
+    await publishOrderEvent(orderFact('order.cancelled', order.data.orderId));
+    await publishOrderEvent(order);
+    await acks.reached(1);
+    expect(await product('RACE')).toMatchObject({ reserved: 0, available: 3 });
+    expect(probe.seen.some((e) => (e.data as { orderId?: string }).orderId === order.data.orderId)).toBe(false);
+  });
+
+  it('the same order.created delivered three times reserves once', async () => {
+    await inject('POST', '/api/products', { sku: 'DUP', name: 'D', price: 100, onHand: 10 });
+    const order = orderCreated([{ sku: 'DUP', quantity: 2 }]);
+    const acks = ackCounter(adapters.bus, order.id);
+    await publishOrderEvent(order);
+    await publishOrderEvent(order);
+    await publishOrderEvent(order);
+    await acks.reached(3);
+    await answerTo(order.data.orderId, 'stock.reserved');
+    expect(await product('DUP')).toMatchObject({ reserved: 2, available: 8 });
+    expect(probe.seen.filter((e) => (e.data as { orderId?: string }).orderId === order.data.orderId)).toHaveLength(1);
+  });
+
+  it('adjusts stock with a reason, but never below what is reserved', async () => {
+    await inject('POST', '/api/products', { sku: 'ADJ', name: 'Adj', price: 100, onHand: 5 });
+    const order = orderCreated([{ sku: 'ADJ', quantity: 4 }]);
+    await publishOrderEvent(order);
+    await answerTo(order.data.orderId, 'stock.reserved');
+    const tooMuch = await inject('POST', '/api/products/ADJ/adjustments', { delta: -2, reason: 'contagem' });
+    expect(tooMuch.statusCode).toBe(409);
+    expect(tooMuch.json().code).toBe('STOCK.BELOW_RESERVED');
+    const restock = await inject('POST', '/api/products/ADJ/adjustments', { delta: 20, reason: 'reposição' });
+    expect(restock.json()).toMatchObject({ onHand: 25, reserved: 4, available: 21 });
+    const ledger = (await inject('GET', '/api/products/ADJ/movements?limit=1')).json();
+    expect(ledger.items[0]).toMatchObject({ kind: 'adjustment', quantity: 20, reason: 'reposição', onHand: 25 });
+    expect(ledger.nextCursor).toEqual(expect.any(String));
+  });
+
+  it('lists products by SKU page by page and searches name or SKU', async () => {
+    const page1 = (await inject('GET', '/api/products?limit=2')).json();
+    expect(page1.items).toHaveLength(2);
+    const page2 = (await inject('GET', `/api/products?limit=2&cursor=${page1.nextCursor}`)).json();
+    expect(page2.items[0].sku > page1.items[1].sku).toBe(true);
+    const found = (await inject('GET', '/api/products?q=caf')).json();
+    expect(found.items.map((p: { sku: string }) => p.sku)).toEqual(['CAFE-1KG']);
+    expect((await inject('GET', '/api/products?cursor=nope!')).statusCode).toBe(400);
+  });
+});
+

@@ -1,0 +1,72 @@
+import { fileURLToPath } from 'node:url';
+import type { ConfigOf } from '@pedidos/platform/config';
+import { migrate } from '@pedidos/platform/db';
+import { createHttpApp } from '@pedidos/platform/http';
+import { createMetrics } from '@pedidos/platform/metrics';
+import { createOutbox, type Subscription } from '@pedidos/platform/messaging';
+import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
+import { createCatalogSync } from './catalog-sync';
+import type { ordersConfigSpec } from './config';
+import { outbox as outboxTable } from './db/schema';
+import { orderRoutes } from './http/routes';
+import { QUEUES, subscribeHandlers } from './messaging/handlers';
+import { createOrdersService } from './orders-service';
+
+export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export async function buildOrders({ database, bus, log, config }: Adapters & { config: ConfigOf<typeof ordersConfigSpec> }) {
+  const outbox = createOutbox({ db: database.db, table: outboxTable, bus, log, pollIntervalMs: config.OUTBOX_POLL_MS });
+  const service = createOrdersService({ db: database.db, outbox });
+  const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
+  const metrics = createMetrics({ service: 'orders' });
+  metrics.observeBus(bus, Object.values(QUEUES));
+  metrics.gaugeFromCallback('outbox_backlog', 'Events committed but not yet published', async () => (await outbox.relay.stats()).backlog);
+  metrics.gaugeFromCallback('outbox_oldest_age_seconds', 'Age of the oldest unpublished event', async () => (await outbox.relay.stats()).oldestAgeSeconds);
+
+  const http = await createHttpApp({
+    service: 'orders',
+    version: '0.1.0',
+    log,
+    metrics,
+    corsOrigins: config.CORS_ORIGINS,
+    readiness: { database: database.ping, broker: bus.ping },
+    openapi: {
+      title: 'Orders service',
+      description: 'Places orders (priced from a local copy of the catalog), follows them through stock reservation, and ships, delivers or cancels them.',
+    },
+  });
+  await http.register(orderRoutes, { service });
+
+  let subscriptions: Subscription[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = async () => {
+    try {
+      const expired = await service.expirePending(config.ORDER_TIMEOUT_MS);
+      if (expired > 0) log.warn({ expired }, 'pending orders expired');
+    } catch (error) {
+      log.error({ err: error }, 'expiry sweep failed');
+    }
+  };
+
+  return {
+    http,
+    service,
+    outbox,
+    catalogSync,
+    async start() {
+      await migrate(database, { schema: 'orders', migrationsFolder: MIGRATIONS });
+      outbox.relay.start();
+      subscriptions = await subscribeHandlers(bus, service, config.CONSUMER_PREFETCH);
+      await catalogSync.start();
+      sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
+      sweeper.unref();
+    },
+    async stop() {
+      clearInterval(sweeper);
+      catalogSync.stop();
+      await http.close();
+      await Promise.all(subscriptions.map((s) => s.cancel()));
+      await outbox.relay.stop();
+    },
+  } satisfies ServiceApp & Record<string, unknown>;
+}

@@ -1,0 +1,12 @@
+import { commonConfigSpec, int, port, url } from '@pedidos/platform/config';
+
+export const ordersConfigSpec = {
+  ...commonConfigSpec,
+  PORT: port(5000),
+  /** Where the catalog is copied from at startup (events keep it current afterwards). */
+  INVENTORY_URL: url(['http:', 'https:'], 'http://127.0.0.1:5001'),
+  /** A pending order with no answer from inventory this long is rejected as `expired`. */
+  ORDER_TIMEOUT_MS: int({ min: 1000, default: 15 * 60_000 }),
+  EXPIRY_SWEEP_MS: int({ min: 100, default: 10_000 }),
+  CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 20 }),
+};

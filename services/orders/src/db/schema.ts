@@ -1,0 +1,79 @@
+import { bigint, bigserial, index, integer, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
+
+/** Everything the orders service owns lives in this schema; no other service reads it. */
+export const ordersSchema = pgSchema('orders');
+
+/** Human order numbers; gaps are fine, reuse is not. */
+export const orderNumbers = ordersSchema.sequence('order_number_seq', { startWith: 1001 });
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const orders = ordersSchema.table(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    number: bigint('number', { mode: 'number' }).notNull().unique(),
+    customerId: uuid('customer_id').notNull(),
+    status: text('status').notNull(),
+    total: bigint('total', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    note: text('note'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    index('orders_customer_number_idx').on(t.customerId, t.number.desc()),
+    index('orders_status_number_idx').on(t.status, t.number.desc()),
+  ],
+);
+
+export const orderItems = ordersSchema.table(
+  'order_items',
+  {
+    orderId: uuid('order_id').notNull().references(() => orders.id),
+    line: integer('line').notNull(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    quantity: integer('quantity').notNull(),
+    unitPrice: bigint('unit_price', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.line] })],
+);
+
+export const orderHistory = ordersSchema.table(
+  'order_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: uuid('order_id').notNull().references(() => orders.id),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    at: at('at').notNull(),
+  },
+  (t) => [index('order_history_order_idx').on(t.orderId, t.id)],
+);
+
+/** One row per (customer, Idempotency-Key): a retried POST finds its order here. */
+export const idempotencyKeys = ordersSchema.table(
+  'idempotency_keys',
+  {
+    customerId: uuid('customer_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    orderId: uuid('order_id').notNull().references(() => orders.id),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.key] })],
+);
+
+/** The local copy of inventory's catalog, fed by product.upserted: orders never call inventory to price. */
+export const catalog = ordersSchema.table('catalog', {
+  sku: text('sku').primaryKey(),
+  name: text('name').notNull(),
+  price: bigint('price', { mode: 'number' }).notNull(),
+  currency: text('currency').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+export const outbox = outboxTable(ordersSchema);
+export const inbox = inboxTable(ordersSchema);

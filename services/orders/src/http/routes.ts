@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { problemResponses } from '@pedidos/platform/http';
+import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, PlaceOrderBody } from '@pedidos/contracts/orders';
+import type { OrdersService } from '../orders-service';
+import { principalOf } from '../principal';
+
+const tags = ['orders'];
+
+const PlaceOrderHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$',
+    description: 'Retrying with the same key and body returns the same order; another body is a 422.',
+  })),
+  traceparent: Type.Optional(Type.String({ maxLength: 100 })),
+});
+
+export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService }> = async (app, { service }) => {
+  app.post('/api/orders', {
+    schema: {
+      tags, summary: 'Place an order',
+      description: 'Prices come from the catalog. Answers 201 with the order `pending`; it turns `confirmed` or `rejected` once inventory answers.',
+      headers: PlaceOrderHeaders, body: PlaceOrderBody,
+      response: { 201: Order, ...problemResponses(400, 413, 415, 422) },
+    },
+  }, async (request, reply) => {
+    const { order, replayed } = await service.placeOrder(
+      principalOf(request), request.body, request.headers['idempotency-key'], request.headers.traceparent,
+    );
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(201).header('location', `/api/orders/${order.id}`).send(order);
+  });
+
+  app.get('/api/orders', {
+    schema: {
+      tags, summary: 'List orders', description: 'Newest first. Customers see their own; admins see all.',
+      querystring: ListOrdersQuery, response: { 200: OrderList, ...problemResponses(400) },
+    },
+  }, (request) => service.listOrders(principalOf(request), request.query));
+
+  app.get('/api/orders/:id', {
+    schema: { tags, summary: 'Get an order with its history', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404) } },
+  }, (request) => service.getOrder(principalOf(request), request.params.id));
+
+  app.post('/api/orders/:id/cancel', {
+    schema: {
+      tags, summary: 'Cancel an order', description: 'From `pending` or `confirmed`; its stock is released.',
+      params: OrderIdParams, body: Type.Optional(CancelOrderBody), response: { 200: Order, ...problemResponses(400, 404, 409) },
+    },
+  }, (request) => service.cancel(principalOf(request), request.params.id, request.body?.reason));
+
+  app.post('/api/orders/:id/ship', {
+    schema: { tags, summary: 'Ship a confirmed order (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404, 409) } },
+  }, (request) => service.ship(principalOf(request), request.params.id));
+
+  app.post('/api/orders/:id/deliver', {
+    schema: { tags, summary: 'Mark a shipped order delivered (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404, 409) } },
+  }, (request) => service.deliver(principalOf(request), request.params.id));
+};

@@ -1,0 +1,35 @@
+import type { Bus, CloudEvent, Subscription } from '@pedidos/platform/messaging';
+import { EXCHANGES } from '@pedidos/contracts/events';
+import type { OrdersService } from '../orders-service';
+
+/** The queues this service consumes; each is also its inbox's consumer name. */
+export const QUEUES = {
+  stockUpdates: 'orders.stock-updates',
+  catalog: 'orders.catalog',
+} as const;
+
+export function subscribeHandlers(bus: Bus, service: OrdersService, prefetch: number): Promise<Subscription[]> {
+  return Promise.all([
+    bus.subscribe({
+      queue: QUEUES.stockUpdates,
+      bindings: [
+        { exchange: EXCHANGES.inventory, routingKey: 'stock.reserved' },
+        { exchange: EXCHANGES.inventory, routingKey: 'stock.rejected' },
+      ],
+      handler: async (event: CloudEvent, { queue }) => {
+        if (event.type !== 'stock.reserved' && event.type !== 'stock.rejected') throw new Error(`${queue} does not handle ${event.type}`);
+        await service.onStockFact(queue, event);
+      },
+      prefetch,
+    }),
+    bus.subscribe({
+      queue: QUEUES.catalog,
+      bindings: [{ exchange: EXCHANGES.inventory, routingKey: 'product.upserted' }],
+      handler: async (event: CloudEvent, { queue }) => {
+        if (event.type !== 'product.upserted') throw new Error(`${queue} does not handle ${event.type}`);
+        await service.onProductUpserted(event);
+      },
+      prefetch,
+    }),
+  ]);
+}

@@ -1,0 +1,224 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '@pedidos/platform/db';
+import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
+import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
+import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
+import { transition, type OrderEvent } from './domain/order-status';
+import { priceOrder, type CatalogEntry } from './domain/pricing';
+import { catalog, idempotencyKeys, inbox, orderHistory, orderItems, orders } from './db/schema';
+import type { Principal } from './principal';
+
+type OrderRow = typeof orders.$inferSelect;
+
+const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
+  cloudEvent({ source: SOURCES.orders, type, data, subject: (data as { orderId: string }).orderId, ...(traceparent ? { traceparent } : {}) });
+
+/** Signals a lost race on an Idempotency-Key: the transaction rolls back and the winner's order is returned. */
+class KeyTaken extends Error {}
+
+const hashRequest = (body: PlaceOrderBody) =>
+  createHash('sha256').update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null })).digest('base64url');
+
+const PRICING_PROBLEMS = {
+  unknown_sku: 'no product has this SKU',
+  duplicate_sku: 'this SKU is already on another line',
+  mixed_currency: 'priced in another currency than the other lines',
+} as const;
+
+export function createOrdersService({ db, outbox, now = () => new Date() }: { db: Db; outbox: Outbox; now?: () => Date }) {
+  async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await db.transaction(work);
+    outbox.relay.kick();
+    return result;
+  }
+
+  const publish = (tx: Tx, ...events: CloudEvent[]) => outbox.enqueue(tx, EXCHANGES.orders, events);
+
+  /** Orders with their lines and history, in two extra queries whatever the page size. */
+  async function hydrate(q: Db | Tx, rows: OrderRow[]): Promise<Order[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [items, history] = await Promise.all([
+      q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.orderId), asc(orderItems.line)),
+      q.select().from(orderHistory).where(inArray(orderHistory.orderId, ids)).orderBy(asc(orderHistory.id)),
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      customerId: r.customerId,
+      status: r.status as OrderStatus,
+      items: items.filter((i) => i.orderId === r.id).map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),
+      total: r.total,
+      currency: r.currency,
+      note: r.note,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      history: history.filter((h) => h.orderId === r.id).map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason })),
+    }));
+  }
+
+  /** Another customer's order is reported missing: its existence is not revealed. */
+  const visibleTo = (who: Principal): SQL | undefined => (who.role === 'admin' ? undefined : eq(orders.customerId, who.customerId));
+
+  async function findOrder(q: Db | Tx, who: Principal, id: string, lock = false) {
+    const query = q.select().from(orders).where(and(eq(orders.id, id), visibleTo(who)));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row) throw notFound('ORDER.NOT_FOUND', `No order ${id}.`);
+    return row;
+  }
+
+  /** Applies one state-machine event; false when the machine refuses it (nothing is written). */
+  async function move(tx: Tx, row: OrderRow, e: OrderEvent, traceparent?: string): Promise<boolean> {
+    const next = transition(row.status as OrderStatus, e);
+    if (!next.ok) return false;
+    const at = now();
+    await tx.update(orders).set({ status: next.status, updatedAt: at }).where(eq(orders.id, row.id));
+    await tx.insert(orderHistory).values({ orderId: row.id, status: next.status, reason: next.reason, at });
+    if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
+      // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
+      await publish(tx, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
+    } else if (next.status === 'shipped') {
+      await publish(tx, event('order.shipped', { orderId: row.id }, traceparent));
+    }
+    return true;
+  }
+
+  async function command(who: Principal, id: string, e: OrderEvent) {
+    const result = await inTransaction(async (tx) => {
+      const row = await findOrder(tx, who, id, true);
+      if (!(await move(tx, row, e))) {
+        throw conflict('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
+      }
+      return row.id;
+    });
+    return (await hydrate(db, [await findOrder(db, who, result)]))[0]!;
+  }
+
+  async function placeOrder(who: Principal, body: PlaceOrderBody, idempotencyKey?: string, traceparent?: string) {
+    const skus = body.items.map((i) => i.sku);
+    const entries = await db.select().from(catalog).where(inArray(catalog.sku, skus));
+    const priced = priceOrder(body.items, new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e])));
+    if (!priced.ok) {
+      throw unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
+        { path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] },
+      ]);
+    }
+    const requestHash = hashRequest(body);
+    try {
+      const id = await inTransaction(async (tx) => {
+        const at = now();
+        const id = randomUUID();
+        const [row] = await tx
+          .insert(orders)
+          .values({ id, number: sql`nextval('orders.order_number_seq')`, customerId: who.customerId, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at })
+          .returning();
+        if (idempotencyKey !== undefined) {
+          const [kept] = await tx
+            .insert(idempotencyKeys)
+            .values({ customerId: who.customerId, key: idempotencyKey, requestHash, orderId: id, createdAt: at })
+            .onConflictDoNothing()
+            .returning();
+          if (!kept) throw new KeyTaken();
+        }
+        await tx.insert(orderItems).values(priced.lines.map((l, line) => ({ orderId: id, line, ...l })));
+        await tx.insert(orderHistory).values({ orderId: id, status: 'pending', reason: null, at });
+        await publish(tx, event('order.created', {
+          orderId: id,
+          number: row!.number,
+          customerId: who.customerId,
+          items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+          total: priced.total,
+          currency: priced.currency,
+          createdAt: at.toISOString(),
+        }, traceparent));
+        return id;
+      });
+      return { order: (await hydrate(db, [await findOrder(db, who, id)]))[0]!, replayed: false };
+    } catch (error) {
+      if (!(error instanceof KeyTaken)) throw error;
+      const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.customerId), eq(idempotencyKeys.key, idempotencyKey!)));
+      if (!kept) throw error;
+      if (kept.requestHash !== requestHash) {
+        throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [
+          { path: '/headers/idempotency-key', message: 'already used with a different body' },
+        ]);
+      }
+      return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
+    }
+  }
+
+  /** A fact from inventory about an order: deduplicated by event id; refused moves are no-ops. */
+  async function onStockFact(consumer: string, e: CloudEvent) {
+    const type = e.type as 'stock.reserved' | 'stock.rejected';
+    const { orderId } = parseEventData(type, e.data);
+    await inTransaction(async (tx) => {
+      if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
+      const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+      if (!row) throw new Error(`${type} for unknown order ${orderId}`);
+      await move(tx, row, { type }, e.traceparent);
+    });
+  }
+
+  /** Newest updatedAt wins, so a replayed or late event never rolls a price back. */
+  async function upsertCatalog(entry: { sku: string; name: string; price: number; currency: string; updatedAt: string }) {
+    const values = { ...entry, updatedAt: new Date(entry.updatedAt) };
+    await db
+      .insert(catalog)
+      .values(values)
+      .onConflictDoUpdate({
+        target: catalog.sku,
+        set: { name: values.name, price: values.price, currency: values.currency, updatedAt: values.updatedAt },
+        setWhere: lt(catalog.updatedAt, values.updatedAt),
+      });
+  }
+
+  return {
+    placeOrder,
+
+    async getOrder(who: Principal, id: string) {
+      return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;
+    },
+
+    async listOrders(who: Principal, { status, limit = 20, cursor }: ListOrdersQuery) {
+      const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
+      const rows = await db
+        .select()
+        .from(orders)
+        .where(and(visibleTo(who), status ? eq(orders.status, status) : undefined, before === undefined ? undefined : lt(orders.number, before)))
+        .orderBy(desc(orders.number))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      return { items: await hydrate(db, page), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.number) : null };
+    },
+
+    cancel: (who: Principal, id: string, reason?: string | null) => command(who, id, { type: 'cancel', reason: reason ?? null }),
+    ship: (who: Principal, id: string) => command(who, id, { type: 'ship' }),
+    deliver: (who: Principal, id: string) => command(who, id, { type: 'deliver' }),
+
+    onStockFact,
+    upsertCatalog,
+    async onProductUpserted(e: CloudEvent) {
+      await upsertCatalog(parseEventData('product.upserted', e.data));
+    },
+
+    /** Rejects orders left pending longer than `timeoutMs`; safe to run on every replica at once. */
+    async expirePending(timeoutMs: number, batch = 100) {
+      return inTransaction(async (tx) => {
+        const stale = await tx
+          .select()
+          .from(orders)
+          .where(and(eq(orders.status, 'pending'), lte(orders.createdAt, new Date(now().getTime() - timeoutMs))))
+          .orderBy(asc(orders.number))
+          .limit(batch)
+          .for('update', { skipLocked: true });
+        for (const row of stale) await move(tx, row, { type: 'expire' });
+        return stale.length;
+      });
+    },
+  };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;
