@@ -1,14 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
-// Two cores: two test files at a time. Integration tests talk to the machine's
-// PostgreSQL and RabbitMQ, each file in its own database and vhost.
+// Two cores: two test files at a time. Every integration test talks to the machine's
+// PostgreSQL and RabbitMQ in a database and vhost of its own.
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'components', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'] },
+      },
+      {
+        // Whole services as processes; some stop the broker, so these files run one at a time.
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['test/system/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
+export const SKU_PATTERN = /^[A-Z0-9._-]{1,64}$/;
 export const Sku = Type.String({
-  pattern: '^[A-Z0-9._-]{1,64}$',
+  pattern: SKU_PATTERN.source,
   minLength: 1,
   maxLength: 64,
   description: '1-64 of A-Z 0-9 - _ .',

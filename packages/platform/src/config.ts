@@ -47,8 +47,8 @@ export function loadConfig<S extends ConfigSpec>(env: Env, spec: S): ConfigOf<S>
       config[variable] = value;
       continue;
     }
-    const shown = parser.secret ? '(value hidden)' : `got ${JSON.stringify(parser.show ? parser.show(raw) : raw)}`;
-    issues.push({ variable, message: `${variable} must be ${parser.expected}, ${shown}` });
+    const shown = parser.secret ? ' (value hidden)' : `, got ${JSON.stringify(parser.show ? parser.show(raw) : raw)}`;
+    issues.push({ variable, message: `${variable} must be ${parser.expected}${shown}` });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return config as ConfigOf<S>;

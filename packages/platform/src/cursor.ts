@@ -6,14 +6,13 @@ export const encodeCursor = (key: string | number) => Buffer.from(String(key), '
 const invalid = () =>
   badRequest('REQUEST.BAD_CURSOR', 'The cursor is not one this API returned.', [{ path: '/query/cursor', message: 'invalid cursor' }]);
 
-export function decodeCursor(cursor: string): string {
+/** The key inside a cursor; `isKey` rejects a forged cursor that decodes to something no page ends with. */
+export function decodeCursor(cursor: string, isKey: (key: string) => boolean = () => true): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (key === '' || encodeCursor(key) !== cursor) throw invalid();
+  if (key === '' || encodeCursor(key) !== cursor || !isKey(key)) throw invalid();
   return key;
 }
 
 export function decodeIntCursor(cursor: string): number {
-  const key = Number(decodeCursor(cursor));
-  if (!Number.isSafeInteger(key)) throw invalid();
-  return key;
+  return Number(decodeCursor(cursor, (key) => /^[1-9][0-9]{0,15}$/.test(key)));
 }

@@ -90,6 +90,14 @@ beforeAll(async () => {
   app.post('/api/orders/:id/ship', async () => {
     throw conflict('ORDER.INVALID_TRANSITION', 'A delivered order cannot be shipped');
   });
+  app.post('/api/payments', {
+    schema: {
+      body: Type.Union([
+        Type.Object({ method: Type.Literal('card'), token: Type.String() }, { additionalProperties: false }),
+        Type.Object({ method: Type.Literal('pix'), key: Type.String() }, { additionalProperties: false }),
+      ]),
+    },
+  }, async () => ({ ok: true }));
   app.get('/api/boom', async () => {
     throw new Error('password authentication failed for postgres://app:hunter2@db');
   });
@@ -147,6 +155,20 @@ describe('problem details', () => {
     );
     const params = expectProblem(await app.inject({ url: '/api/orders/not-a-uuid' }), 400);
     expect(params.errors).toEqual([{ path: '/params/id', message: 'must match format "uuid"' }]);
+  });
+
+  it('explains a union body by the branch that came closest', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/payments', payload: { method: 'pix' } });
+    expect(expectProblem(res, 400).errors).toEqual([{ path: '/key', message: 'is required' }]);
+    const scalar = await app.inject({ method: 'POST', url: '/api/payments', payload: [] });
+    expect(expectProblem(scalar, 400).errors).toEqual([{ path: '', message: 'must be object' }]);
+  });
+
+  it('answers a malformed URL with a 400 problem that still carries the request id', async () => {
+    const res = await app.inject({ url: '/api/orders/%E0%A4%A', headers: { 'x-request-id': 'bad-url-1' } });
+    expect(expectProblem(res, 400).code).toBe('REQUEST.BAD_URL');
+    expect(res.headers['x-request-id']).toBe('bad-url-1');
+    expect(logs.filter((l) => l.reqId === 'bad-url-1')).toHaveLength(1);
   });
 
   it('coerces and defaults the querystring but never the body', async () => {
@@ -335,9 +357,9 @@ describe('OpenAPI', () => {
 
   it('serves a browsable UI', async () => {
     const res = await app.inject({ url: '/docs' });
-    expect([200, 302]).toContain(res.statusCode);
-    const page = res.statusCode === 302 ? await app.inject({ url: new URL(String(res.headers.location), 'http://x/docs/').pathname }) : res;
-    expect(page.body).toContain('swagger');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('Swagger UI');
   });
 });
 

@@ -5,6 +5,7 @@ import { conflict, notFound } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
+import { SKU_PATTERN } from '@pedidos/contracts/common';
 import { inbox, movements, products, reservations } from './db/schema';
 import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 
@@ -130,7 +131,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 
   return {
     async listProducts({ q, limit = 20, cursor }: ListProductsQuery) {
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, (key) => SKU_PATTERN.test(key));
       const rows = await db
         .select()
         .from(products)

@@ -6,8 +6,16 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 
+/** What `execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
+export interface RowsResultHKT extends PgQueryResultHKT {
+  type: RowsResult<this['row']>;
+}
+interface RowsResult<TRow> {
+  rows: (TRow extends Record<string, unknown> ? TRow : Record<string, unknown>)[];
+}
+
 /** A Drizzle database on either driver. No relational schema: queries use the builder. */
-export type Db = PgDatabase<PgQueryResultHKT>;
+export type Db = PgDatabase<RowsResultHKT>;
 /**
  * What `db.transaction(async (tx) => ...)` passes. A Tx is a Db, so every query function
  * that takes a Db also runs inside a transaction. On PGlite (one connection) a query on

@@ -60,9 +60,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    // Rejected before routing (malformed URL, oversized param): no hooks run, so id and log line are ours to add.
     frameworkErrors: (error, request, reply) => {
+      const details = problemFromError(error, request);
+      request.log.info({ method: request.method, url: request.url, statusCode: details.status }, 'request rejected');
       reply.header(REQUEST_ID_HEADER, request.id);
-      sendProblem(reply, problemFromError(error, request));
+      sendProblem(reply, details);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -83,23 +83,49 @@ export function sendProblem(reply: FastifyReply, details: ProblemDetails): Fasti
 /** Ajv errors → one `{ path, message }` per offending field, `path` a JSON Pointer into the request. */
 export function fieldErrors(issues: SchemaIssue[], part: string): FieldError[] {
   const prefix = PART_PREFIX[part] ?? `/${part}`;
-  const unions = issues.filter((i) => i.keyword === 'anyOf' || i.keyword === 'oneOf');
-  const inBranch = (i: SchemaIssue, u: SchemaIssue) => i !== u && i.schemaPath.startsWith(`${u.schemaPath}/`);
   const seen = new Set<string>();
-  const out: FieldError[] = [];
-  for (const issue of issues) {
-    // A failed union reports once, on the union, instead of once per branch.
-    if (unions.some((u) => inBranch(issue, u))) continue;
-    const { path, message } = describe(issue, issues.filter((i) => inBranch(i, issue)));
-    const key = `${path}\0${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ path: prefix + path, message });
-  }
-  return out;
+  return collect(issues)
+    .map((e) => ({ path: prefix + e.path, message: e.message }))
+    .filter((e) => !seen.has(`${e.path}\0${e.message}`) && seen.add(`${e.path}\0${e.message}`));
 }
 
-function describe(issue: SchemaIssue, branches: SchemaIssue[]): FieldError {
+const isUnion = (i: SchemaIssue) => i.keyword === 'anyOf' || i.keyword === 'oneOf';
+const inBranch = (i: SchemaIssue, union: SchemaIssue) => i !== union && i.schemaPath.startsWith(`${union.schemaPath}/`);
+
+// A failed union reports once, on the union, instead of once per branch.
+function collect(issues: SchemaIssue[]): FieldError[] {
+  const unions = issues.filter(isUnion);
+  return issues
+    .filter((i) => !unions.some((u) => inBranch(i, u)))
+    .flatMap((i) => (isUnion(i) ? describeUnion(i, issues.filter((b) => inBranch(b, i))) : [describe(i)]));
+}
+
+function describeUnion(union: SchemaIssue, branchIssues: SchemaIssue[]): FieldError[] {
+  const path = union.instancePath;
+  if (union.keyword === 'oneOf' && union.params.passingSchemas) return [{ path, message: 'matches more than one allowed shape' }];
+  const scalar = branchIssues.length > 0 && branchIssues.every((b) => b.instancePath === path && ['const', 'enum', 'type'].includes(b.keyword));
+  if (scalar) {
+    const options = new Set(branchIssues.flatMap((b) =>
+      b.keyword === 'const' ? [JSON.stringify(b.params.allowedValue)]
+      : b.keyword === 'enum' ? (b.params.allowedValues as unknown[]).map((v) => JSON.stringify(v))
+      : String(b.params.type).split(',')));
+    return [{ path, message: options.size === 1 ? `must be ${[...options][0]}` : `must be one of ${[...options].join(', ')}` }];
+  }
+  // Objects in a union (e.g. told apart by a `kind` field): the branch that came closest explains best.
+  const byBranch = new Map<string, SchemaIssue[]>();
+  for (const b of branchIssues) {
+    const branch = b.schemaPath.slice(union.schemaPath.length + 1).split('/', 1)[0]!;
+    byBranch.set(branch, [...(byBranch.get(branch) ?? []), b]);
+  }
+  const sizes = [...byBranch.values()].sort((a, b) => a.length - b.length);
+  const closest = sizes[0];
+  if (closest && (sizes.length === 1 || closest.length < sizes[1]!.length) && closest.every((b) => b.instancePath !== path || !['const', 'enum', 'type'].includes(b.keyword))) {
+    return collect(closest);
+  }
+  return [{ path, message: 'does not match any allowed shape' }];
+}
+
+function describe(issue: SchemaIssue): FieldError {
   const { keyword, instancePath: path, params } = issue;
   switch (keyword) {
     case 'required':
@@ -110,19 +136,6 @@ function describe(issue: SchemaIssue, branches: SchemaIssue[]): FieldError {
       return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
-    case 'anyOf':
-    case 'oneOf': {
-      if (keyword === 'oneOf' && params.passingSchemas) return { path, message: 'matches more than one allowed shape' };
-      const own = branches.filter((b) => b.instancePath === path);
-      const simple = own.length === branches.length && own.every((b) => b.keyword === 'const' || b.keyword === 'type' || b.keyword === 'enum');
-      if (!simple || own.length === 0) return { path, message: 'does not match any allowed shape' };
-      const options = own.flatMap((b) =>
-        b.keyword === 'const' ? [JSON.stringify(b.params.allowedValue)]
-        : b.keyword === 'enum' ? (b.params.allowedValues as unknown[]).map((v) => JSON.stringify(v))
-        : [String(b.params.type)],
-      );
-      return { path, message: `must be one of ${[...new Set(options)].join(', ')}` };
-    }
     default:
       return { path, message: issue.message ?? `fails ${keyword}` };
   }

@@ -187,7 +187,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
       scheduleRestart(c);
     });
     try {
-      
+      await ch.prefetch(c.spec.prefetch ?? defaultPrefetch);
       const queue = await declareSubscription(ch, c.spec, delaysMs);
       c.queue = queue;
       const { consumerTag } = await ch.consume(queue, (msg) => onDelivery(c, ch, queue, msg));

@@ -1,0 +1,196 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  bool,
+  commonConfigSpec,
+  ConfigError,
+  exitOnConfigError,
+  int,
+  intList,
+  list,
+  loadConfig,
+  oneOf,
+  optional,
+  originList,
+  port,
+  secret,
+  string,
+  url,
+  type Env,
+} from '../src/config';
+
+/** The one-line message a bad value produces, or null when it loads. */
+function failure(env: Env, spec: Parameters<typeof loadConfig>[1]): string | null {
+  try {
+    loadConfig(env, spec);
+    return null;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+}
+
+describe('loadConfig', () => {
+  it('gives every common variable its default when the environment is empty', () => {
+    const config = loadConfig({}, { ...commonConfigSpec, PORT: port(5000) });
+    expect(config).toEqual({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: undefined,
+      RABBITMQ_URL: undefined,
+      DATA_DIR: './data',
+      CORS_ORIGINS: [],
+      WEB_CONCURRENCY: 1,
+      RETRY_DELAYS_MS: [200, 1000, 5000],
+      OUTBOX_POLL_MS: 500,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      PORT: 5000,
+    });
+  });
+
+  it('reads every common variable from the environment', () => {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'debug',
+        DATABASE_URL: 'postgres://app:secret@db:5432/pedidos',
+        RABBITMQ_URL: 'amqp://guest:guest@broker:5672',
+        DATA_DIR: '/var/lib/pedidos',
+        CORS_ORIGINS: 'https://shop.example.com, http://localhost:3000',
+        WEB_CONCURRENCY: '4',
+        RETRY_DELAYS_MS: '100,200',
+        OUTBOX_POLL_MS: '250',
+        SHUTDOWN_TIMEOUT_MS: '0',
+        PORT: '8080',
+      },
+      { ...commonConfigSpec, PORT: port(5000) },
+    );
+    expect(config).toMatchObject({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgres://app:secret@db:5432/pedidos',
+      RABBITMQ_URL: 'amqp://guest:guest@broker:5672',
+      DATA_DIR: '/var/lib/pedidos',
+      CORS_ORIGINS: ['https://shop.example.com', 'http://localhost:3000'],
+      WEB_CONCURRENCY: 4,
+      RETRY_DELAYS_MS: [100, 200],
+      OUTBOX_POLL_MS: 250,
+      SHUTDOWN_TIMEOUT_MS: 0,
+      PORT: 8080,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, { PORT: port(5000), DATABASE_URL: commonConfigSpec.DATABASE_URL })).toEqual({
+      PORT: 5000,
+      DATABASE_URL: undefined,
+    });
+  });
+
+  it('fails on a missing required variable, naming it and what it expects', () => {
+    expect(failure({}, { JWT_ISSUER: url(['https:']) })).toBe('JWT_ISSUER is required: a URL starting with https://');
+  });
+
+  it('names every bad variable in one line', () => {
+    const message = failure({ PORT: 'abc', LOG_LEVEL: 'loud' }, { PORT: port(5000), LOG_LEVEL: commonConfigSpec.LOG_LEVEL });
+    expect(message).toBe('PORT must be an integer 1..65535, got "abc"; LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
+    expect(message).not.toContain('\n');
+  });
+
+  it('exposes each issue with its variable', () => {
+    try {
+      loadConfig({ PORT: '0' }, { PORT: port(5000) });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual([{ variable: 'PORT', message: 'PORT must be an integer 1..65535, got "0"' }]);
+    }
+  });
+});
+
+describe('parsers', () => {
+  const one = <T>(parser: Parameters<typeof loadConfig>[1][string], raw: string) =>
+    loadConfig({ X: raw }, { X: parser }).X as T;
+
+  it.each([
+    [port(1), '1', 1],
+    [port(1), '65535', 65535],
+    [int({ min: 1, max: 64 }), '64', 64],
+    [int(), '-5', -5],
+    [bool(false), 'true', true],
+    [bool(true), 'No', false],
+    [oneOf(['a', 'b'] as const), 'b', 'b'],
+    [string(), ' spaced value ', 'spaced value'],
+    [string(undefined, { pattern: /^[a-z]+$/ }), 'abc', 'abc'],
+    [list(), 'a, b,,c ', ['a', 'b', 'c']],
+    [intList(), '0, 15 ,3000', [0, 15, 3000]],
+    [originList(), 'https://a.example.com,http://localhost:3000', ['https://a.example.com', 'http://localhost:3000']],
+    [url(['postgres:', 'postgresql:']), 'postgresql://localhost/db', 'postgresql://localhost/db'],
+    [url(['amqps:']), 'amqps://user:pw@mq.example.com:5671/vhost', 'amqps://user:pw@mq.example.com:5671/vhost'],
+  ])('%#: accepts a good value', (parser, raw, expected) => {
+    expect(one(parser, raw)).toEqual(expected);
+  });
+
+  it.each([
+    [port(5000), '70000', 'X must be an integer 1..65535, got "70000"'],
+    [port(5000), '80.5', 'X must be an integer 1..65535, got "80.5"'],
+    [int({ min: 1 }), '0', 'X must be an integer >= 1, got "0"'],
+    [int({ max: 9 }), '10', 'X must be an integer <= 9, got "10"'],
+    [int(), '1e3', 'X must be an integer, got "1e3"'],
+    [int(), '99999999999999999999', 'X must be an integer, got "99999999999999999999"'],
+    [bool(), 'maybe', 'X must be true or false, got "maybe"'],
+    [oneOf(['a', 'b']), 'c', 'X must be one of a, b, got "c"'],
+    [string(undefined, { pattern: /^[a-z]+$/ }), 'ABC', 'X must be a string matching /^[a-z]+$/, got "ABC"'],
+    [intList(), '100,soon', 'X must be a comma-separated list of integers >= 0, got "100,soon"'],
+    [intList(), '-1', 'X must be a comma-separated list of integers >= 0, got "-1"'],
+    [originList(), '*', 'X must be a comma-separated list of origins like https://shop.example.com, got "*"'],
+    [originList(), 'https://a.example.com/', 'X must be a comma-separated list of origins like https://shop.example.com, got "https://a.example.com/"'],
+    [url(['postgres:']), 'not a url', 'X must be a URL starting with postgres://, got "not a url"'],
+  ])('%#: rejects a bad value in one line naming the variable', (parser, raw, message) => {
+    expect(failure({ X: raw }, { X: parser })).toBe(message);
+  });
+
+  it('masks the password of a URL with the wrong scheme', () => {
+    const message = failure({ DATABASE_URL: 'mysql://app:s3cr3t@db/pedidos' }, { DATABASE_URL: commonConfigSpec.DATABASE_URL });
+    expect(message).toBe('DATABASE_URL must be a URL starting with postgres:// or postgresql://, got "mysql://app:***@db/pedidos"');
+  });
+
+  it('masks a password that itself contains @', () => {
+    const message = failure({ RABBITMQ_URL: 'http://guest:p@ss@broker' }, { RABBITMQ_URL: commonConfigSpec.RABBITMQ_URL });
+    expect(message).toBe('RABBITMQ_URL must be a URL starting with amqp:// or amqps://, got "http://guest:***@broker"');
+  });
+
+  it('never echoes a secret', () => {
+    const message = failure({ ADMIN_PASSWORD: 'short' }, { ADMIN_PASSWORD: secret(string(undefined, { pattern: /^.{8,}$/, expected: 'at least 8 characters' })) });
+    expect(message).toBe('ADMIN_PASSWORD must be at least 8 characters (value hidden)');
+  });
+
+  it('leaves an optional variable undefined and still validates it when set', () => {
+    expect(loadConfig({}, { JWKS_URL: optional(url(['https:'])) }).JWKS_URL).toBeUndefined();
+    expect(failure({ JWKS_URL: 'ftp://keys' }, { JWKS_URL: optional(url(['https:'])) })).toBe('JWKS_URL must be a URL starting with https://, got "ftp://keys"');
+  });
+
+  it('types the result from the spec', () => {
+    const config = loadConfig({}, { PORT: port(5000), LEVEL: oneOf(['a', 'b'], 'a'), URL: optional(url(['https:'])) });
+    const typed: { readonly PORT: number; readonly LEVEL: 'a' | 'b'; readonly URL: string | undefined } = config;
+    expect(typed.LEVEL).toBe('a');
+  });
+});
+
+describe('exitOnConfigError', () => {
+  it('prints the one line to stderr and exits 1', () => {
+    const config = fileURLToPath(new URL('../src/config.ts', import.meta.url));
+    const script = `
+      const { exitOnConfigError, loadConfig, port } = await import(${JSON.stringify(config)});
+      exitOnConfigError(() => loadConfig({ PORT: 'abc' }, { PORT: port(5000) }));
+      console.log('still running');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.status).toBe(1);
+    expect(child.stderr).toBe('Invalid configuration: PORT must be an integer 1..65535, got "abc"\n');
+    expect(child.stdout).toBe('');
+  });
+
+  it('returns the config when it is valid', () => {
+    expect(exitOnConfigError(() => loadConfig({ PORT: '1234' }, { PORT: port(5000) }))).toEqual({ PORT: 1234 });
+  });
+});

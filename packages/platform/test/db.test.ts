@@ -1,0 +1,149 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, openDatabase, type Database, type Db } from '../src/db';
+import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  return (await db.execute(query)).rows as T[];
+}
+
+const appliedMigrations = (db: Db) =>
+  rows<{ hash: string }>(db, sql`select hash from "outbox_test"."__migrations"`);
+const tablesOf = async (db: Db, schema: string) =>
+  (await rows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = ${schema} order by table_name`)).map(
+    (r) => r.table_name,
+  );
+
+async function databaseExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each(['pglite', 'postgres'] as const)('database on %s', (kind) => {
+  let testDb: TestDatabase;
+  let database: Database;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(kind);
+    database = testDb.database;
+  });
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  it('answers a ping and says which driver it runs on', async () => {
+    expect(database.kind).toBe(kind);
+    await database.ping();
+  });
+
+  it('applies migrations once, recording them in the schema, and is a no-op the second time', async () => {
+    await migrate(database, { schema: 'outbox_test', migrationsFolder: fixture('migrations') });
+    await migrate(database, { schema: 'outbox_test', migrationsFolder: fixture('migrations') });
+    expect(await tablesOf(database.db, 'outbox_test')).toEqual(['__migrations', 'inbox', 'outbox']);
+    expect(await appliedMigrations(database.db)).toHaveLength(1);
+  });
+
+  it('refuses a migration with a bare CREATE SCHEMA, naming the fix, before running anything', async () => {
+    await expect(migrate(database, { schema: 'bare_test', migrationsFolder: fixture('bare-create-schema') })).rejects.toThrow(
+      /CREATE SCHEMA IF NOT EXISTS/,
+    );
+    expect(await tablesOf(database.db, 'bare_test')).toEqual([]);
+  });
+
+  it('rolls back everything a failed transaction wrote', async () => {
+    await database.db.execute(sql`create table if not exists public.rollback_probe (n int)`);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into public.rollback_probe values (1)`);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await rows(database.db, sql`select n from public.rollback_probe`)).toEqual([]);
+  });
+});
+
+describe('database on postgres', () => {
+  it('lets replicas that start at once migrate concurrently, applying each migration once', async () => {
+    const testDb = await createTestDatabase('postgres');
+    const replicas = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ url: testDb.url!, poolSize: 2 })));
+    try {
+      await Promise.all(replicas.map((r) => migrate(r, { schema: 'outbox_test', migrationsFolder: fixture('migrations') })));
+      expect(await appliedMigrations(testDb.database.db)).toHaveLength(1);
+      expect(await tablesOf(testDb.database.db, 'outbox_test')).toEqual(['__migrations', 'inbox', 'outbox']);
+    } finally {
+      await Promise.all(replicas.map((r) => r.close()));
+      await testDb.drop();
+    }
+  });
+
+  it('drop() removes the test database', async () => {
+    const testDb = await createTestDatabase('postgres');
+    const name = new URL(testDb.url!).pathname.slice(1);
+    expect(name).toMatch(/^pedidos_test_[0-9a-f]+$/);
+    expect(await databaseExists(name)).toBe(true);
+    await testDb.drop();
+    expect(await databaseExists(name)).toBe(false);
+  });
+
+  it('refuses a test database whose name does not contain "test"', async () => {
+    await expect(createTestDatabase('postgres', { name: 'pedidos' })).rejects.toThrow(/does not contain "test"/);
+    expect(await databaseExists('pedidos')).toBe(false);
+  });
+});
+
+describe('database on pglite', () => {
+  it('persists under dataDir across reopenings', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pedidos-pglite-'));
+    const dataDir = join(root, 'nested', 'data');
+    try {
+      const first = await openDatabase({ dataDir });
+      await first.db.execute(sql`create table kept (n int)`);
+      await first.db.execute(sql`insert into kept values (42)`);
+      await first.close();
+
+      const second = await openDatabase({ dataDir });
+      expect(await rows(second.db, sql`select n from kept`)).toEqual([{ n: 42 }]);
+      await second.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('applies each migration once when services sharing one PGlite migrate at once', async () => {
+    const shared = new PGlite();
+    try {
+      const services = await Promise.all(Array.from({ length: 3 }, () => openDatabase({ pglite: shared })));
+      await Promise.all(services.map((s) => migrate(s, { schema: 'outbox_test', migrationsFolder: fixture('migrations') })));
+      expect(await appliedMigrations(services[0]!.db)).toHaveLength(1);
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it('leaves a borrowed PGlite open when closed, for the other services sharing it', async () => {
+    const shared = new PGlite();
+    try {
+      const orders = await openDatabase({ pglite: shared });
+      const inventory = await openDatabase({ pglite: shared });
+      await orders.close();
+      expect(shared.closed).toBe(false);
+      await inventory.ping();
+    } finally {
+      await shared.close();
+    }
+  });
+});
