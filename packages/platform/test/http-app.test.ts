@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../src/errors';
-import { createHttpApp, paginationQuery, problemResponses, type HttpApp } from '../src/http/app';
+import { createHttpApp, problemResponses, type HttpApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
 import { createMetrics, type Metrics } from '../src/metrics';
 import type { BusSignal } from '../src/messaging/bus';
@@ -77,7 +77,7 @@ beforeAll(async () => {
   app.get('/api/orders', {
     schema: {
       querystring: Type.Object(
-        { ...paginationQuery.properties, status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('confirmed')])) },
+        { limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), cursor: Type.Optional(Type.String({ minLength: 1 })), status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('confirmed')])) },
         { additionalProperties: false },
       ),
     },

@@ -15,7 +15,7 @@ import { buildValidator } from './validator';
 
 export { fieldErrors, problemFromError, sendProblem } from './problem';
 export { REQUEST_ID_HEADER } from './request-log';
-export { Page, paginationQuery, Problem, ProblemRef, problemResponses } from './schemas';
+export { Problem, ProblemRef, problemResponses } from './schemas';
 export type { ReadinessChecks } from './health';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import { PROBLEM_CONTENT_TYPE } from '../errors';
 
 /** RFC 9457 problem details; registered once per app as the shared `Problem` schema of the OpenAPI document. */
@@ -55,16 +55,3 @@ export function problemResponses<const S extends number | `${number}xx`>(...stat
   }
   return out;
 }
-
-/** `?limit=1..100&cursor=...`; spread `paginationQuery.properties` to add a route's own filters. */
-export const paginationQuery = Type.Object(
-  {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-  },
-  { additionalProperties: false },
-);
-
-/** `{ items, nextCursor }`: `nextCursor` is null on the last page. */
-export const Page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });

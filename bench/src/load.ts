@@ -1,0 +1,32 @@
+import autocannon from 'autocannon';
+
+/**
+ * POSTs `bodies` to `url` from `connections` keep-alive connections for `durationS`.
+ * Every request is pre-built; each connection starts at its own offset in the pool so
+ * they do not all order the same SKUs at the same moment.
+ */
+export async function fireOrders(opts: { url: string; connections: number; durationS: number; bodies: string[]; signal: AbortSignal }): Promise<autocannon.Result> {
+  const { bodies, connections } = opts;
+  let client = 0;
+  const instance = autocannon({
+    url: opts.url,
+    connections,
+    duration: opts.durationS,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{}],
+    setupClient(c) {
+      const offset = Math.floor((client++ * bodies.length) / connections);
+      c.setRequests([...bodies.slice(offset), ...bodies.slice(0, offset)].map((body) => ({ body })));
+    },
+  });
+  const stop = () => instance.stop();
+  opts.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const result = await instance;
+    opts.signal.throwIfAborted();
+    return result;
+  } finally {
+    opts.signal.removeEventListener('abort', stop);
+  }
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe } from './http';
+import { fireOrders } from './load';
+import { parseOptions, USAGE, type BenchOptions } from './options';
+import { machine, markdown, textTable, type Report, type RunResult } from './report';
+import { external, startEmbedded, startReal, type SystemUnderTest } from './system-under-test';
+import { countOrders, createBenchProducts, orderBodies, waitDrained, waitUntilOrdersKnow } from './workload';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const resultsDir = join(repoRoot, 'bench/results');
+const WARMUP_S = 2;
+const BODY_POOL = 400;
+const DRAIN_TIMEOUT_MS = 300_000;
+
+const interrupt = new AbortController();
+let signals = 0;
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(name, () => {
+    // A second signal gives up on a graceful teardown; the exit hook kills the services.
+    if (++signals > 1) process.exit(130);
+    console.error(`\n${name}: stopping the load and tearing down (again to force)`);
+    interrupt.abort(new Error(`interrupted by ${name}`));
+  });
+}
+
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${describe(error)}\n${USAGE}`);
+  process.exit(2);
+}
+
+const report: Report = { machine: machine(), date: new Date().toISOString(), runs: [] };
+const targets = options.external ? [options.external.label] : options.shapes;
+let failed = false;
+for (const shape of targets) {
+  try {
+    report.runs.push(await benchShape(shape, options, interrupt.signal));
+  } catch (error) {
+    failed = true;
+    console.error(`${shape}: ${describe(error)}`);
+    if (interrupt.signal.aborted) break;
+  }
+}
+
+if (report.runs.length > 0) {
+  console.log(`\n${textTable(report.runs)}\n`);
+  const out = resolve(repoRoot, options.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, 'latest.md'), markdown(report));
+  console.log(`wrote ${out} and ${join(resultsDir, 'latest.md')}`);
+}
+process.exit(interrupt.signal.aborted ? 130 : failed ? 1 : 0);
+
+async function benchShape(shape: string, opts: BenchOptions, signal: AbortSignal): Promise<RunResult> {
+  const say = (message: string) => console.error(`[${shape}] ${message}`);
+  say(opts.external ? `using ${opts.external.ordersUrl}` : 'starting the system');
+  const startedAt = performance.now();
+  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), signal };
+  const sut: SystemUnderTest =
+    opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl)
+    : shape === 'embedded' ? await startEmbedded(ctx)
+    : await startReal(ctx);
+  if (!opts.external) say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+
+  try {
+    return await measure(shape, sut, opts, signal, say);
+  } finally {
+    say('tearing down');
+    await sut.stop().catch((error: unknown) => {
+      // A failed teardown must not pass silently, but it does not void the figures.
+      console.error(`[${shape}] ${describe(error)}`);
+      failed = true;
+    });
+  }
+}
+
+async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<RunResult> {
+  const guard = () => sut.assertRunning();
+  const skus = await createBenchProducts(sut.inventoryUrl, randomBytes(3).toString('hex').toUpperCase(), signal);
+  await waitUntilOrdersKnow(sut.ordersUrl, skus, { signal, guard });
+  const bodies = orderBodies(skus, BODY_POOL);
+  const url = `${sut.ordersUrl}/api/orders`;
+
+  say(`warm-up ${WARMUP_S} s`);
+  const warm = await fireOrders({ url, connections: opts.connections, durationS: WARMUP_S, bodies, signal });
+  const warmDrain = await waitDrained(sut.ordersUrl, performance.now(), { timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
+  if (!warmDrain.drained) throw new Error(`warm-up orders still pending after ${DRAIN_TIMEOUT_MS / 1000} s`);
+
+  say(`load: ${opts.connections} connections for ${opts.durationS} s`);
+  const run = await fireOrders({ url, connections: opts.connections, durationS: opts.durationS, bodies, signal });
+  const loadStopped = performance.now();
+  guard();
+  say('waiting for the orders to drain');
+  const drain = await waitDrained(sut.ordersUrl, loadStopped, { timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
+  const memory = await sut.memory();
+  const peaks = Object.values(memory).flat().map((p) => p.peakRssKiB);
+
+  const result: RunResult = {
+    shape,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    measuredS: run.duration,
+    accepted: run['2xx'],
+    ordersPerSecond: run['2xx'] / run.duration,
+    non2xx: run.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(run.statusCodeStats).map(([code, s]) => [code, s.count])),
+    errors: run.errors,
+    timeouts: run.timeouts,
+    latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.mean },
+    drain,
+    warmup: { durationS: WARMUP_S, accepted: warm['2xx'], non2xx: warm.non2xx, drain: warmDrain },
+    peakRssMiB: peaks.length > 0 ? peaks.reduce((a, b) => a + b, 0) / 1024 : null,
+    memory,
+  };
+  if (!opts.external) {
+    const statuses = ['pending', 'confirmed', 'rejected', 'cancelled'];
+    result.ordersByStatus = Object.fromEntries(await Promise.all(statuses.map(async (s) => [s, await countOrders(sut.ordersUrl, s, signal)] as const)));
+    result.serviceLogLines = Object.fromEntries(await Promise.all(Object.entries(sut.logs).map(async ([name, path]) => [name, await lineCount(path)] as const)));
+  }
+  return result;
+}
+
+async function lineCount(path: string): Promise<number> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.trim() !== '').length;
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
+import { call, describe, poll } from './http';
+import { freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
+
+export interface SystemUnderTest {
+  ordersUrl: string;
+  inventoryUrl: string;
+  /** Throws when a service the bench started has died. */
+  assertRunning(): void;
+  /** Peak memory per service process (empty when the bench did not start them). */
+  memory(): Promise<Record<string, ProcessMemory[]>>;
+  /** The services' own log files, for the report. */
+  logs: Record<string, string>;
+  /** Stops what was started and removes what was created, even after a partial start. */
+  stop(): Promise<void>;
+}
+
+// Variables a service reads that must come from the bench, never from the caller's shell.
+const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA'];
+
+interface StartContext {
+  repoRoot: string;
+  logDir: string;
+  signal: AbortSignal;
+}
+
+export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest> {
+  return assemble(ctx, async (sut) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-bench-'));
+    sut.undo(() => rm(dataDir, { recursive: true, force: true }));
+    const [ordersPort, inventoryPort] = [await freePort(), await freePort()];
+    const launcher = sut.spawn('launcher', 'launcher/src/main.ts', 'embedded', {
+      DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false',
+    });
+    const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
+    await waitReady(urls.inventoryUrl, 'inventory', launcher, ctx.signal);
+    await waitReady(urls.ordersUrl, 'orders', launcher, ctx.signal);
+    return urls;
+  });
+}
+
+export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
+  return assemble(ctx, async (sut) => {
+    const database = await createTestDatabase('postgres', { name: `pedidos_bench_test_${randomBytes(4).toString('hex')}` });
+    sut.undo(() => database.drop());
+    const vhost = await createTestVhost();
+    sut.undo(() => vhost.drop());
+    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn' };
+
+    const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
+    const inventory = sut.spawn('inventory', 'services/inventory/src/main.ts', 'real', { ...common, PORT: new URL(inventoryUrl).port, SEED_DEMO_DATA: 'false' });
+    await waitReady(inventoryUrl, 'inventory', inventory, ctx.signal);
+    // Started after inventory is ready, as the launcher does: orders copies the catalog at start.
+    const ordersUrl = `http://127.0.0.1:${await freePort()}`;
+    const orders = sut.spawn('orders', 'services/orders/src/main.ts', 'real', { ...common, PORT: new URL(ordersUrl).port, INVENTORY_URL: inventoryUrl });
+    await waitReady(ordersUrl, 'orders', orders, ctx.signal);
+    return { ordersUrl, inventoryUrl };
+  });
+}
+
+/** A system someone else runs: nothing to start, stop or weigh. */
+export function external(ordersUrl: string, inventoryUrl: string): SystemUnderTest {
+  return { ordersUrl, inventoryUrl, assertRunning() {}, memory: async () => ({}), logs: {}, stop: async () => {} };
+}
+
+interface Assembly {
+  undo(step: () => Promise<unknown>): void;
+  spawn(name: string, script: string, shape: string, env: Record<string, string>): ServiceProcess;
+}
+
+async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ ordersUrl: string; inventoryUrl: string }>): Promise<SystemUnderTest> {
+  await mkdir(ctx.logDir, { recursive: true });
+  const undo: (() => Promise<unknown>)[] = [];
+  const processes: ServiceProcess[] = [];
+  const stop = async () => {
+    const failures: string[] = [];
+    // Processes first (they hold connections to the database and vhost), last started first.
+    for (const step of [...[...processes].reverse().map((p) => () => p.stop()), ...[...undo].reverse()]) {
+      await step().catch((error: unknown) => failures.push(describe(error)));
+    }
+    if (failures.length > 0) throw new Error(`teardown: ${failures.join('; ')}`);
+  };
+  try {
+    const urls = await start({
+      undo: (step) => undo.push(step),
+      spawn(name, script, shape, env) {
+        const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !OWNED.includes(k))) as Record<string, string>;
+        const service = startService({ name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${shape}-${name}.log`) });
+        processes.push(service);
+        return service;
+      },
+    });
+    return {
+      ...urls,
+      assertRunning: () => processes.forEach((p) => p.assertRunning()),
+      memory: async () => Object.fromEntries(await Promise.all(processes.map(async (p) => [p.name, await peakRss(p.pid)] as const))),
+      logs: Object.fromEntries(processes.map((p) => [p.name, p.logPath])),
+      stop,
+    };
+  } catch (error) {
+    await stop().catch((teardown: unknown) => console.error(describe(teardown)));
+    throw error;
+  }
+}
+
+async function waitReady(url: string, name: string, process: ServiceProcess, signal: AbortSignal): Promise<void> {
+  await poll(`${name} at ${url} to be ready`, async () => {
+    const reply = await call(`${url}/health/ready`, { signal, timeoutMs: 2_000 });
+    if (reply.status === 200) return true;
+    throw new Error(`${reply.status} ${JSON.stringify(reply.body)}`);
+  }, { timeoutMs: 90_000, everyMs: 100, signal, guard: () => process.assertRunning() });
+}

@@ -1,0 +1,138 @@
+import type { Movement, Product } from '@pedidos/contracts/inventory';
+import type { Order, OrderStatus } from '@pedidos/contracts/orders';
+import { eventually } from '@pedidos/platform/testing';
+
+export interface Reply<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function request<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // Not JSON (e.g. /metrics): the text itself.
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+/** The body when the status is the one expected; otherwise an error showing what came back. */
+async function expectStatus<T>(expected: number, reply: Promise<Reply<T>>, what: string): Promise<T> {
+  const { status, body } = await reply;
+  if (status !== expected) throw new Error(`${what}: expected ${expected}, got ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  price: number;
+  onHand?: number;
+}
+
+export type OrderLine = { sku: string; quantity: number };
+
+export const FINAL_STATUSES: readonly OrderStatus[] = ['confirmed', 'rejected', 'cancelled'];
+
+export function inventoryApi(baseUrl: string) {
+  const url = (path: string) => `${baseUrl}${path}`;
+  return {
+    createProduct: (product: NewProduct) => expectStatus<Product>(201, request('POST', url('/api/products'), product), `create ${product.sku}`),
+    getProduct: (sku: string) => expectStatus<Product>(200, request('GET', url(`/api/products/${sku}`)), `get ${sku}`),
+
+    /** The whole stock ledger of one SKU, oldest first. */
+    async movements(sku: string): Promise<Movement[]> {
+      const all: Movement[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page: { items: Movement[]; nextCursor: string | null } = await expectStatus(200, request('GET', url(`/api/products/${sku}/movements${query}`)), `movements of ${sku}`);
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return all.reverse();
+    },
+  };
+}
+
+export function ordersApi(baseUrl: string) {
+  const url = (path: string) => `${baseUrl}${path}`;
+  const api = {
+    /** The raw reply: callers decide whether a non-201 is a failure. */
+    place: (items: OrderLine[], headers: Record<string, string> = {}) => request<Order>('POST', url('/api/orders'), { items }, headers),
+    placeOrder: (items: OrderLine[], headers: Record<string, string> = {}) => expectStatus(201, api.place(items, headers), 'place order'),
+    getOrder: (id: string) => expectStatus<Order>(200, request('GET', url(`/api/orders/${id}`)), `get order ${id}`),
+    cancel: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/cancel`), {}), `cancel ${id}`),
+    ship: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/ship`)), `ship ${id}`),
+
+    /** Every order (optionally of one status), newest first. */
+    async listAll(status?: OrderStatus): Promise<Order[]> {
+      const all: Order[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = new URLSearchParams({ limit: '100', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
+        const page: { items: Order[]; nextCursor: string | null } = await expectStatus(200, request('GET', url(`/api/orders?${query}`)), 'list orders');
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return all;
+    },
+
+    async countPending(): Promise<number> {
+      return (await api.listAll('pending')).length;
+    },
+
+    /** Polls until the order is in one of `statuses`; the error names the status it was stuck in. */
+    async waitForStatus(id: string, statuses: OrderStatus | readonly OrderStatus[], timeoutMs = 20_000): Promise<Order> {
+      const wanted: readonly OrderStatus[] = typeof statuses === 'string' ? [statuses] : statuses;
+      let seen = 'unknown';
+      try {
+        return await eventually(async () => {
+          const order = await api.getOrder(id);
+          seen = order.status;
+          return wanted.includes(order.status) ? order : undefined;
+        }, timeoutMs, `order ${id} ${wanted.join('|')}`);
+      } catch (error) {
+        throw new Error(`${(error as Error).message} (still ${seen})`);
+      }
+    },
+
+    /** Polls until no order is pending. */
+    async waitUntilNonePending(timeoutMs: number): Promise<void> {
+      let pending = -1;
+      try {
+        await eventually(async () => {
+          pending = await api.countPending();
+          return pending === 0 ? true : undefined;
+        }, timeoutMs, 'no pending orders');
+      } catch (error) {
+        throw new Error(`${(error as Error).message} (${pending} still pending)`);
+      }
+    },
+  };
+  return api;
+}
+
+export type InventoryApi = ReturnType<typeof inventoryApi>;
+export type OrdersApi = ReturnType<typeof ordersApi>;
+
+/** One sample of a Prometheus series from a service's `/metrics`, e.g. `metric(url, 'outbox_backlog')`. */
+export async function metric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const { body } = await request<string>('GET', `${baseUrl}/metrics`);
+  for (const line of body.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
+import { brokerProbe, type BrokerProbe } from './broker';
+import { inventoryApi, ordersApi, type InventoryApi, type NewProduct, type OrdersApi } from './http';
+import { shutDown, startService, type ServiceHandle } from './service-process';
+
+export interface SystemOptions {
+  /** false: only inventory starts; `startOrders()` starts orders later. */
+  orders?: boolean;
+  /** Created on inventory before orders starts, so orders' startup copy of the catalog holds them. */
+  products?: NewProduct[];
+  /** Extra or overriding variables for both services. */
+  env?: Record<string, string>;
+}
+
+export interface RealSystem {
+  databaseUrl: string;
+  rabbitmqUrl: string;
+  vhost: string;
+  inventory: ServiceHandle;
+  /** Throws until orders has been started. */
+  readonly orders: ServiceHandle;
+  inventoryApi: InventoryApi;
+  readonly ordersApi: OrdersApi;
+  broker: BrokerProbe;
+  startOrders(): Promise<ServiceHandle>;
+  /** Both services' captured stdout and stderr. */
+  output(): string;
+  /** Stops both services and drops the database and vhost. */
+  stop(): Promise<void>;
+}
+
+const BASE_ENV = {
+  LOG_LEVEL: 'warn',
+  OUTBOX_POLL_MS: '100',
+  RETRY_DELAYS_MS: '50,100,200',
+  SEED_DEMO_DATA: 'false',
+};
+
+/** A fresh PostgreSQL database and RabbitMQ vhost, with inventory and then orders running against them as processes. */
+export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSystem> {
+  const [db, vhost] = await Promise.all([createTestDatabase('postgres'), createTestVhost()]);
+  const env = { ...BASE_ENV, DATABASE_URL: db.url!, RABBITMQ_URL: vhost.url, ...opts.env };
+  const broker = brokerProbe(vhost.url);
+  let inventory: ServiceHandle | undefined;
+  let orders: ServiceHandle | undefined;
+  let ordersClient: OrdersApi | undefined;
+
+  async function stop(): Promise<void> {
+    await Promise.allSettled([shutDown(orders), shutDown(inventory)]);
+    await broker.close();
+    await Promise.allSettled([db.drop(), vhost.drop()]);
+  }
+
+  try {
+    inventory = await startService('inventory', env);
+    const inventoryClient = inventoryApi(inventory.url);
+    for (const product of opts.products ?? []) await inventoryClient.createProduct(product);
+
+    const system: RealSystem = {
+      databaseUrl: db.url!,
+      rabbitmqUrl: vhost.url,
+      vhost: vhost.vhost,
+      inventory,
+      get orders() {
+        if (!orders) throw new Error('orders has not been started');
+        return orders;
+      },
+      inventoryApi: inventoryClient,
+      get ordersApi() {
+        if (!ordersClient) throw new Error('orders has not been started');
+        return ordersClient;
+      },
+      broker,
+      async startOrders() {
+        if (orders) throw new Error('orders already started');
+        orders = await startService('orders', { ...env, INVENTORY_URL: inventory!.url });
+        ordersClient = ordersApi(orders.url);
+        return orders;
+      },
+      output: () => [inventory?.output(), orders?.output()].filter(Boolean).join('\n'),
+      stop,
+    };
+    if (opts.orders !== false) await system.startOrders();
+    return system;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * One system for the whole test file: started in beforeAll, torn down in afterAll (whatever
+ * happened), and the services' output printed under any failing test.
+ */
+export function useRealSystem(opts: SystemOptions = {}): () => RealSystem {
+  let system: RealSystem | undefined;
+  beforeAll(async () => {
+    system = await startRealSystem(opts);
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      if (system) console.error(`services' output:\n${system.output()}`);
+    });
+  });
+  return () => {
+    if (!system) throw new Error('the system did not start');
+    return system;
+  };
+}
