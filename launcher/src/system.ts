@@ -32,7 +32,7 @@ export async function startSystem(
   log: Logger = createLogger({ level: config.LOG_LEVEL, service: 'launcher' }),
 ) {
 
-  const database = await openDatabaseFor(config, log, 'pglite');
+  const database = await openDatabaseFor(config, log);
   const bus = await openBusFor(config, log);
   const inventory = await buildInventory({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'inventory' }), config: inventoryConfig });
   const orders = await buildOrders({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'orders' }), config: ordersConfig });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { exitOnConfigError, loadConfig, type CommonConfig, type ConfigOf, type ConfigSpec } from './config';
 import { openDatabase, type Database } from './db';
 import { onShutdown } from './lifecycle';
@@ -23,13 +22,13 @@ export interface ServiceApp {
  * PostgreSQL when DATABASE_URL is set, else an embedded PGlite under DATA_DIR;
  * RabbitMQ when RABBITMQ_URL is set, else the in-process transport.
  */
-export async function openDatabaseFor(config: CommonConfig, log: Logger, pgliteDir: string): Promise<Database> {
+export async function openDatabaseFor(config: CommonConfig, log: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
     const database = await openDatabase({ url: config.DATABASE_URL });
     log.info({ database: 'postgresql', host: new URL(config.DATABASE_URL).host }, 'database: PostgreSQL');
     return database;
   }
-  const dataDir = join(config.DATA_DIR, pgliteDir);
+  const dataDir = config.DATA_DIR;
   const database = await openDatabase({ dataDir });
   log.info({ database: 'pglite', dataDir }, 'database: embedded PGlite (set DATABASE_URL for PostgreSQL)');
   return database;
@@ -54,7 +53,7 @@ export async function runService<S extends ConfigSpec & { PORT: unknown }>(opts:
 }): Promise<void> {
   const config = exitOnConfigError(() => loadConfig(process.env, opts.spec)) as ConfigOf<S> & CommonConfig & { PORT: number };
   const log = createLogger({ level: config.LOG_LEVEL, service: opts.name });
-  const database = await openDatabaseFor(config, log, opts.name);
+  const database = await openDatabaseFor(config, log);
   const bus = await openBusFor(config, log);
   const app = await opts.build({ database, bus, log, config });
   await app.start();
