@@ -8,6 +8,7 @@ import { inLockOrder, nextStep, type Line } from './domain/reservation';
 import { SKU_PATTERN } from '@pedidos/contracts/common';
 import { inbox, movements, products, reservations } from './db/schema';
 import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+import { continueTrace } from '@pedidos/platform/trace';
 
 type ProductRow = typeof products.$inferSelect;
 
@@ -28,7 +29,7 @@ const event = <K extends EventType>(type: K, data: EventData<K>, cause?: CloudEv
     type,
     data,
     ...('orderId' in data ? { subject: data.orderId } : 'sku' in data ? { subject: data.sku } : {}),
-    ...(cause?.traceparent ? { traceparent: cause.traceparent } : {}),
+    traceparent: continueTrace(cause?.traceparent),
   });
 
 export function createInventoryService({ db, outbox, now = () => new Date() }: { db: Db; outbox: Outbox; now?: () => Date }) {

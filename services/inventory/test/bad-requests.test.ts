@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
-import { SHAPES, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { SHAPES, eventually, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
 import { buildInventory } from '../src/app';
 import { inventoryConfigSpec } from '../src/config';
 
@@ -42,6 +42,8 @@ describe.each(SHAPES)('bad requests to the inventory service (%s shape)', (shape
     app = await buildInventory({ ...adapters, config: loadConfig({ SEED_DEMO_DATA: 'false' }, inventoryConfigSpec) });
     await app.start();
     await app.http.inject({ method: 'POST', url: '/api/products', payload: { sku: 'STOCK-1', name: 'Estoque', price: 100, onHand: 10 } });
+    // Its product.upserted must be gone from the outbox before the snapshots compare backlogs.
+    await eventually(async () => ((await app.outbox.relay.stats()).backlog === 0 ? true : undefined), 10_000, 'outbox drained');
   });
   afterAll(async () => {
     await app?.stop();

@@ -3,15 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent } from '@pedidos/platform/messaging';
 import { SHAPES, ackCounter, eventProbe, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildInventory } from '../src/app';
 import { inventoryConfigSpec } from '../src/config';
+
+const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 const orderCreated = (items: { sku: string; quantity: number }[], orderId = randomUUID()) =>
   cloudEvent({
     source: SOURCES.orders,
     type: 'order.created',
     subject: orderId,
+    traceparent: TRACE,
     data: {
       orderId, number: 1001, customerId: randomUUID(), currency: 'BRL', createdAt: new Date().toISOString(),
       items: items.map((i) => ({ ...i, unitPrice: 100 })), total: 100,
@@ -76,6 +80,7 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
     await publishOrderEvent(order);
     const reserved = await answerTo(order.data.orderId, 'stock.reserved');
     expect(reserved.source).toBe(SOURCES.inventory);
+    expect(traceIdOf(reserved.traceparent!)).toBe(traceIdOf(TRACE));
     expect(await product('RES-A')).toMatchObject({ onHand: 5, reserved: 3, available: 2 });
     expect(await product('RES-B')).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
   });

@@ -4,6 +4,7 @@ import type { Db, Tx } from '@pedidos/platform/db';
 import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
@@ -13,8 +14,9 @@ import type { Principal } from './principal';
 
 type OrderRow = typeof orders.$inferSelect;
 
+/** Every event carries a trace: its cause's, or a new one for work nobody asked for (expiry). */
 const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
-  cloudEvent({ source: SOURCES.orders, type, data, subject: (data as { orderId: string }).orderId, ...(traceparent ? { traceparent } : {}) });
+  cloudEvent({ source: SOURCES.orders, type, data, subject: (data as { orderId: string }).orderId, traceparent: continueTrace(traceparent) });
 
 /** Signals a lost race on an Idempotency-Key: the transaction rolls back and the winner's order is returned. */
 class KeyTaken extends Error {}
@@ -86,10 +88,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return true;
   }
 
-  async function command(who: Principal, id: string, e: OrderEvent) {
+  async function command(who: Principal, id: string, e: OrderEvent, traceparent: string) {
     const result = await inTransaction(async (tx) => {
       const row = await findOrder(tx, who, id, true);
-      if (!(await move(tx, row, e))) {
+      if (!(await move(tx, row, e, traceparent))) {
         throw conflict('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
       return row.id;
@@ -97,7 +99,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return (await hydrate(db, [await findOrder(db, who, result)]))[0]!;
   }
 
-  async function placeOrder(who: Principal, body: PlaceOrderBody, idempotencyKey?: string, traceparent?: string) {
+  async function placeOrder(who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) {
     const skus = body.items.map((i) => i.sku);
     const entries = await db.select().from(catalog).where(inArray(catalog.sku, skus));
     const priced = priceOrder(body.items, new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e])));
@@ -194,9 +196,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       return { items: await hydrate(db, page), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.number) : null };
     },
 
-    cancel: (who: Principal, id: string, reason?: string | null) => command(who, id, { type: 'cancel', reason: reason ?? null }),
-    ship: (who: Principal, id: string) => command(who, id, { type: 'ship' }),
-    deliver: (who: Principal, id: string) => command(who, id, { type: 'deliver' }),
+    cancel: (who: Principal, id: string, reason: string | null, traceparent: string) => command(who, id, { type: 'cancel', reason }, traceparent),
+    ship: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'ship' }, traceparent),
+    deliver: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'deliver' }, traceparent),
 
     onStockFact,
     upsertCatalog,

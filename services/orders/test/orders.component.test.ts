@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
 import { SHAPES, ackCounter, eventProbe, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
@@ -53,7 +54,8 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   };
 
   it('accepts an order priced from the catalog and queues order.created with it', async () => {
-    const response = await place([{ sku: 'CAFE-1KG', quantity: 2 }, { sku: 'ACUCAR-1KG', quantity: 1 }], {}, 'sem açúcar');
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const response = await place([{ sku: 'CAFE-1KG', quantity: 2 }, { sku: 'ACUCAR-1KG', quantity: 1 }], { traceparent }, 'sem açúcar');
     expect(response.statusCode).toBe(201);
     const order = response.json();
     expect(response.headers.location).toBe(`/api/orders/${order.id}`);
@@ -67,6 +69,7 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     });
     const created = await emitted(order.id, 'order.created');
     expect(created).toMatchObject({ specversion: '1.0', source: SOURCES.orders, subject: order.id });
+    expect(traceIdOf(created.traceparent!)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(created.data).toEqual({
       orderId: order.id, number: order.number, customerId: order.customerId, total: order.total, currency: 'BRL',
       createdAt: order.createdAt, items: [{ sku: 'CAFE-1KG', quantity: 2, unitPrice: 4990 }, { sku: 'ACUCAR-1KG', quantity: 1, unitPrice: 599 }],

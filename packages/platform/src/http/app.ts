@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type HTTPMethods, type RawServerDefault } from 'fastify';
 import { AppError, problem } from '../errors';
+import { continueTrace } from '../trace';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { registerOpsRoutes, type ReadinessChecks } from './health';
@@ -17,6 +18,13 @@ export { fieldErrors, problemFromError, sendProblem } from './problem';
 export { REQUEST_ID_HEADER } from './request-log';
 export { Problem, ProblemRef, problemResponses } from './schemas';
 export type { ReadinessChecks } from './health';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** W3C trace context of this request: the caller's trace continued, or a new one. */
+    traceparent: string;
+  }
+}
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
 
@@ -71,8 +79,12 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
 
   app.addSchema(Problem);
 
+  app.decorateRequest('traceparent', '');
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Events this request causes carry its trace, so one order can be followed across services.
+    const incoming = request.headers.traceparent;
+    request.traceparent = continueTrace(typeof incoming === 'string' ? incoming : undefined);
   });
 
   app.addHook('onResponse', async (request, reply) => {

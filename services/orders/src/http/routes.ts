@@ -12,7 +12,6 @@ const PlaceOrderHeaders = Type.Object({
     minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$',
     description: 'Retrying with the same key and body returns the same order; another body is a 422.',
   })),
-  traceparent: Type.Optional(Type.String({ maxLength: 100 })),
 });
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService }> = async (app, { service }) => {
@@ -25,7 +24,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService }> 
     },
   }, async (request, reply) => {
     const { order, replayed } = await service.placeOrder(
-      principalOf(request), request.body, request.headers['idempotency-key'], request.headers.traceparent,
+      principalOf(request), request.body, request.headers['idempotency-key'], request.traceparent,
     );
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(201).header('location', `/api/orders/${order.id}`).send(order);
@@ -47,13 +46,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService }> 
       tags, summary: 'Cancel an order', description: 'From `pending` or `confirmed`; its stock is released.',
       params: OrderIdParams, body: Type.Optional(CancelOrderBody), response: { 200: Order, ...problemResponses(400, 404, 409) },
     },
-  }, (request) => service.cancel(principalOf(request), request.params.id, request.body?.reason));
+  }, (request) => service.cancel(principalOf(request), request.params.id, request.body?.reason ?? null, request.traceparent));
 
   app.post('/api/orders/:id/ship', {
     schema: { tags, summary: 'Ship a confirmed order (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404, 409) } },
-  }, (request) => service.ship(principalOf(request), request.params.id));
+  }, (request) => service.ship(principalOf(request), request.params.id, request.traceparent));
 
   app.post('/api/orders/:id/deliver', {
     schema: { tags, summary: 'Mark a shipped order delivered (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404, 409) } },
-  }, (request) => service.deliver(principalOf(request), request.params.id));
+  }, (request) => service.deliver(principalOf(request), request.params.id, request.traceparent));
 };
