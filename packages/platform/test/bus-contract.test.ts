@@ -348,11 +348,14 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
 
     await bus.publish(exchange, Array.from({ length: 5 }, () => event('order.created')));
 
-    await eventually(async () => {
-      expect(running).toBe(2);
-      expect(await h.depth(queue)).toBe(3);
-    });
-    gate.resolve();
+    try {
+      await eventually(async () => {
+        expect(running).toBe(2);
+        expect(await h.depth(queue)).toBe(3);
+      });
+    } finally {
+      gate.resolve();
+    }
     await eventually(() => expect(signals.filter((s) => s.kind === 'ack')).toHaveLength(5));
     expect(most).toBe(2);
   });

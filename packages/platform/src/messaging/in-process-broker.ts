@@ -27,7 +27,7 @@ export function topicMatches(pattern: string, routingKey: string): boolean {
   const k = routingKey.split('.');
   const match = (i: number, j: number): boolean => {
     if (i === p.length) return j === k.length;
-    
+    if (p[i] === '#') return match(i + 1, j) || (j < k.length && match(i, j + 1));
     return j < k.length && (p[i] === '*' || p[i] === k[j]) && match(i + 1, j + 1);
   };
   return match(0, 0);

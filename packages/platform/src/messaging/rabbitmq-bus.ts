@@ -1,15 +1,8 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { deadLetterQueue, type Bus, type BusSignal, type RetryPolicy, type SubscriptionSpec } from './bus';
-import { parseCloudEvent, type CloudEvent } from './cloud-event';
+import type { Bus, BusSignal, RetryPolicy, SubscriptionSpec } from './bus';
 import type { BusLog } from './in-process-bus';
-import {
-  confirmPublish,
-  declareSubscription,
-  errorHeader,
-  eventProperties,
-  forwardedProperties,
-  retryQueue,
-} from './rabbitmq-topology';
+import { createDeliveryHandler } from './rabbitmq-delivery';
+import { confirmPublish, declareSubscription, eventProperties, forwardedProperties } from './rabbitmq-topology';
 
 export interface RabbitMqBusOptions {
   url: string;
@@ -34,8 +27,6 @@ interface Consumer {
 
 const DEFAULT_RETRY: RetryPolicy = { delaysMs: [200, 1000, 5000] };
 const CONSUMER_RESTART_MS = 1000;
-
-const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 // A dead peer is noticed after two missed heartbeats; RabbitMQ's default of 60 s is too slow for readiness.
 function withHeartbeat(url: string): string {
@@ -109,52 +100,15 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
     return publisher;
   }
 
-  async function forward(queue: string, msg: ConsumeMessage, headers: Record<string, string | number>): Promise<void> {
-    const ch = await getPublisher();
-    await confirmPublish(ch, '', queue, msg.content, forwardedProperties(msg.properties, headers));
-  }
-
-  /** Acks unless the channel died meanwhile, in which case the broker redelivers. */
-  function ack(ch: Channel, msg: ConsumeMessage): boolean {
-    try {
-      ch.ack(msg);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async function handle(c: Consumer, ch: Channel, queue: string, msg: ConsumeMessage): Promise<void> {
-    const attempt = Number(msg.properties.headers?.['x-attempts'] ?? 0) + 1;
-    let event: CloudEvent;
-    try {
-      event = parseCloudEvent(msg.content);
-    } catch (err) {
-      return giveUp(c, ch, queue, msg, null, attempt, errorMessage(err));
-    }
-    try {
-      await c.spec.handler(event, { attempt, queue });
-    } catch (err) {
-      const error = errorMessage(err);
-      const delay = c.spec.exclusive ? undefined : delaysMs[attempt - 1];
-      if (delay === undefined) return giveUp(c, ch, queue, msg, event, attempt, error);
-      // Retry copy first, ack second: a crash in between duplicates the message, never loses it.
-      await forward(retryQueue(queue, delay), msg, { 'x-attempts': attempt, 'x-last-error': errorHeader(error) });
-      log?.debug({ queue, eventId: event.id, attempt, err }, 'message handler failed; retrying');
-      if (ack(ch, msg)) emit({ kind: 'retry', queue, event, attempt, error });
-      return;
-    }
-    if (ack(ch, msg)) emit({ kind: 'ack', queue, event, attempt });
-  }
-
-  async function giveUp(c: Consumer, ch: Channel, queue: string, msg: ConsumeMessage, event: CloudEvent | null, attempt: number, error: string) {
-    if (!c.spec.exclusive) {
-      const headers = { 'x-attempts': attempt, 'x-last-error': errorHeader(error), 'x-original-queue': queue };
-      await forward(deadLetterQueue(queue), msg, headers);
-    }
-    log?.warn({ queue, eventId: event?.id, attempt, error }, c.spec.exclusive ? 'message dropped' : 'message dead-lettered');
-    if (ack(ch, msg)) emit({ kind: 'dead', queue, event, attempt, error });
-  }
+  const handleDelivery = createDeliveryHandler({
+    delaysMs,
+    emit,
+    log,
+    async forward(queue, msg, headers) {
+      const ch = await getPublisher();
+      await confirmPublish(ch, '', queue, msg.content, forwardedProperties(msg.properties, headers));
+    },
+  });
 
   function onDelivery(c: Consumer, ch: Channel, queue: string, msg: ConsumeMessage | null): void {
     if (msg === null) {
@@ -163,16 +117,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
       ch.close().catch(() => {});
       return;
     }
-    const handling = handle(c, ch, queue, msg)
-      .catch((err) => {
-        log?.error({ err, queue }, 'could not forward a failed message; requeueing it');
-        try {
-          ch.nack(msg, false, true);
-        } catch {
-          // Channel gone: the broker redelivers anyway.
-        }
-      })
-      .finally(() => c.inFlight.delete(handling));
+    const handling = handleDelivery(c.spec, ch, queue, msg).finally(() => c.inFlight.delete(handling));
     c.inFlight.add(handling);
   }
 
@@ -193,6 +138,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
       const { consumerTag } = await ch.consume(queue, (msg) => onDelivery(c, ch, queue, msg));
       c.tag = consumerTag;
     } catch (err) {
+      c.channel = null; // the caller decides whether to retry, not the close listener
       await ch.close().catch(() => {});
       throw err;
     }

@@ -23,7 +23,9 @@ export async function declareSubscription(ch: Channel, spec: SubscriptionSpec, d
     queue = `${spec.queue}.${randomUUID()}`;
     await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
   } else {
-    await ch.assertQueue(queue, { durable: true, arguments: QUORUM });
+    // Safety net only: a message the broker gives up on (RabbitMQ 4's quorum delivery limit) lands in the DLQ, not the void.
+    const deadLetterToDlq = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue(queue) };
+    await ch.assertQueue(queue, { durable: true, arguments: { ...QUORUM, ...deadLetterToDlq } });
     await ch.assertQueue(deadLetterQueue(queue), { durable: true, arguments: QUORUM });
     for (const delayMs of new Set(delaysMs)) {
       await ch.assertQueue(retryQueue(queue, delayMs), {
