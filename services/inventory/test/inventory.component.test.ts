@@ -157,6 +157,13 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
     expect(ledger.nextCursor).toEqual(expect.any(String));
   });
 
+  it('documents every route of the contract in its OpenAPI document', async () => {
+    const doc = (await inject('GET', '/docs/json')).json();
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/products', '/api/products/{sku}', '/api/products/{sku}/adjustments', '/api/products/{sku}/movements']);
+    expect(Object.keys(doc.paths['/api/products']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/api/products/{sku}']).sort()).toEqual(['get', 'patch']);
+  });
+
   it('lists products by SKU page by page and searches name or SKU', async () => {
     const page1 = (await inject('GET', '/api/products?limit=2')).json();
     expect(page1.items).toHaveLength(2);

@@ -164,6 +164,14 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(rejected.items.every((o: { status: string }) => o.status === 'rejected')).toBe(true);
   });
 
+  it('documents every route of the contract in its OpenAPI document', async () => {
+    const doc = (await inject('GET', '/docs/json')).json();
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/orders', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship']);
+    expect(Object.keys(doc.paths['/api/orders']).sort()).toEqual(['get', 'post']);
+    expect(doc.paths['/api/orders'].post.responses['201']).toBeDefined();
+    expect(doc.paths['/api/orders'].post.responses['422'].content['application/problem+json']).toBeDefined();
+  });
+
   it('answers 404 problem+json for an order that does not exist', async () => {
     const response = await inject('GET', '/api/orders/00000000-0000-4000-8000-00000000dead');
     expect(response.statusCode).toBe(404);

@@ -102,7 +102,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       const retried: StoredMessage = { ...message, headers: { ...message.headers, 'x-attempts': attempt, 'x-last-error': error } };
       // The broker, not this bus, owns a message waiting out its back-off, as RabbitMQ's retry queue would.
       setTimeout(() => broker.enqueue(queue, retried), delay).unref();
-      log?.debug({ queue, eventId: event.id, attempt, err }, 'message handler failed; retrying');
+      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err }, 'message handler failed; retrying');
       emit({ kind: 'retry', queue, event, attempt, error });
     }
   }
@@ -112,7 +112,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       const headers = { ...message.headers, 'x-attempts': attempt, 'x-last-error': error, 'x-original-queue': queue };
       broker.enqueue(deadLetterQueue(queue), { ...message, headers });
     }
-    log?.warn({ queue, eventId: event?.id, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
+    log?.warn({ queue, eventId: event?.id, eventType: event?.type, traceparent: event?.traceparent, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
     emit({ kind: 'dead', queue, event, attempt, error });
   }
 

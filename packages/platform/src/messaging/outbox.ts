@@ -68,7 +68,8 @@ export const exponentialBackoff =
   (attempts: number) =>
     Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
 
-const consoleLog: OutboxLog = { warn: (obj, msg) => console.warn(msg, obj) };
+// Without a logger, failures still reach stderr: a relay that fails silently loses its operator.
+const stderrLog: OutboxLog = { warn: (obj, msg) => console.error(msg, obj) };
 
 interface Claimed {
   id: string;
@@ -79,7 +80,7 @@ interface Claimed {
 }
 
 export function createOutbox(opts: OutboxOptions): Outbox {
-  const { db, table: t, bus, log = consoleLog } = opts;
+  const { db, table: t, bus, log = stderrLog } = opts;
   const pollIntervalMs = opts.pollIntervalMs ?? 500;
   const batchSize = opts.batchSize ?? 100;
   const backoff = opts.backoff ?? exponentialBackoff();
@@ -115,17 +116,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const units: Claimed[][] = [];
     const fresh = new Map<string, Claimed[]>();
     for (const row of rows) {
-      if (row.attempts > 0) {
-        units.push([row]);
+      const group = row.attempts === 0 ? fresh.get(row.exchange) : undefined;
+      if (group) {
+        group.push(row);
         continue;
       }
-      const unit = fresh.get(row.exchange);
-      if (unit) unit.push(row);
-      else {
-        const created = [row];
-        fresh.set(row.exchange, created);
-        units.push(created);
-      }
+      const unit = [row];
+      units.push(unit);
+      if (row.attempts === 0) fresh.set(row.exchange, unit);
     }
     return units;
   }
@@ -138,10 +136,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const ids = unit.map((r) => r.id);
       const exchange = unit[0]!.exchange;
       try {
-        await withTimeout(
-          bus.publish(exchange, unit.map((r) => r.event)),
-          publishTimeoutMs,
-        );
+        await withTimeout(bus.publish(exchange, unit.map((r) => r.event)), publishTimeoutMs);
       } catch (error) {
         // Every row of a unit has the same attempts: fresh units are all 0, others are single.
         const attempts = unit[0]!.attempts + 1;

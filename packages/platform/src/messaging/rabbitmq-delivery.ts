@@ -34,7 +34,7 @@ export function createDeliveryHandler({ delaysMs, forward, emit, log }: Delivery
     if (!spec.exclusive) {
       await forward(deadLetterQueue(queue), msg, { 'x-attempts': attempt, 'x-last-error': errorHeader(error), 'x-original-queue': queue });
     }
-    log?.warn({ queue, eventId: event?.id, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
+    log?.warn({ queue, eventId: event?.id, eventType: event?.type, traceparent: event?.traceparent, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
     if (ack(ch, msg)) emit({ kind: 'dead', queue, event, attempt, error });
   }
 
@@ -53,7 +53,7 @@ export function createDeliveryHandler({ delaysMs, forward, emit, log }: Delivery
       const delay = spec.exclusive ? undefined : delaysMs[attempt - 1];
       if (delay === undefined) return giveUp(spec, ch, queue, msg, event, attempt, error);
       await forward(retryQueue(queue, delay), msg, { 'x-attempts': attempt, 'x-last-error': errorHeader(error) });
-      log?.debug({ queue, eventId: event.id, attempt, err }, 'message handler failed; retrying');
+      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err }, 'message handler failed; retrying');
       if (ack(ch, msg)) emit({ kind: 'retry', queue, event, attempt, error });
       return;
     }
