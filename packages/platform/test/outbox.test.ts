@@ -219,7 +219,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [poison, ...fine]));
     relay.start();
 
-    await waitUntil(() => received.length === 3, 'the healthy events are published');
+    await waitUntil(async () => received.length === 3 && (await backlog()) === 1, 'the healthy events are published');
     expect(receivedIds()).toEqual(fine.map((e) => e.id));
     const rows = await database.db.select().from(outbox);
     expect(rows).toHaveLength(1);
@@ -287,6 +287,8 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
       b.relay.start();
       await waitUntil(async () => delivered.length >= 500 && (await backlog()) === 0, 'every event is delivered', 20_000);
       await Promise.all([a.relay.stop(), b.relay.stop()]);
+      // A duplicate published before the stop would still be queued for the consumer.
+      await waitUntil(() => consumerBus.depth('replicas') === 0, 'the queue is empty');
 
       expect(new Set(delivered)).toEqual(new Set(events.map((e) => e.id)));
       expect(delivered).toHaveLength(500);
