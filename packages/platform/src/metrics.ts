@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Bus } from './messaging/bus';
+import type { OutboxRelay } from './messaging/outbox';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -54,5 +55,11 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
     });
   }
 
-  return { registry, httpDuration, observeBus, gaugeFromCallback };
+  /** The relay's lag: how many events wait to be published, and for how long the oldest has. */
+  function observeOutbox(relay: Pick<OutboxRelay, 'stats'>): void {
+    gaugeFromCallback('outbox_backlog', 'Events committed but not yet published', async () => (await relay.stats()).backlog);
+    gaugeFromCallback('outbox_oldest_age_seconds', 'Age of the oldest unpublished event', async () => (await relay.stats()).oldestAgeSeconds);
+  }
+
+  return { registry, httpDuration, observeBus, observeOutbox, gaugeFromCallback };
 }

@@ -19,8 +19,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
   const service = createInventoryService({ db: database.db, outbox });
   const metrics = createMetrics({ service: 'inventory' });
   metrics.observeBus(bus, Object.values(QUEUES));
-  metrics.gaugeFromCallback('outbox_backlog', 'Events committed but not yet published', async () => (await outbox.relay.stats()).backlog);
-  metrics.gaugeFromCallback('outbox_oldest_age_seconds', 'Age of the oldest unpublished event', async () => (await outbox.relay.stats()).oldestAgeSeconds);
+  metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({
     service: 'inventory',

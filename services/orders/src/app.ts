@@ -20,8 +20,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
   const metrics = createMetrics({ service: 'orders' });
   metrics.observeBus(bus, Object.values(QUEUES));
-  metrics.gaugeFromCallback('outbox_backlog', 'Events committed but not yet published', async () => (await outbox.relay.stats()).backlog);
-  metrics.gaugeFromCallback('outbox_oldest_age_seconds', 'Age of the oldest unpublished event', async () => (await outbox.relay.stats()).oldestAgeSeconds);
+  metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({
     service: 'orders',

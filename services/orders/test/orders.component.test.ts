@@ -164,6 +164,18 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(rejected.items.every((o: { status: string }) => o.status === 'rejected')).toBe(true);
   });
 
+  it('exposes request latency, outbox lag and consumer counts as Prometheus metrics', async () => {
+    const order = await placed();
+    await tell(fromInventory('stock.reserved', { orderId: order.id, items: [{ sku: 'CAFE-1KG', quantity: 1 }] }));
+    const text = (await inject('GET', '/metrics')).body;
+    expect(text).toMatch(/^http_request_duration_seconds_bucket\{.*route="\/api\/orders".*\} \d+/m);
+    expect(text).toMatch(/^outbox_backlog\{service="orders"\} \d+/m);
+    expect(text).toMatch(/^outbox_oldest_age_seconds\{service="orders"\} [\d.]+/m);
+    const processed = /^messages_processed_total\{queue="orders.stock-updates",service="orders"\} (\d+)/m.exec(text);
+    expect(Number(processed?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^messages_dead_lettered_total\{queue="orders.stock-updates",service="orders"\} 0/m);
+  });
+
   it('documents every route of the contract in its OpenAPI document', async () => {
     const doc = (await inject('GET', '/docs/json')).json();
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/orders', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship']);

@@ -60,3 +60,23 @@ export interface Bus {
 }
 
 export const deadLetterQueue = (queue: string) => `${queue}.dlq`;
+
+/** The `on`/emit pair both transports share; a throwing listener is logged, never propagated. */
+export function signalHub(log?: { error(obj: object, msg?: string): void }) {
+  const listeners = new Set<(signal: BusSignal) => void>();
+  return {
+    emit(signal: BusSignal): void {
+      for (const listener of listeners) {
+        try {
+          listener(signal);
+        } catch (err) {
+          log?.error({ err }, 'bus signal listener threw');
+        }
+      }
+    },
+    on(listener: (signal: BusSignal) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterQueue, type Bus, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
+import { deadLetterQueue, signalHub, type Bus, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 import { createInProcessBroker, type InProcessBroker, type StoredMessage } from './in-process-broker';
 
@@ -57,24 +57,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
   const broker = options.broker ?? createInProcessBroker();
   const { delaysMs } = options.retry ?? DEFAULT_RETRY;
   const log = options.log;
-  const listeners = new Set<(signal: BusSignal) => void>();
+  const { emit, on } = signalHub(log);
   const subscriptions = new Set<Subscription>();
   let closing: Promise<void> | undefined;
-
-  function emit(signal: BusSignal): void {
-    for (const listener of listeners) {
-      try {
-        listener(signal);
-      } catch (err) {
-        log?.error({ err }, 'bus signal listener threw');
-      }
-    }
-  }
-
-  function on(listener: (signal: BusSignal) => void): () => void {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  }
 
   function assertOpen(): void {
     if (closing) throw new Error('in-process bus is closed');

@@ -1,5 +1,5 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import type { Bus, BusSignal, RetryPolicy, SubscriptionSpec } from './bus';
+import { signalHub, type Bus, type RetryPolicy, type SubscriptionSpec } from './bus';
 import type { BusLog } from './in-process-bus';
 import { createDeliveryHandler } from './rabbitmq-delivery';
 import { confirmPublish, declareSubscription, eventProperties, forwardedProperties } from './rabbitmq-topology';
@@ -40,7 +40,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
   const { delaysMs } = options.retry ?? DEFAULT_RETRY;
   const defaultPrefetch = options.prefetch ?? 10;
   const log = options.log;
-  const listeners = new Set<(signal: BusSignal) => void>();
+  const { emit, on } = signalHub(log);
   const consumers = new Set<Consumer>();
   const declaredExchanges = new Set<string>();
   let model: ChannelModel | null = null;
@@ -67,16 +67,6 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
     for (const consumer of consumers) ensureConsuming(consumer);
   });
   await connection.waitForConnect();
-
-  function emit(signal: BusSignal): void {
-    for (const listener of listeners) {
-      try {
-        listener(signal);
-      } catch (err) {
-        log?.error({ err }, 'bus signal listener threw');
-      }
-    }
-  }
 
   // While disconnected this rejects at once: the caller (an outbox) retries, nothing is buffered here.
   function getPublisher(): Promise<ConfirmChannel> {
@@ -220,10 +210,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
       await getPublisher();
     },
 
-    on(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    on,
 
     close() {
       closing ??= (async () => {
