@@ -46,10 +46,13 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
   let orders: ServiceHandle | undefined;
   let ordersClient: OrdersApi | undefined;
 
+  // Every step is tried even if an earlier one failed; the failures are reported together.
   async function stop(): Promise<void> {
-    await Promise.allSettled([shutDown(orders), shutDown(inventory)]);
+    const results = [...(await Promise.allSettled([shutDown(orders), shutDown(inventory)]))];
     await broker.close();
-    await Promise.allSettled([db.drop(), vhost.drop()]);
+    results.push(...(await Promise.allSettled([db.drop(), vhost.drop()])));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (errors.length > 0) throw new AggregateError(errors, 'system teardown failed');
   }
 
   try {
@@ -84,7 +87,7 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
     if (opts.orders !== false) await system.startOrders();
     return system;
   } catch (error) {
-    await stop();
+    await stop().catch(() => {});
     throw error;
   }
 }
