@@ -16,13 +16,19 @@ const BODY_POOL = 400;
 const DRAIN_TIMEOUT_MS = 300_000;
 
 const interrupt = new AbortController();
-let signals = 0;
+let firstSignalAt: number | undefined;
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.on(name, () => {
-    // A second signal gives up on a graceful teardown; the exit hook kills the services.
-    if (++signals > 1) process.exit(130);
-    console.error(`\n${name}: stopping the load and tearing down (again to force)`);
-    interrupt.abort(new Error(`interrupted by ${name}`));
+    const now = performance.now();
+    if (firstSignalAt === undefined) {
+      firstSignalAt = now;
+      console.error(`\n${name}: stopping the load and tearing down (press Ctrl-C again to force)`);
+      interrupt.abort(new Error(`interrupted by ${name}`));
+      return;
+    }
+    // tsx's CLI re-sends a signal it thinks went unnoticed (~30 ms later): the same Ctrl-C, not a second one.
+    // A real second one gives up on a graceful teardown; the exit hook kills the services.
+    if (now - firstSignalAt > 1000) process.exit(130);
   });
 }
 
@@ -52,9 +58,9 @@ if (report.runs.length > 0) {
   const out = resolve(repoRoot, options.out);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
-  await mkdir(resultsDir, { recursive: true });
-  await writeFile(join(resultsDir, 'latest.md'), markdown(report));
-  console.log(`wrote ${out} and ${join(resultsDir, 'latest.md')}`);
+  const snippet = out.replace(/\.json$/, '') + '.md';
+  await writeFile(snippet, markdown(report));
+  console.log(`wrote ${out} and ${snippet}`);
 }
 process.exit(interrupt.signal.aborted ? 130 : failed ? 1 : 0);
 
@@ -62,7 +68,7 @@ async function benchShape(shape: string, opts: BenchOptions, signal: AbortSignal
   const say = (message: string) => console.error(`[${shape}] ${message}`);
   say(opts.external ? `using ${opts.external.ordersUrl}` : 'starting the system');
   const startedAt = performance.now();
-  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), signal };
+  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), signal, say };
   const sut: SystemUnderTest =
     opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl)
     : shape === 'embedded' ? await startEmbedded(ctx)
@@ -72,7 +78,7 @@ async function benchShape(shape: string, opts: BenchOptions, signal: AbortSignal
   try {
     return await measure(shape, sut, opts, signal, say);
   } finally {
-    say('tearing down');
+    if (!opts.external) say('tearing down');
     await sut.stop().catch((error: unknown) => {
       // A failed teardown must not pass silently, but it does not void the figures.
       console.error(`[${shape}] ${describe(error)}`);
@@ -94,8 +100,10 @@ async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, 
   if (!warmDrain.drained) throw new Error(`warm-up orders still pending after ${DRAIN_TIMEOUT_MS / 1000} s`);
 
   say(`load: ${opts.connections} connections for ${opts.durationS} s`);
+  const cpuBefore = { services: await sut.cpuSeconds(), bench: process.cpuUsage(), at: performance.now() };
   const run = await fireOrders({ url, connections: opts.connections, durationS: opts.durationS, bodies, signal });
   const loadStopped = performance.now();
+  const cpu = await cpuPercent(sut, cpuBefore);
   guard();
   say('waiting for the orders to drain');
   const drain = await waitDrained(sut.ordersUrl, loadStopped, { timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
@@ -115,6 +123,7 @@ async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, 
     timeouts: run.timeouts,
     latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.mean },
     drain,
+    cpuPercent: cpu,
     warmup: { durationS: WARMUP_S, accepted: warm['2xx'], non2xx: warm.non2xx, drain: warmDrain },
     peakRssMiB: peaks.length > 0 ? peaks.reduce((a, b) => a + b, 0) / 1024 : null,
     memory,
@@ -125,6 +134,18 @@ async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, 
     result.serviceLogLines = Object.fromEntries(await Promise.all(Object.entries(sut.logs).map(async ([name, path]) => [name, await lineCount(path)] as const)));
   }
   return result;
+}
+
+/** CPU used since `before` as a percentage of one core, per service process and for the bench itself. */
+async function cpuPercent(sut: SystemUnderTest, before: { services: Record<string, number>; bench: NodeJS.CpuUsage; at: number }) {
+  const seconds = (performance.now() - before.at) / 1000;
+  const percent = (cpuSeconds: number) => Math.round((cpuSeconds / seconds) * 100);
+  const after = await sut.cpuSeconds();
+  const bench = process.cpuUsage(before.bench);
+  return {
+    ...Object.fromEntries(Object.entries(after).map(([name, s]) => [name, percent(s - (before.services[name] ?? 0))])),
+    bench: percent((bench.user + bench.system) / 1e6),
+  };
 }
 
 async function lineCount(path: string): Promise<number> {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export interface ServiceProcess {
   name: string;
@@ -14,6 +15,7 @@ export interface ServiceProcess {
 }
 
 const running = new Set<ChildProcess>();
+const LIFELINE = fileURLToPath(new URL('./lifeline.ts', import.meta.url));
 
 // Children run in their own process group (so a terminal's Ctrl-C reaches only the bench,
 // which then stops them gracefully); this is the last resort when the bench exits anyway.
@@ -21,10 +23,13 @@ process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
 
-/** Runs a TypeScript entry point under tsx, in one node process whose memory is the service's own. */
+/**
+ * Runs a TypeScript entry point under tsx in one node process (not tsx's CLI, whose extra
+ * parent process would blur the memory figure and re-send signals on its own schedule).
+ */
 export function startService(opts: { name: string; script: string; cwd: string; env: Record<string, string>; logPath: string }): ServiceProcess {
   const log = openSync(opts.logPath, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', opts.script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', LIFELINE, opts.script], {
     cwd: opts.cwd,
     env: opts.env,
     detached: true,
@@ -55,7 +60,10 @@ export function startService(opts: { name: string; script: string; cwd: string; 
       stopping = true;
       if (exit !== undefined) return;
       child.kill('SIGTERM');
-      if (await settlesWithin(exited, graceMs)) return;
+      if (await settlesWithin(exited, graceMs)) {
+        if (exit !== 'code 0') throw new Error(`${opts.name} stopped on SIGTERM with ${exit}; see ${opts.logPath}`);
+        return;
+      }
       killGroup(child, 'SIGKILL');
       await exited;
       throw new Error(`${opts.name} ignored SIGTERM for ${graceMs} ms and was killed; see ${opts.logPath}`);
@@ -118,4 +126,13 @@ export async function peakRss(pid: number): Promise<ProcessMemory[]> {
     if (hwm !== undefined) memory.push({ pid: p, command, peakRssKiB: Number(hwm) });
   }
   return memory;
+}
+
+/** User + system CPU seconds `pid` has used so far (Linux; USER_HZ is 100 there); undefined when unreadable. */
+export async function cpuSeconds(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, i.e. 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

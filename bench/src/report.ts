@@ -16,6 +16,8 @@ export interface RunResult {
   timeouts: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   drain: { seconds: number; drained: boolean };
+  /** CPU during the measured load, % of one core: each service process, and the bench (load generator) itself. */
+  cpuPercent: Record<string, number>;
   warmup: { durationS: number; accepted: number; non2xx: number; drain: { seconds: number; drained: boolean } };
   /** Sum of the per-process peaks (an upper bound: the peaks need not coincide); null when not measured. */
   peakRssMiB: number | null;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
 import { call, describe, poll } from './http';
-import { freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
+import { cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
 
 export interface SystemUnderTest {
   ordersUrl: string;
@@ -13,6 +13,8 @@ export interface SystemUnderTest {
   assertRunning(): void;
   /** Peak memory per service process (empty when the bench did not start them). */
   memory(): Promise<Record<string, ProcessMemory[]>>;
+  /** CPU seconds used so far by each service process (empty when the bench did not start them). */
+  cpuSeconds(): Promise<Record<string, number>>;
   /** The services' own log files, for the report. */
   logs: Record<string, string>;
   /** Stops what was started and removes what was created, even after a partial start. */
@@ -26,6 +28,7 @@ interface StartContext {
   repoRoot: string;
   logDir: string;
   signal: AbortSignal;
+  say(message: string): void;
 }
 
 export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest> {
@@ -49,6 +52,7 @@ export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
     sut.undo(() => database.drop());
     const vhost = await createTestVhost();
     sut.undo(() => vhost.drop());
+    ctx.say(`database ${database.url ? new URL(database.url).pathname.slice(1) : '?'}, vhost ${vhost.vhost} (removed at the end; by hand only if the bench is killed)`);
     const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn' };
 
     const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
@@ -64,7 +68,7 @@ export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
 
 /** A system someone else runs: nothing to start, stop or weigh. */
 export function external(ordersUrl: string, inventoryUrl: string): SystemUnderTest {
-  return { ordersUrl, inventoryUrl, assertRunning() {}, memory: async () => ({}), logs: {}, stop: async () => {} };
+  return { ordersUrl, inventoryUrl, assertRunning() {}, memory: async () => ({}), cpuSeconds: async () => ({}), logs: {}, stop: async () => {} };
 }
 
 interface Assembly {
@@ -98,6 +102,7 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
       ...urls,
       assertRunning: () => processes.forEach((p) => p.assertRunning()),
       memory: async () => Object.fromEntries(await Promise.all(processes.map(async (p) => [p.name, await peakRss(p.pid)] as const))),
+      cpuSeconds: async () => Object.fromEntries(await Promise.all(processes.map(async (p) => [p.name, (await cpuSeconds(p.pid)) ?? NaN] as const))),
       logs: Object.fromEntries(processes.map((p) => [p.name, p.logPath])),
       stop,
     };
