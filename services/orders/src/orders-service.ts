@@ -18,6 +18,23 @@ type OrderRow = typeof orders.$inferSelect;
 const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
   cloudEvent({ source: SOURCES.orders, type, data, subject: (data as { orderId: string }).orderId, traceparent: continueTrace(traceparent) });
 
+type LineRow = Pick<typeof orderItems.$inferSelect, 'sku' | 'name' | 'quantity' | 'unitPrice'>;
+type HistoryRow = Pick<typeof orderHistory.$inferSelect, 'status' | 'at' | 'reason'>;
+
+const toOrder = (r: OrderRow, items: LineRow[], history: HistoryRow[]): Order => ({
+  id: r.id,
+  number: r.number,
+  customerId: r.customerId,
+  status: r.status as OrderStatus,
+  items: items.map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),
+  total: r.total,
+  currency: r.currency,
+  note: r.note,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason })),
+});
+
 /** Signals a lost race on an Idempotency-Key: the transaction rolls back and the winner's order is returned. */
 class KeyTaken extends Error {}
 
@@ -47,19 +64,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.orderId), asc(orderItems.line)),
       q.select().from(orderHistory).where(inArray(orderHistory.orderId, ids)).orderBy(asc(orderHistory.id)),
     ]);
-    return rows.map((r) => ({
-      id: r.id,
-      number: r.number,
-      customerId: r.customerId,
-      status: r.status as OrderStatus,
-      items: items.filter((i) => i.orderId === r.id).map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),
-      total: r.total,
-      currency: r.currency,
-      note: r.note,
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
-      history: history.filter((h) => h.orderId === r.id).map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason })),
-    }));
+    return rows.map((r) => toOrder(r, items.filter((i) => i.orderId === r.id), history.filter((h) => h.orderId === r.id)));
   }
 
   /** Another customer's order is reported missing: its existence is not revealed. */
@@ -110,7 +115,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     }
     const requestHash = hashRequest(body);
     try {
-      const id = await inTransaction(async (tx) => {
+      const order = await inTransaction(async (tx) => {
         const at = now();
         const id = randomUUID();
         const [row] = await tx
@@ -125,8 +130,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
             .returning();
           if (!kept) throw new KeyTaken();
         }
+        const first = { orderId: id, status: 'pending', reason: null, at };
         await tx.insert(orderItems).values(priced.lines.map((l, line) => ({ orderId: id, line, ...l })));
-        await tx.insert(orderHistory).values({ orderId: id, status: 'pending', reason: null, at });
+        await tx.insert(orderHistory).values(first);
         await publish(tx, event('order.created', {
           orderId: id,
           number: row!.number,
@@ -136,9 +142,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
           currency: priced.currency,
           createdAt: at.toISOString(),
         }, traceparent));
-        return id;
+        // Everything the answer needs was just written: no need to read it back.
+        return toOrder(row!, priced.lines, [first]);
       });
-      return { order: (await hydrate(db, [await findOrder(db, who, id)]))[0]!, replayed: false };
+      return { order, replayed: false };
     } catch (error) {
       if (!(error instanceof KeyTaken)) throw error;
       const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.customerId), eq(idempotencyKeys.key, idempotencyKey!)));
