@@ -1,9 +1,10 @@
 import { exitOnConfigError } from '@pedidos/platform/config';
 import { onShutdown } from '@pedidos/platform/lifecycle';
 import { createLogger } from '@pedidos/platform/logger';
+import { exitOnStartupError } from '@pedidos/platform/runtime';
 import { loadSystemConfig, startSystem } from './system';
 
 const configs = exitOnConfigError(() => loadSystemConfig(process.env));
 const log = createLogger({ level: configs.config.LOG_LEVEL, service: 'launcher' });
-const system = await startSystem(configs, log);
+const system = await exitOnStartupError(log, () => startSystem(configs, log));
 onShutdown(log, system.stop, { timeoutMs: configs.config.SHUTDOWN_TIMEOUT_MS });

@@ -18,14 +18,35 @@ export interface ServiceApp {
   stop(): Promise<void>;
 }
 
+/** A dependency named by a variable cannot be reached: worth one clear line, not a stack trace. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** The innermost cause, where drivers keep the useful part (ECONNREFUSED, an auth failure). */
+function reason(error: unknown): string {
+  let inner = error;
+  while (inner instanceof Error && inner.cause !== undefined) inner = inner.cause;
+  if (!(inner instanceof Error)) return String(inner);
+  const code = (inner as NodeJS.ErrnoException).code;
+  return code?.startsWith('E') ? code : inner.message;
+}
+
 /**
  * PostgreSQL when DATABASE_URL is set, else an embedded PGlite under DATA_DIR;
  * RabbitMQ when RABBITMQ_URL is set, else the in-process transport.
  */
 export async function openDatabaseFor(config: CommonConfig, log: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
+    const host = new URL(config.DATABASE_URL).host;
     const database = await openDatabase({ url: config.DATABASE_URL });
-    log.info({ database: 'postgresql', host: new URL(config.DATABASE_URL).host }, 'database: PostgreSQL');
+    try {
+      await database.ping();
+    } catch (error) {
+      await database.close();
+      throw new StartupError(`DATABASE_URL: cannot reach PostgreSQL at ${host} (${reason(error)})`);
+    }
+    log.info({ database: 'postgresql', host }, 'database: PostgreSQL');
     return database;
   }
   const dataDir = config.DATA_DIR;
@@ -37,8 +58,11 @@ export async function openDatabaseFor(config: CommonConfig, log: Logger): Promis
 export async function openBusFor(config: CommonConfig, log: Logger): Promise<Bus> {
   const retry = { delaysMs: config.RETRY_DELAYS_MS };
   if (config.RABBITMQ_URL) {
-    const bus = await createRabbitMqBus({ url: config.RABBITMQ_URL, retry, log });
-    log.info({ transport: 'rabbitmq', host: new URL(config.RABBITMQ_URL).host }, 'messages: RabbitMQ');
+    const host = new URL(config.RABBITMQ_URL).host;
+    const bus = await createRabbitMqBus({ url: config.RABBITMQ_URL, retry, log }).catch((error: unknown) => {
+      throw new StartupError(`RABBITMQ_URL: cannot reach RabbitMQ at ${host} (${reason(error)})`);
+    });
+    log.info({ transport: 'rabbitmq', host }, 'messages: RabbitMQ');
     return bus;
   }
   log.info({ transport: 'in-process' }, 'messages: in-process transport (set RABBITMQ_URL for RabbitMQ)');
@@ -53,14 +77,29 @@ export async function runService<S extends ConfigSpec & { PORT: unknown }>(opts:
 }): Promise<void> {
   const config = exitOnConfigError(() => loadConfig(process.env, opts.spec)) as ConfigOf<S> & CommonConfig & { PORT: number };
   const log = createLogger({ level: config.LOG_LEVEL, service: opts.name });
-  const database = await openDatabaseFor(config, log);
-  const bus = await openBusFor(config, log);
-  const app = await opts.build({ database, bus, log, config });
-  await app.start();
-  await app.http.listen({ port: config.PORT, host: '0.0.0.0' });
+  const { database, bus, app } = await exitOnStartupError(log, async () => {
+    const database = await openDatabaseFor(config, log);
+    const bus = await openBusFor(config, log);
+    const app = await opts.build({ database, bus, log, config });
+    await app.start();
+    await app.http.listen({ port: config.PORT, host: '0.0.0.0' });
+    return { database, bus, app };
+  });
   onShutdown(log, async () => {
     await app.stop();
     await bus.close();
     await database.close();
   }, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+}
+
+/** For process entry points: an unreachable dependency logs one line naming it and exits 1. */
+export async function exitOnStartupError<T>(log: Logger, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    log.fatal(error.message);
+    log.flush();
+    process.exit(1);
+  }
 }

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/** Runs a service entry point to its exit; returns its exit code and what it printed. */
+function run(service: 'orders' | 'inventory', env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+describe('starting a service with something wrong', () => {
+  it('a bad variable stops it with one line naming the variable', async () => {
+    const { code, out } = await run('orders', { PORT: 'abc' });
+    expect(code).toBe(1);
+    expect(out.trim().split('\n')).toEqual(['Invalid configuration: PORT must be an integer 1..65535, got "abc"']);
+  });
+
+  it('a password in a bad URL is not echoed', async () => {
+    const { code, out } = await run('inventory', { DATABASE_URL: 'mysql://user:hunter2@db/x' });
+    expect(code).toBe(1);
+    expect(out).toMatch(/^Invalid configuration: DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\//);
+    expect(out).not.toContain('hunter2');
+  });
+
+  it('an unreachable database stops it with one line naming DATABASE_URL', async () => {
+    const { code, out } = await run('inventory', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pedidos_test' });
+    expect(code).toBe(1);
+    const fatal = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'fatal');
+    expect(fatal).toEqual([expect.objectContaining({ msg: 'DATABASE_URL: cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED)' })]);
+  });
+});
