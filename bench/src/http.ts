@@ -4,10 +4,13 @@ export interface Reply {
 }
 
 /** One JSON request; a stalled service fails it after `timeoutMs` instead of hanging the bench. */
-export async function call(url: string, opts: { method?: string; body?: unknown; signal: AbortSignal; timeoutMs?: number }): Promise<Reply> {
+export async function call(url: string, opts: { method?: string; body?: unknown; signal: AbortSignal; timeoutMs?: number; authorization?: string }): Promise<Reply> {
   const response = await fetch(url, {
     method: opts.method ?? 'GET',
-    headers: opts.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(opts.authorization ? { authorization: opts.authorization } : {}),
+    },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     signal: AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs ?? 10_000)]),
   });

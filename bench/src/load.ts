@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
  * Every request is pre-built; each connection starts at its own offset in the pool so
  * they do not all order the same SKUs at the same moment.
  */
-export async function fireOrders(opts: { url: string; connections: number; durationS: number; bodies: string[]; signal: AbortSignal }): Promise<autocannon.Result> {
+export async function fireOrders(opts: { url: string; authorization: string; connections: number; durationS: number; bodies: string[]; signal: AbortSignal }): Promise<autocannon.Result> {
   const { bodies, connections } = opts;
   let client = 0;
   const instance = autocannon({
@@ -13,7 +13,7 @@ export async function fireOrders(opts: { url: string; connections: number; durat
     connections,
     duration: opts.durationS,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: opts.authorization },
     requests: [{}],
     setupClient(c) {
       const offset = Math.floor((client++ * bodies.length) / connections);

@@ -70,7 +70,7 @@ async function benchShape(shape: string, opts: BenchOptions, signal: AbortSignal
   const startedAt = performance.now();
   const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), signal, say };
   const sut: SystemUnderTest =
-    opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl)
+    opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl, opts.external.token)
     : shape === 'embedded' ? await startEmbedded(ctx)
     : await startReal(ctx);
   if (!opts.external) say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
@@ -89,24 +89,24 @@ async function benchShape(shape: string, opts: BenchOptions, signal: AbortSignal
 
 async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<RunResult> {
   const guard = () => sut.assertRunning();
-  const skus = await createBenchProducts(sut.inventoryUrl, randomBytes(3).toString('hex').toUpperCase(), signal);
-  await waitUntilOrdersKnow(sut.ordersUrl, skus, { signal, guard });
+  const skus = await createBenchProducts(sut.inventoryUrl, randomBytes(3).toString('hex').toUpperCase(), sut.authorization, signal);
+  await waitUntilOrdersKnow(sut.ordersUrl, skus, { authorization: sut.authorization, signal, guard });
   const bodies = orderBodies(skus, BODY_POOL);
   const url = `${sut.ordersUrl}/api/orders`;
 
   say(`warm-up ${WARMUP_S} s`);
-  const warm = await fireOrders({ url, connections: opts.connections, durationS: WARMUP_S, bodies, signal });
-  const warmDrain = await waitDrained(sut.ordersUrl, performance.now(), { timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
+  const warm = await fireOrders({ url, authorization: sut.authorization, connections: opts.connections, durationS: WARMUP_S, bodies, signal });
+  const warmDrain = await waitDrained(sut.ordersUrl, performance.now(), { authorization: sut.authorization, timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
   if (!warmDrain.drained) throw new Error(`warm-up orders still pending after ${DRAIN_TIMEOUT_MS / 1000} s`);
 
   say(`load: ${opts.connections} connections for ${opts.durationS} s`);
   const cpuBefore = { services: await sut.cpuSeconds(), bench: process.cpuUsage(), at: performance.now() };
-  const run = await fireOrders({ url, connections: opts.connections, durationS: opts.durationS, bodies, signal });
+  const run = await fireOrders({ url, authorization: sut.authorization, connections: opts.connections, durationS: opts.durationS, bodies, signal });
   const loadStopped = performance.now();
   const cpu = await cpuPercent(sut, cpuBefore);
   guard();
   say('waiting for the orders to drain');
-  const drain = await waitDrained(sut.ordersUrl, loadStopped, { timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
+  const drain = await waitDrained(sut.ordersUrl, loadStopped, { authorization: sut.authorization, timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
   const memory = await sut.memory();
   const peaks = Object.values(memory).flat().map((p) => p.peakRssKiB);
 
@@ -130,7 +130,7 @@ async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, 
   };
   if (!opts.external) {
     const statuses = ['pending', 'confirmed', 'rejected', 'cancelled'];
-    result.ordersByStatus = Object.fromEntries(await Promise.all(statuses.map(async (s) => [s, await countOrders(sut.ordersUrl, s, signal)] as const)));
+    result.ordersByStatus = Object.fromEntries(await Promise.all(statuses.map(async (s) => [s, await countOrders(sut.ordersUrl, s, sut.authorization, signal)] as const)));
     result.serviceLogLines = Object.fromEntries(await Promise.all(Object.entries(sut.logs).map(async ([name, path]) => [name, await lineCount(path)] as const)));
   }
   return result;

@@ -8,12 +8,12 @@ export interface BenchOptions {
   connections: number;
   durationS: number;
   /** Set when measuring a system someone else started: base URLs, no trailing slash. */
-  external?: { ordersUrl: string; inventoryUrl: string; label: string };
+  external?: { ordersUrl: string; inventoryUrl: string; token: string; label: string };
   out: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--shape embedded|real|both] [--connections N] [--duration SECONDS]
-                        [--url ORDERS_URL --inventory-url INVENTORY_URL] [--out FILE]`;
+                        [--url ORDERS_URL --inventory-url INVENTORY_URL --token ADMIN_JWT] [--out FILE]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -25,6 +25,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       duration: { type: 'string', default: '10' },
       url: { type: 'string' },
       'inventory-url': { type: 'string' },
+      token: { type: 'string' },
       out: { type: 'string', default: 'bench/results/latest.json' },
     },
   });
@@ -35,6 +36,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const durationS = Number(values.duration);
   if (!Number.isInteger(durationS) || durationS < 1) throw new Error(`--duration must be a positive whole number of seconds, got "${values.duration}"`);
   if ((values.url === undefined) !== (values['inventory-url'] === undefined)) throw new Error('--url and --inventory-url go together');
+  if (values.url !== undefined && values.token === undefined) throw new Error('--url needs --token: an admin access token of the running system');
 
   const shapes = shape === 'both' ? (['embedded', 'real'] as const) : ([shape] as const);
   return {
@@ -42,7 +44,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections,
     durationS,
     external: values.url && values['inventory-url']
-      ? { ordersUrl: baseUrl(values.url, '/api/orders'), inventoryUrl: baseUrl(values['inventory-url'], '/api/products'), label: shape === 'both' ? 'external' : shape }
+      ? { ordersUrl: baseUrl(values.url, '/api/orders'), inventoryUrl: baseUrl(values['inventory-url'], '/api/products'), token: values.token!, label: shape === 'both' ? 'external' : shape }
       : undefined,
     out: values.out,
   };

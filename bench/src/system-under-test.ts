@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
+import { createTestDatabase, createTestIssuer, createTestVhost, type TestIssuer } from '@pedidos/platform/testing';
 import { call, describe, poll } from './http';
 import { cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
 
 export interface SystemUnderTest {
   ordersUrl: string;
   inventoryUrl: string;
+  /** `Bearer …` of an admin, for every call the bench makes. */
+  authorization: string;
   /** Throws when a service the bench started has died. */
   assertRunning(): void;
   /** Peak memory per service process (empty when the bench did not start them). */
@@ -22,7 +24,7 @@ export interface SystemUnderTest {
 }
 
 // Variables a service reads that must come from the bench, never from the caller's shell.
-const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA'];
+const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE'];
 
 interface StartContext {
   repoRoot: string;
@@ -35,9 +37,10 @@ export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest>
   return assemble(ctx, async (sut) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-bench-'));
     sut.undo(() => rm(dataDir, { recursive: true, force: true }));
-    const [ordersPort, inventoryPort] = [await freePort(), await freePort()];
+    const [ordersPort, inventoryPort, identityPort] = [await freePort(), await freePort(), await freePort()];
     const launcher = sut.spawn('launcher', 'launcher/src/main.ts', 'embedded', {
-      DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false',
+      DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort),
+      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', ...sut.issuer.env,
     });
     const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
     await waitReady(urls.inventoryUrl, 'inventory', launcher, ctx.signal);
@@ -53,7 +56,7 @@ export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
     const vhost = await createTestVhost();
     sut.undo(() => vhost.drop());
     ctx.say(`database ${database.url ? new URL(database.url).pathname.slice(1) : '?'}, vhost ${vhost.vhost} (removed at the end; by hand only if the bench is killed)`);
-    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn' };
+    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn', ...sut.issuer.env };
 
     const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
     const inventory = sut.spawn('inventory', 'services/inventory/src/main.ts', 'real', { ...common, PORT: new URL(inventoryUrl).port, SEED_DEMO_DATA: 'false' });
@@ -67,11 +70,16 @@ export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
 }
 
 /** A system someone else runs: nothing to start, stop or weigh. */
-export function external(ordersUrl: string, inventoryUrl: string): SystemUnderTest {
-  return { ordersUrl, inventoryUrl, assertRunning() {}, memory: async () => ({}), cpuSeconds: async () => ({}), logs: {}, stop: async () => {} };
+export function external(ordersUrl: string, inventoryUrl: string, token: string): SystemUnderTest {
+  return {
+    ordersUrl, inventoryUrl, authorization: `Bearer ${token}`,
+    assertRunning() {}, memory: async () => ({}), cpuSeconds: async () => ({}), logs: {}, stop: async () => {},
+  };
 }
 
 interface Assembly {
+  /** The bench's own token issuer, which the services it starts are told to trust. */
+  issuer: TestIssuer;
   undo(step: () => Promise<unknown>): void;
   spawn(name: string, script: string, shape: string, env: Record<string, string>): ServiceProcess;
 }
@@ -80,6 +88,8 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
   await mkdir(ctx.logDir, { recursive: true });
   const undo: (() => Promise<unknown>)[] = [];
   const processes: ServiceProcess[] = [];
+  const issuer = await createTestIssuer();
+  undo.push(() => issuer.close());
   const stop = async () => {
     const failures: string[] = [];
     // Processes first (they hold connections to the database and vhost), last started first.
@@ -90,6 +100,7 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
   };
   try {
     const urls = await start({
+      issuer,
       undo: (step) => undo.push(step),
       spawn(name, script, shape, env) {
         const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !OWNED.includes(k))) as Record<string, string>;
@@ -100,6 +111,7 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
     });
     return {
       ...urls,
+      authorization: await issuer.bearer({ role: 'admin', expiresIn: 6 * 3600 }),
       assertRunning: () => processes.forEach((p) => p.assertRunning()),
       memory: async () => Object.fromEntries(await Promise.all(processes.map(async (p) => [p.name, await peakRss(p.pid)] as const))),
       cpuSeconds: async () => Object.fromEntries(await Promise.all(processes.map(async (p) => [p.name, (await cpuSeconds(p.pid)) ?? NaN] as const))),

@@ -4,12 +4,13 @@ export const PRODUCT_COUNT = 20;
 const ON_HAND = 1_000_000;
 
 /** Products nobody else orders, with stock no run can exhaust: every accepted order should end `confirmed`. */
-export async function createBenchProducts(inventoryUrl: string, tag: string, signal: AbortSignal): Promise<string[]> {
+export async function createBenchProducts(inventoryUrl: string, tag: string, authorization: string, signal: AbortSignal): Promise<string[]> {
   const skus = Array.from({ length: PRODUCT_COUNT }, (_, i) => `BENCH-${tag}-${String(i + 1).padStart(2, '0')}`);
   for (const [i, sku] of skus.entries()) {
     const reply = await call(`${inventoryUrl}/api/products`, {
       method: 'POST',
       body: { sku, name: `Bench product ${i + 1}`, price: 1000 + 10 * i, onHand: ON_HAND },
+      authorization,
       signal,
     });
     expectStatus(reply, 201, `POST /api/products ${sku}`);
@@ -18,17 +19,18 @@ export async function createBenchProducts(inventoryUrl: string, tag: string, sig
 }
 
 /** The orders service learns products from events; an order naming all of them proves it has. */
-export async function waitUntilOrdersKnow(ordersUrl: string, skus: string[], opts: { signal: AbortSignal; guard: () => void }): Promise<void> {
+export async function waitUntilOrdersKnow(ordersUrl: string, skus: string[], opts: { authorization: string; signal: AbortSignal; guard: () => void }): Promise<void> {
   await poll('orders service to know the bench products', async () => {
     const reply = await call(`${ordersUrl}/api/orders`, {
       method: 'POST',
       body: { items: skus.map((sku) => ({ sku, quantity: 1 })), note: 'bench: catalog probe' },
+      authorization: opts.authorization,
       signal: opts.signal,
     });
     if (reply.status === 201) return true;
     if (reply.status === 422) throw new Error(`422 ${JSON.stringify(reply.body)}`);
     expectStatus(reply, 201, 'POST /api/orders');
-  }, { timeoutMs: 60_000, everyMs: 100, ...opts });
+  }, { timeoutMs: 60_000, everyMs: 100, signal: opts.signal, guard: opts.guard });
 }
 
 /** `count` JSON bodies of 1–3 distinct SKUs, 1–3 units each; seeded so runs send the same mix. */
@@ -50,11 +52,11 @@ export interface Drain {
 }
 
 /** Time until no order is `pending`, measured from `since` (a performance.now() taken when the load stopped). */
-export async function waitDrained(ordersUrl: string, since: number, opts: { timeoutMs: number; signal: AbortSignal; guard: () => void }): Promise<Drain> {
+export async function waitDrained(ordersUrl: string, since: number, opts: { authorization: string; timeoutMs: number; signal: AbortSignal; guard: () => void }): Promise<Drain> {
   const elapsed = () => (performance.now() - since) / 1000;
   for (;;) {
     opts.guard();
-    const reply = await call(`${ordersUrl}/api/orders?status=pending&limit=1`, { signal: opts.signal });
+    const reply = await call(`${ordersUrl}/api/orders?status=pending&limit=1`, { authorization: opts.authorization, signal: opts.signal });
     expectStatus(reply, 200, 'GET /api/orders?status=pending');
     if ((reply.body as { items: unknown[] }).items.length === 0) return { seconds: elapsed(), drained: true };
     if (elapsed() * 1000 > opts.timeoutMs) return { seconds: elapsed(), drained: false };
@@ -63,12 +65,12 @@ export async function waitDrained(ordersUrl: string, since: number, opts: { time
 }
 
 /** Every order in `status`, counted page by page. */
-export async function countOrders(ordersUrl: string, status: string, signal: AbortSignal): Promise<number> {
+export async function countOrders(ordersUrl: string, status: string, authorization: string, signal: AbortSignal): Promise<number> {
   let count = 0;
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ status, limit: '100', ...(cursor ? { cursor } : {}) });
-    const reply = await call(`${ordersUrl}/api/orders?${query}`, { signal });
+    const reply = await call(`${ordersUrl}/api/orders?${query}`, { authorization, signal });
     expectStatus(reply, 200, `GET /api/orders?status=${status}`);
     const page = reply.body as { items: unknown[]; nextCursor: string | null };
     count += page.items.length;

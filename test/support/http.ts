@@ -8,7 +8,7 @@ export interface Reply<T = unknown> {
   body: T;
 }
 
-export async function request<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+export async function send<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
   const response = await fetch(url, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -43,8 +43,11 @@ export type OrderLine = { sku: string; quantity: number };
 
 export const FINAL_STATUSES: readonly OrderStatus[] = ['confirmed', 'rejected', 'cancelled'];
 
-export function inventoryApi(baseUrl: string) {
+/** Calls as the holder of `authorization` (a `Bearer …` value); the services verify it for real. */
+export function inventoryApi(baseUrl: string, authorization: string) {
   const url = (path: string) => `${baseUrl}${path}`;
+  const request = <T>(method: string, target: string, body?: unknown, headers: Record<string, string> = {}) =>
+    send<T>(method, target, body, { authorization, ...headers });
   return {
     createProduct: (product: NewProduct) => expectStatus<Product>(201, request('POST', url('/api/products'), product), `create ${product.sku}`),
     getProduct: (sku: string) => expectStatus<Product>(200, request('GET', url(`/api/products/${sku}`)), `get ${sku}`),
@@ -64,8 +67,10 @@ export function inventoryApi(baseUrl: string) {
   };
 }
 
-export function ordersApi(baseUrl: string) {
+export function ordersApi(baseUrl: string, authorization: string) {
   const url = (path: string) => `${baseUrl}${path}`;
+  const request = <T>(method: string, target: string, body?: unknown, headers: Record<string, string> = {}) =>
+    send<T>(method, target, body, { authorization, ...headers });
   const api = {
     /** The raw reply: callers decide whether a non-201 is a failure. */
     place: (items: OrderLine[], headers: Record<string, string> = {}) => request<Order>('POST', url('/api/orders'), { items }, headers),
@@ -127,7 +132,7 @@ export type OrdersApi = ReturnType<typeof ordersApi>;
 
 /** One sample of a Prometheus series from a service's `/metrics`, e.g. `metric(url, 'outbox_backlog')`. */
 export async function metric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
-  const { body } = await request<string>('GET', `${baseUrl}/metrics`);
+  const { body } = await send<string>('GET', `${baseUrl}/metrics`);
   for (const line of body.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
+import { createTestDatabase, createTestIssuer, createTestVhost } from '@pedidos/platform/testing';
 import { brokerProbe, type BrokerProbe } from './broker';
 import { inventoryApi, ordersApi, type InventoryApi, type NewProduct, type OrdersApi } from './http';
 import { shutDown, startService, type ServiceHandle } from './service-process';
@@ -39,8 +39,10 @@ const BASE_ENV = {
 
 /** A fresh PostgreSQL database and RabbitMQ vhost, with inventory and then orders running against them as processes. */
 export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSystem> {
-  const [db, vhost] = await Promise.all([createTestDatabase('postgres'), createTestVhost()]);
-  const env = { ...BASE_ENV, DATABASE_URL: db.url!, RABBITMQ_URL: vhost.url, ...opts.env };
+  const [db, vhost, issuer] = await Promise.all([createTestDatabase('postgres'), createTestVhost(), createTestIssuer()]);
+  // Long-lived: a system test may outlast the default 15 minutes on a slow machine.
+  const admin = await issuer.bearer({ role: 'admin', expiresIn: 3600 });
+  const env = { ...BASE_ENV, DATABASE_URL: db.url!, RABBITMQ_URL: vhost.url, ...issuer.env, ...opts.env };
   const broker = brokerProbe(vhost.url);
   let inventory: ServiceHandle | undefined;
   let orders: ServiceHandle | undefined;
@@ -50,14 +52,14 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
   async function stop(): Promise<void> {
     const results = [...(await Promise.allSettled([shutDown(orders), shutDown(inventory)]))];
     await broker.close();
-    results.push(...(await Promise.allSettled([db.drop(), vhost.drop()])));
+    results.push(...(await Promise.allSettled([db.drop(), vhost.drop(), issuer.close()])));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     if (errors.length > 0) throw new AggregateError(errors, 'system teardown failed');
   }
 
   try {
     inventory = await startService('inventory', env);
-    const inventoryClient = inventoryApi(inventory.url);
+    const inventoryClient = inventoryApi(inventory.url, admin);
     for (const product of opts.products ?? []) await inventoryClient.createProduct(product);
 
     const system: RealSystem = {
@@ -78,7 +80,7 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
       async startOrders() {
         if (orders) throw new Error('orders already started');
         orders = await startService('orders', { ...env, INVENTORY_URL: inventory!.url });
-        ordersClient = ordersApi(orders.url);
+        ordersClient = ordersApi(orders.url, admin);
         return orders;
       },
       output: () => [inventory?.output(), orders?.output()].filter(Boolean).join('\n'),

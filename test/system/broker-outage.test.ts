@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { eventually } from '@pedidos/platform/testing';
 import { rabbitmqctl, waitForBroker } from '../support/broker';
-import { request } from '../support/http';
+import { send } from '../support/http';
 import { useRealSystem } from '../support/system';
 
 // Stopping the broker's app drops every vhost's connections: this file must run alone.
@@ -15,7 +15,7 @@ interface Readiness {
 
 it('orders placed while RabbitMQ is down are all accepted, orders reports the broker not ready, and all are confirmed once it is back', async () => {
   const { orders, ordersApi, rabbitmqUrl } = system();
-  const ready = () => request<Readiness>('GET', `${orders.url}/health/ready`);
+  const ready = () => send<Readiness>('GET', `${orders.url}/health/ready`);
   let ids: string[] = [];
   try {
     await rabbitmqctl('stop_app');

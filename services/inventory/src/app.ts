@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ConfigOf } from '@pedidos/platform/config';
+import { createAuthorizer, createTokenVerifier, verifierOptions } from '@pedidos/platform/auth';
 import { migrate } from '@pedidos/platform/db';
 import { createHttpApp } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
@@ -33,7 +34,8 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
       description: 'Products, prices, stock and the stock ledger. Reserves stock for new orders from the `novos_pedidos` queue.',
     },
   });
-  await http.register(inventoryRoutes, { service });
+  const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
+  await http.register(inventoryRoutes, { service, authorize });
 
   let subscriptions: Subscription[] = [];
   return {

@@ -1,7 +1,9 @@
+import { authConfigSpec } from '@pedidos/platform/auth';
 import { bool, commonConfigSpec, int, port } from '@pedidos/platform/config';
 
 export const inventoryConfigSpec = {
   ...commonConfigSpec,
+  ...authConfigSpec,
   PORT: port(5001),
   /** Load the demo catalog when the product table is empty. */
   SEED_DEMO_DATA: bool(true),

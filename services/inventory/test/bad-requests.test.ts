@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
-import { SHAPES, eventually, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { SHAPES, createTestIssuer, eventually, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { buildInventory } from '../src/app';
 import { inventoryConfigSpec } from '../src/config';
 
@@ -31,29 +31,37 @@ const CORPUS: [string, Request, number, string | null][] = [
 describe.each(SHAPES)('bad requests to the inventory service (%s shape)', (shape) => {
   let adapters: TestAdapters;
   let app: Awaited<ReturnType<typeof buildInventory>>;
+  let issuer: TestIssuer;
+  let admin: string;
   const snapshot = async () => JSON.stringify([
     (await app.http.inject({ method: 'GET', url: '/api/products?limit=100' })).json(),
-    (await app.http.inject({ method: 'GET', url: '/api/products/STOCK-1/movements?limit=100' })).json(),
+    (await app.http.inject({ method: 'GET', url: '/api/products/STOCK-1/movements?limit=100', headers: { authorization: admin } })).json(),
     (await app.outbox.relay.stats()).backlog,
   ]);
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
-    app = await buildInventory({ ...adapters, config: loadConfig({ SEED_DEMO_DATA: 'false' }, inventoryConfigSpec) });
+    issuer = await createTestIssuer();
+    admin = await issuer.bearer({ role: 'admin' });
+    app = await buildInventory({ ...adapters, config: loadConfig({ SEED_DEMO_DATA: 'false', ...issuer.env }, inventoryConfigSpec) });
     await app.start();
-    await app.http.inject({ method: 'POST', url: '/api/products', payload: { sku: 'STOCK-1', name: 'Estoque', price: 100, onHand: 10 } });
+    await app.http.inject({ method: 'POST', url: '/api/products', payload: { sku: 'STOCK-1', name: 'Estoque', price: 100, onHand: 10 }, headers: { authorization: admin } });
     // Its product.upserted must be gone from the outbox before the snapshots compare backlogs.
     await eventually(async () => ((await app.outbox.relay.stats()).backlog === 0 ? true : undefined), 10_000, 'outbox drained');
   });
   afterAll(async () => {
     await app?.stop();
     await adapters?.close();
+    await issuer?.close();
   });
 
   for (const [what, request, status, path] of CORPUS) {
     it(`${what}: ${status} problem+json${path !== null ? ` naming "${path}"` : ''}, nothing written`, async () => {
       const before = await snapshot();
-      const response = await app.http.inject({ method: request.method, url: request.url, ...(request.body === undefined ? {} : { payload: request.body as object }) });
+      const response = await app.http.inject({
+        method: request.method, url: request.url, headers: { authorization: admin },
+        ...(request.body === undefined ? {} : { payload: request.body as object }),
+      });
       expect(response.statusCode).toBe(status);
       expect(response.headers['content-type']).toContain('application/problem+json');
       const problem = response.json();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, eventProbe, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildInventory } from '../src/app';
@@ -32,10 +32,14 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
   let adapters: TestAdapters;
   let app: Awaited<ReturnType<typeof buildInventory>>;
   let probe: Awaited<ReturnType<typeof eventProbe>>;
+  let issuer: TestIssuer;
+  let admin: string;
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
-    const config = loadConfig({ SEED_DEMO_DATA: 'false', OUTBOX_POLL_MS: '100' }, inventoryConfigSpec);
+    issuer = await createTestIssuer();
+    admin = await issuer.bearer({ role: 'admin' });
+    const config = loadConfig({ SEED_DEMO_DATA: 'false', OUTBOX_POLL_MS: '100', ...issuer.env }, inventoryConfigSpec);
     app = await buildInventory({ ...adapters, config });
     await app.start();
     probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.inventory, routingKey: '#' }]);
@@ -44,9 +48,11 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
     await probe?.cancel();
     await app?.stop();
     await adapters?.close();
+    await issuer?.close();
   });
 
-  const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => app.http.inject({ method, url, payload });
+  const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+    app.http.inject({ method, url, payload, headers: { authorization: admin } });
   const product = async (sku: string) => (await inject('GET', `/api/products/${sku}`)).json();
   const publishOrderEvent = (event: ReturnType<typeof cloudEvent>) => adapters.bus.publish(EXCHANGES.orders, [event]);
   const answerTo = (orderId: string, type: string) => probe.next((e) => e.type === type && (e.data as { orderId: string }).orderId === orderId);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ConfigOf } from '@pedidos/platform/config';
+import { createAuthorizer, createTokenVerifier, verifierOptions } from '@pedidos/platform/auth';
 import { migrate } from '@pedidos/platform/db';
 import { createHttpApp } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
@@ -34,7 +35,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       description: 'Places orders (priced from a local copy of the catalog), follows them through stock reservation, and ships, delivers or cancels them.',
     },
   });
-  await http.register(orderRoutes, { service });
+  const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
+  await http.register(orderRoutes, { service, authorize });
 
   let subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;

@@ -1,7 +1,9 @@
+import { authConfigSpec } from '@pedidos/platform/auth';
 import { commonConfigSpec, int, port, url } from '@pedidos/platform/config';
 
 export const ordersConfigSpec = {
   ...commonConfigSpec,
+  ...authConfigSpec,
   PORT: port(5000),
   /** Where the catalog is copied from at startup (events keep it current afterwards). */
   INVENTORY_URL: url(['http:', 'https:'], 'http://127.0.0.1:5001'),

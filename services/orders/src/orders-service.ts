@@ -68,7 +68,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   /** Another customer's order is reported missing: its existence is not revealed. */
-  const visibleTo = (who: Principal): SQL | undefined => (who.role === 'admin' ? undefined : eq(orders.customerId, who.customerId));
+  const visibleTo = (who: Principal): SQL | undefined => (who.role === 'admin' ? undefined : eq(orders.customerId, who.id));
 
   async function findOrder(q: Db | Tx, who: Principal, id: string, lock = false) {
     const query = q.select().from(orders).where(and(eq(orders.id, id), visibleTo(who)));
@@ -120,12 +120,12 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         const id = randomUUID();
         const [row] = await tx
           .insert(orders)
-          .values({ id, number: sql`nextval('orders.order_number_seq')`, customerId: who.customerId, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at })
+          .values({ id, number: sql`nextval('orders.order_number_seq')`, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at })
           .returning();
         if (idempotencyKey !== undefined) {
           const [kept] = await tx
             .insert(idempotencyKeys)
-            .values({ customerId: who.customerId, key: idempotencyKey, requestHash, orderId: id, createdAt: at })
+            .values({ customerId: who.id, key: idempotencyKey, requestHash, orderId: id, createdAt: at })
             .onConflictDoNothing()
             .returning();
           if (!kept) throw new KeyTaken();
@@ -136,7 +136,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         await publish(tx, event('order.created', {
           orderId: id,
           number: row!.number,
-          customerId: who.customerId,
+          customerId: who.id,
           items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
           total: priced.total,
           currency: priced.currency,
@@ -148,7 +148,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       return { order, replayed: false };
     } catch (error) {
       if (!(error instanceof KeyTaken)) throw error;
-      const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.customerId), eq(idempotencyKeys.key, idempotencyKey!)));
+      const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
       if (!kept) throw error;
       if (kept.requestHash !== requestHash) {
         throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [

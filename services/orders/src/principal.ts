@@ -1,14 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '@pedidos/platform/auth';
 
-export interface Principal {
-  customerId: string;
-  role: 'customer' | 'admin';
-}
+export type { Principal };
 
-/** The demo shopper every request acts as until tokens are verified. */
-export const DEMO_PRINCIPAL: Principal = { customerId: '00000000-0000-4000-8000-000000000001', role: 'admin' };
-
-/** Who is asking. The one seam authentication replaces: everything else takes a Principal. */
-export function principalOf(_request: FastifyRequest): Principal {
-  return DEMO_PRINCIPAL;
+/** Who is asking: set by the route's `authorize(...)` pre-handler from the bearer token. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error(`route ${request.routeOptions.url} reads the principal but does not authorize`);
+  return request.principal;
 }

@@ -1,7 +1,8 @@
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { SHAPES, ackCounter, createTestIssuer, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
@@ -47,10 +48,15 @@ const CORPUS: [string, { method?: 'GET' | 'POST'; url?: string; body?: unknown; 
 describe.each(SHAPES)('bad requests to the orders service (%s shape)', (shape) => {
   let adapters: TestAdapters;
   let app: Awaited<ReturnType<typeof buildOrders>>;
+  let issuer: TestIssuer;
+  let customer: string;
+  const asCustomer = (request: InjectOptions) => app.http.inject({ ...request, headers: { authorization: customer, ...request.headers } });
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
-    app = await buildOrders({ ...adapters, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9' }, ordersConfigSpec) });
+    issuer = await createTestIssuer();
+    customer = await issuer.bearer({ role: 'customer' });
+    app = await buildOrders({ ...adapters, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec) });
     await app.start();
     const catalog = ['CAFE-1KG', 'ACUCAR-1KG'].map((sku) =>
       cloudEvent({ source: SOURCES.inventory, type: 'product.upserted', data: { sku, name: sku, price: 100, currency: 'BRL', updatedAt: new Date().toISOString() } }));
@@ -61,13 +67,14 @@ describe.each(SHAPES)('bad requests to the orders service (%s shape)', (shape) =
   afterAll(async () => {
     await app?.stop();
     await adapters?.close();
+    await issuer?.close();
   });
 
   for (const [what, request, status, path] of CORPUS) {
     it(`${what}: ${status} problem+json${path !== null ? ` naming "${path}"` : ''}, nothing written`, async () => {
       const before = await app.outbox.relay.stats();
-      const ordersBefore = (await app.http.inject({ method: 'GET', url: '/api/orders?limit=100' })).json().items.length;
-      const response = await app.http.inject({
+      const ordersBefore = (await asCustomer({ method: 'GET', url: '/api/orders?limit=100' })).json().items.length;
+      const response = await asCustomer({
         method: request.method ?? 'POST',
         url: request.url ?? '/api/orders',
         headers: request.headers ?? {},
@@ -78,13 +85,13 @@ describe.each(SHAPES)('bad requests to the orders service (%s shape)', (shape) =
       const problem = response.json();
       expect(problem).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
       if (path !== null) expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
-      expect((await app.http.inject({ method: 'GET', url: '/api/orders?limit=100' })).json().items.length).toBe(ordersBefore);
+      expect((await asCustomer({ method: 'GET', url: '/api/orders?limit=100' })).json().items.length).toBe(ordersBefore);
       expect((await app.outbox.relay.stats()).backlog).toBe(before.backlog);
     });
   }
 
   it('accepts the corpus\'s good request, so the refusals above are about what was wrong', async () => {
-    const response = await app.http.inject({ method: 'POST', url: '/api/orders', payload: { items: [line()] } });
+    const response = await asCustomer({ method: 'POST', url: '/api/orders', payload: { items: [line()] } });
     expect(response.statusCode).toBe(201);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, eventProbe, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
+import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildOrders } from '../src/app';
@@ -17,11 +17,15 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   let adapters: TestAdapters;
   let app: Awaited<ReturnType<typeof buildOrders>>;
   let probe: Awaited<ReturnType<typeof eventProbe>>;
+  let issuer: TestIssuer;
+  let admin: string;
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
+    issuer = await createTestIssuer();
+    admin = await issuer.bearer({ role: 'admin' });
     // No inventory runs here: the catalog arrives as events only.
-    const config = loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9' }, ordersConfigSpec);
+    const config = loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec);
     app = await buildOrders({ ...adapters, config });
     await app.start();
     probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.orders, routingKey: '#' }]);
@@ -34,10 +38,11 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     await probe?.cancel();
     await app?.stop();
     await adapters?.close();
+    await issuer?.close();
   });
 
   const inject = (method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    app.http.inject({ method, url, payload, headers });
+    app.http.inject({ method, url, payload, headers: { authorization: admin, ...headers } });
   const place = (items: { sku: string; quantity: number }[], headers: Record<string, string> = {}, note?: string) =>
     inject('POST', '/api/orders', { items, ...(note ? { note } : {}) }, headers);
   const getOrder = async (id: string) => (await inject('GET', `/api/orders/${id}`)).json();

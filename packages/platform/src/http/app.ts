@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type HTTPMethods, type RawServerDefault } from 'fastify';
 import { AppError, problem } from '../errors';
 import { continueTrace } from '../trace';
+import type {} from '../auth/authorize';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { registerOpsRoutes, type ReadinessChecks } from './health';
@@ -80,6 +81,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   app.addSchema(Problem);
 
   app.decorateRequest('traceparent', '');
+  app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     // Events this request causes carry its trace, so one order can be followed across services.

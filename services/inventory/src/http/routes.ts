@@ -3,11 +3,14 @@ import { problemResponses } from '@pedidos/platform/http';
 import {
   AdjustmentBody, CreateProductBody, ListMovementsQuery, ListProductsQuery, MovementList, Product, ProductList, SkuParams, UpdateProductBody,
 } from '@pedidos/contracts/inventory';
+import { BEARER, type Authorize } from '@pedidos/platform/auth';
 import type { InventoryService } from '../inventory-service';
 
 const tags = ['products'];
 
-export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryService }> = async (app, { service }) => {
+export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryService; authorize: Authorize }> = async (app, { service, authorize }) => {
+  const admin = authorize('admin');
+
   app.get('/api/products', {
     schema: {
       tags, summary: 'List products', description: 'Sorted by SKU; `q` matches name or SKU, case-insensitively.',
@@ -21,9 +24,11 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
   }, (request) => service.getProduct(request.params.sku));
 
   app.post('/api/products', {
+    preHandler: admin,
     schema: {
+      security: BEARER,
       tags, summary: 'Create a product (admin)', body: CreateProductBody,
-      response: { 201: Product, ...problemResponses(400, 409) },
+      response: { 201: Product, ...problemResponses(400, 401, 403, 409) },
     },
   }, async (request, reply) => {
     const product = await service.createProduct(request.body);
@@ -31,26 +36,32 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
   });
 
   app.patch('/api/products/:sku', {
+    preHandler: admin,
     schema: {
+      security: BEARER,
       tags, summary: 'Change name or price (admin)', params: SkuParams, body: UpdateProductBody,
-      response: { 200: Product, ...problemResponses(400, 404) },
+      response: { 200: Product, ...problemResponses(400, 401, 403, 404) },
     },
   }, (request) => service.updateProduct(request.params.sku, request.body));
 
   app.post('/api/products/:sku/adjustments', {
+    preHandler: admin,
     schema: {
+      security: BEARER,
       tags, summary: 'Adjust stock on hand (admin)',
       description: 'Restock (positive delta) or correct a count. On hand may not fall below what is reserved: 409.',
       params: SkuParams, body: AdjustmentBody,
-      response: { 200: Product, ...problemResponses(400, 404, 409) },
+      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 409) },
     },
   }, (request) => service.adjustStock(request.params.sku, request.body));
 
   app.get('/api/products/:sku/movements', {
+    preHandler: admin,
     schema: {
+      security: BEARER,
       tags, summary: 'The stock ledger of a product (admin)', description: 'Newest first.',
       params: SkuParams, querystring: ListMovementsQuery,
-      response: { 200: MovementList, ...problemResponses(400, 404) },
+      response: { 200: MovementList, ...problemResponses(400, 401, 403, 404) },
     },
   }, (request) => service.listMovements(request.params.sku, request.query));
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { problemResponses } from '@pedidos/platform/http';
 import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, PlaceOrderBody } from '@pedidos/contracts/orders';
+import { BEARER, type Authorize } from '@pedidos/platform/auth';
 import type { OrdersService } from '../orders-service';
 import { principalOf } from '../principal';
 
@@ -14,13 +15,18 @@ const PlaceOrderHeaders = Type.Object({
   })),
 });
 
-export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService }> = async (app, { service }) => {
+export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService; authorize: Authorize }> = async (app, { service, authorize }) => {
+  const anyone = authorize('customer', 'admin');
+  const admin = authorize('admin');
+
   app.post('/api/orders', {
+    preHandler: anyone,
     schema: {
+      security: BEARER,
       tags, summary: 'Place an order',
       description: 'Prices come from the catalog. Answers 201 with the order `pending`; it turns `confirmed` or `rejected` once inventory answers.',
       headers: PlaceOrderHeaders, body: PlaceOrderBody,
-      response: { 201: Order, ...problemResponses(400, 413, 415, 422) },
+      response: { 201: Order, ...problemResponses(400, 401, 403, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const { order, replayed } = await service.placeOrder(
@@ -31,28 +37,35 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService }> 
   });
 
   app.get('/api/orders', {
+    preHandler: anyone,
     schema: {
+      security: BEARER,
       tags, summary: 'List orders', description: 'Newest first. Customers see their own; admins see all.',
-      querystring: ListOrdersQuery, response: { 200: OrderList, ...problemResponses(400) },
+      querystring: ListOrdersQuery, response: { 200: OrderList, ...problemResponses(400, 401, 403) },
     },
   }, (request) => service.listOrders(principalOf(request), request.query));
 
   app.get('/api/orders/:id', {
-    schema: { tags, summary: 'Get an order with its history', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404) } },
+    preHandler: anyone,
+    schema: { security: BEARER, tags, summary: 'Get an order with its history', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 401, 403, 404) } },
   }, (request) => service.getOrder(principalOf(request), request.params.id));
 
   app.post('/api/orders/:id/cancel', {
+    preHandler: anyone,
     schema: {
+      security: BEARER,
       tags, summary: 'Cancel an order', description: 'From `pending` or `confirmed`; its stock is released.',
-      params: OrderIdParams, body: Type.Optional(CancelOrderBody), response: { 200: Order, ...problemResponses(400, 404, 409) },
+      params: OrderIdParams, body: Type.Optional(CancelOrderBody), response: { 200: Order, ...problemResponses(400, 401, 403, 404, 409) },
     },
   }, (request) => service.cancel(principalOf(request), request.params.id, request.body?.reason ?? null, request.traceparent));
 
   app.post('/api/orders/:id/ship', {
-    schema: { tags, summary: 'Ship a confirmed order (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404, 409) } },
+    preHandler: admin,
+    schema: { security: BEARER, tags, summary: 'Ship a confirmed order (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 401, 403, 404, 409) } },
   }, (request) => service.ship(principalOf(request), request.params.id, request.traceparent));
 
   app.post('/api/orders/:id/deliver', {
-    schema: { tags, summary: 'Mark a shipped order delivered (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 404, 409) } },
+    preHandler: admin,
+    schema: { security: BEARER, tags, summary: 'Mark a shipped order delivered (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 401, 403, 404, 409) } },
   }, (request) => service.deliver(principalOf(request), request.params.id, request.traceparent));
 };
