@@ -163,6 +163,8 @@ export const commonConfigSpec = {
   RETRY_DELAYS_MS: intList([200, 1000, 5000]),
   OUTBOX_POLL_MS: int({ min: 10, max: 60_000, default: 500 }),
   SHUTDOWN_TIMEOUT_MS: int({ min: 0, max: 600_000, default: 10_000 }),
+  /** Requests per minute per client address, on every route; 0 turns the limit off. */
+  RATE_LIMIT_PER_MIN: int({ min: 0, default: 1200 }),
 };
 
 export type CommonConfig = ConfigOf<typeof commonConfigSpec>;

@@ -388,3 +388,37 @@ describe('CORS', () => {
     }
   });
 });
+
+describe('hardening', () => {
+  it('sends security headers on every answer', async () => {
+    const res = await app.inject({ url: '/health/live' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('limits requests per client address with a 429 problem and Retry-After', async () => {
+    const { log } = captureLogs();
+    const limited = await createHttpApp({
+      service: 'limited', version: '0.0.0', log, corsOrigins: [], metrics: createMetrics({ service: 'limited' }),
+      readiness: {}, openapi: { title: 'Limited', description: 'Rate limited' }, rateLimitPerMinute: 3,
+    });
+    limited.get('/api/ping', async () => ({ pong: true }));
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await limited.inject({ url: '/api/ping', remoteAddress: '10.0.0.7' })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await limited.inject({ url: '/api/ping', remoteAddress: '10.0.0.7' });
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+      expect(refused.json()).toMatchObject({ status: 429, code: 'REQUEST.RATE_LIMITED' });
+      expect((await limited.inject({ url: '/api/ping', remoteAddress: '10.0.0.8' })).statusCode).toBe(200);
+      // Probes are never limited, or a busy load balancer would take the service out.
+      for (let i = 0; i < 5; i++) expect((await limited.inject({ url: '/health/live', remoteAddress: '10.0.0.7' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

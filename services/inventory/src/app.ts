@@ -28,6 +28,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
     log,
     metrics,
     corsOrigins: config.CORS_ORIGINS,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
     readiness: { database: database.ping, broker: bus.ping },
     openapi: {
       title: 'Inventory service',

@@ -29,6 +29,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     log,
     metrics,
     corsOrigins: config.CORS_ORIGINS,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
     readiness: { database: database.ping, broker: bus.ping },
     openapi: {
       title: 'Orders service',

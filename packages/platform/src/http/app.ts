@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -43,6 +45,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Per readiness check. */
   readinessTimeoutMs?: number;
+  /** Requests per minute per client address on every route (a route may set its own); 0 turns it off. */
+  rateLimitPerMinute?: number;
 }
 
 const PROBED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -124,6 +128,21 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     return sendProblem(reply, problem(404, 'ROUTE.NOT_FOUND', `No route matches ${request.method} ${path}.`, { title: 'Route not found' }));
   });
 
+  // Conservative headers for an API that serves JSON only; the docs UI sets its own CSP.
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+
+  // Per client address, in this process's memory: each replica counts on its own.
+  await app.register(rateLimit, {
+    global: (opts.rateLimitPerMinute ?? 0) > 0,
+    max: opts.rateLimitPerMinute ?? 0,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(429, 'REQUEST.RATE_LIMITED', `Too many requests from this address; retry in ${context.after}.`),
+  });
+
   if (opts.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: opts.corsOrigins,
@@ -143,7 +162,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     // Shared schemas keep their `$id` as their name under components.schemas (`Problem`, not `def-0`).
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   registerOpsRoutes(app, {
     readiness: opts.readiness,

@@ -6,7 +6,8 @@ import { sendProblem } from './problem';
 /** Each check resolves when its dependency answers and rejects (with a reason) when it does not. */
 export type ReadinessChecks = Record<string, () => Promise<void>>;
 
-const hidden = { schema: { hide: true } };
+// Probes and scrapes are the platform's own traffic: never rate limited.
+const hidden = { schema: { hide: true }, config: { rateLimit: false as const } };
 
 export function registerOpsRoutes(
   app: HttpApp,
