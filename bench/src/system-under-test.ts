@@ -24,7 +24,7 @@ export interface SystemUnderTest {
 }
 
 // Variables a service reads that must come from the bench, never from the caller's shell.
-const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE'];
+const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN'];
 
 interface StartContext {
   repoRoot: string;
@@ -40,7 +40,7 @@ export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest>
     const [ordersPort, inventoryPort, identityPort] = [await freePort(), await freePort(), await freePort()];
     const launcher = sut.spawn('launcher', 'launcher/src/main.ts', 'embedded', {
       DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort),
-      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', ...sut.issuer.env,
+      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', ...sut.issuer.env,
     });
     const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
     await waitReady(urls.inventoryUrl, 'inventory', launcher, ctx.signal);
@@ -56,7 +56,7 @@ export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
     const vhost = await createTestVhost();
     sut.undo(() => vhost.drop());
     ctx.say(`database ${database.url ? new URL(database.url).pathname.slice(1) : '?'}, vhost ${vhost.vhost} (removed at the end; by hand only if the bench is killed)`);
-    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn', ...sut.issuer.env };
+    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MIN: '0', ...sut.issuer.env };
 
     const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
     const inventory = sut.spawn('inventory', 'services/inventory/src/main.ts', 'real', { ...common, PORT: new URL(inventoryUrl).port, SEED_DEMO_DATA: 'false' });

@@ -35,6 +35,8 @@ const BASE_ENV = {
   OUTBOX_POLL_MS: '100',
   RETRY_DELAYS_MS: '50,100,200',
   SEED_DEMO_DATA: 'false',
+  // The tests poll hard from one address; the limiter has tests of its own.
+  RATE_LIMIT_PER_MIN: '0',
 };
 
 /** A fresh PostgreSQL database and RabbitMQ vhost, with inventory and then orders running against them as processes. */
