@@ -1,7 +1,7 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
-const SERVICES = ['orders', 'inventory'];
+const SERVICES = ['orders', 'inventory', 'identity'];
 
 /** The architecture's import rules (docs/architecture.md), enforced here rather than in review. */
 const boundaries = [

@@ -1,6 +1,8 @@
 import { loadConfig, commonConfigSpec, port, type Env } from '@pedidos/platform/config';
 import { createLogger, type Logger } from '@pedidos/platform/logger';
 import { openBusFor, openDatabaseFor } from '@pedidos/platform/runtime';
+import { buildIdentity } from '@pedidos/identity/app';
+import { loadIdentityConfig } from '@pedidos/identity/config';
 import { buildInventory } from '@pedidos/inventory/app';
 import { inventoryConfigSpec } from '@pedidos/inventory/config';
 import { buildOrders } from '@pedidos/orders/app';
@@ -11,6 +13,7 @@ export const launcherConfigSpec = {
   ...commonConfigSpec,
   ORDERS_PORT: port(5000),
   INVENTORY_PORT: port(5001),
+  IDENTITY_PORT: port(5003),
 };
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
@@ -19,40 +22,54 @@ export type SystemConfig = ReturnType<typeof loadSystemConfig>;
 /** Each service still reads its own variables, exactly as it would alone; only PORT differs. */
 export function loadSystemConfig(env: Env) {
   const config = loadConfig(env, launcherConfigSpec);
+  const issuer = `http://127.0.0.1:${config.IDENTITY_PORT}`;
   return {
     config,
-    inventory: loadConfig({ ...env, PORT: String(config.INVENTORY_PORT) }, inventoryConfigSpec),
-    orders: loadConfig({ INVENTORY_URL: `http://127.0.0.1:${config.INVENTORY_PORT}`, ...env, PORT: String(config.ORDERS_PORT) }, ordersConfigSpec),
+    identity: loadIdentityConfig({ JWT_ISSUER: issuer, ...env, PORT: String(config.IDENTITY_PORT) }),
+    inventory: loadConfig({ JWT_ISSUER: issuer, ...env, PORT: String(config.INVENTORY_PORT) }, inventoryConfigSpec),
+    orders: loadConfig(
+      { JWT_ISSUER: issuer, INVENTORY_URL: `http://127.0.0.1:${config.INVENTORY_PORT}`, ...env, PORT: String(config.ORDERS_PORT) },
+      ordersConfigSpec,
+    ),
   };
 }
 
 /** Every service in this process, sharing one database (each in its own schema) and one bus. */
 export async function startSystem(
-  { config, inventory: inventoryConfig, orders: ordersConfig }: SystemConfig,
+  { config, identity: identityConfig, inventory: inventoryConfig, orders: ordersConfig }: SystemConfig,
   log: Logger = createLogger({ level: config.LOG_LEVEL, service: 'launcher' }),
 ) {
 
   const database = await openDatabaseFor(config, log);
   const bus = await openBusFor(config, log);
+  const identity = await buildIdentity({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'identity' }), config: identityConfig });
   const inventory = await buildInventory({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'inventory' }), config: inventoryConfig });
   const orders = await buildOrders({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'orders' }), config: ordersConfig });
 
-  // Inventory first: the orders service copies its catalog over HTTP when it starts.
+  // Identity first: the others fetch its keys to check tokens. Then inventory: orders copies its catalog at start.
+  await identity.start();
+  const identityUrl = await identity.http.listen({ port: config.IDENTITY_PORT, host: '0.0.0.0' });
   await inventory.start();
   const inventoryUrl = await inventory.http.listen({ port: config.INVENTORY_PORT, host: '0.0.0.0' });
   await orders.start();
   const ordersUrl = await orders.http.listen({ port: config.ORDERS_PORT, host: '0.0.0.0' });
-  log.info({ orders: ordersUrl, inventory: inventoryUrl }, 'all services listening');
+  log.info({ orders: ordersUrl, inventory: inventoryUrl, identity: identityUrl }, 'all services listening');
 
   return {
     orders,
     inventory,
+    identity,
     database,
     bus,
-    urls: { orders: `http://127.0.0.1:${config.ORDERS_PORT}`, inventory: `http://127.0.0.1:${config.INVENTORY_PORT}` },
+    urls: {
+      orders: `http://127.0.0.1:${config.ORDERS_PORT}`,
+      inventory: `http://127.0.0.1:${config.INVENTORY_PORT}`,
+      identity: `http://127.0.0.1:${config.IDENTITY_PORT}`,
+    },
     async stop() {
       await orders.stop();
       await inventory.stop();
+      await identity.stop();
       await bus.close();
       await database.close();
     },

@@ -56,6 +56,7 @@ export const Movement = Type.Object({
   quantity: Type.Integer({ description: 'signed change of onHand (adjustment, shipment) or reserved (reservation, release)' }),
   orderId: Type.Union([Uuid, Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Uuid, Type.Null()], { description: 'the admin who made an adjustment; null for what orders caused' }),
   onHand: Type.Integer({ description: 'after the movement' }),
   reserved: Type.Integer({ description: 'after the movement' }),
   at: Timestamp,

@@ -34,6 +34,7 @@ export const HistoryEntry = Type.Object({
   status: OrderStatus,
   at: Timestamp,
   reason: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Uuid, Type.Null()], { description: 'who caused the change: the customer or an admin; null when another service did' }),
 });
 export type HistoryEntry = Static<typeof HistoryEntry>;
 

@@ -45,9 +45,12 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
   const upserted = (p: ProductRow) =>
     event('product.upserted', { sku: p.sku, name: p.name, price: p.price, currency: p.currency, updatedAt: p.updatedAt.toISOString() });
 
-  async function record(tx: Tx, p: { sku: string; onHand: number; reserved: number }, kind: MovementKind, quantity: number, ref: { orderId?: string; reason?: string }) {
+  async function record(
+    tx: Tx, p: { sku: string; onHand: number; reserved: number }, kind: MovementKind, quantity: number,
+    ref: { orderId?: string; reason?: string; actor?: string },
+  ) {
     await tx.insert(movements).values({
-      sku: p.sku, kind, quantity, orderId: ref.orderId ?? null, reason: ref.reason ?? null,
+      sku: p.sku, kind, quantity, orderId: ref.orderId ?? null, reason: ref.reason ?? null, actor: ref.actor ?? null,
       onHand: p.onHand, reserved: p.reserved, at: now(),
     });
   }
@@ -150,7 +153,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       return toProduct(await findProduct(db, sku));
     },
 
-    async createProduct(body: CreateProductBody) {
+    async createProduct(body: CreateProductBody, actor: string) {
       return inTransaction(async (tx) => {
         const [created] = await tx
           .insert(products)
@@ -158,7 +161,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
           .onConflictDoNothing()
           .returning();
         if (!created) throw conflict('PRODUCT.ALREADY_EXISTS', `A product with SKU ${body.sku} already exists.`);
-        if (created.onHand > 0) await record(tx, created, 'adjustment', created.onHand, { reason: 'initial stock' });
+        if (created.onHand > 0) await record(tx, created, 'adjustment', created.onHand, { reason: 'initial stock', actor });
         await publish(tx, upserted(created));
         return toProduct(created);
       });
@@ -177,7 +180,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       });
     },
 
-    async adjustStock(sku: string, { delta, reason }: AdjustmentBody) {
+    async adjustStock(sku: string, { delta, reason }: AdjustmentBody, actor: string) {
       return inTransaction(async (tx) => {
         const current = await findProduct(tx, sku, true);
         if (current.onHand + delta < current.reserved) {
@@ -191,7 +194,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
           .set({ onHand: sql`${products.onHand} + ${delta}`, updatedAt: now() })
           .where(eq(products.sku, sku))
           .returning();
-        await record(tx, after!, 'adjustment', delta, { reason });
+        await record(tx, after!, 'adjustment', delta, { reason, actor });
         return toProduct(after!);
       });
     },

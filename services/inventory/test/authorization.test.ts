@@ -66,6 +66,14 @@ describe.each(SHAPES)('who may do what on the inventory service (%s shape)', (sh
     });
   }
 
+  it('the ledger records which admin adjusted the stock', async () => {
+    const adminId = '7d444840-9dc0-41d6-9e8e-a1b0d2b7c9f1';
+    const admin = await issuer.bearer({ sub: adminId, role: 'admin' });
+    await call({ ...ROUTES['POST /api/products/{sku}/adjustments']!, body: () => ({ delta: 2, reason: 'recontagem' }) }, admin);
+    const [latest] = (await call(ROUTES['GET /api/products/{sku}/movements']!, tokens.admin)).json().items;
+    expect(latest).toMatchObject({ kind: 'adjustment', quantity: 2, reason: 'recontagem', actor: adminId });
+  });
+
   it('a customer cannot move stock: the product and its ledger are unchanged', async () => {
     const before = (await call(ROUTES['GET /api/products/{sku}/movements']!, tokens.admin)).json();
     const product = (await call(ROUTES['GET /api/products/{sku}']!, null)).json();

@@ -61,7 +61,7 @@ describe.each(SHAPES)('hostile input to the inventory service (%s shape)', (shap
     );
     const listed: string[] = [];
     for (let cursor: string | null = ''; cursor !== null; ) {
-      const page = (await inject('GET', `/api/products?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { sku: string }[]; nextCursor: string | null } = (await inject('GET', `/api/products?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json();
       listed.push(...page.items.map((p: { sku: string }) => p.sku));
       cursor = page.nextCursor;
     }

@@ -19,7 +19,7 @@ const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: s
   cloudEvent({ source: SOURCES.orders, type, data, subject: (data as { orderId: string }).orderId, traceparent: continueTrace(traceparent) });
 
 type LineRow = Pick<typeof orderItems.$inferSelect, 'sku' | 'name' | 'quantity' | 'unitPrice'>;
-type HistoryRow = Pick<typeof orderHistory.$inferSelect, 'status' | 'at' | 'reason'>;
+type HistoryRow = Pick<typeof orderHistory.$inferSelect, 'status' | 'at' | 'reason' | 'actor'>;
 
 const toOrder = (r: OrderRow, items: LineRow[], history: HistoryRow[]): Order => ({
   id: r.id,
@@ -32,7 +32,7 @@ const toOrder = (r: OrderRow, items: LineRow[], history: HistoryRow[]): Order =>
   note: r.note,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
-  history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason })),
+  history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason, actor: h.actor })),
 });
 
 /** Signals a lost race on an Idempotency-Key: the transaction rolls back and the winner's order is returned. */
@@ -78,12 +78,13 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   /** Applies one state-machine event; false when the machine refuses it (nothing is written). */
-  async function move(tx: Tx, row: OrderRow, e: OrderEvent, traceparent?: string): Promise<boolean> {
+  async function move(tx: Tx, row: OrderRow, e: OrderEvent, cause: { traceparent?: string; actor?: string } = {}): Promise<boolean> {
+    const { traceparent, actor = null } = cause;
     const next = transition(row.status as OrderStatus, e);
     if (!next.ok) return false;
     const at = now();
     await tx.update(orders).set({ status: next.status, updatedAt: at }).where(eq(orders.id, row.id));
-    await tx.insert(orderHistory).values({ orderId: row.id, status: next.status, reason: next.reason, at });
+    await tx.insert(orderHistory).values({ orderId: row.id, status: next.status, reason: next.reason, actor, at });
     if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
       // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
       await publish(tx, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
@@ -96,7 +97,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   async function command(who: Principal, id: string, e: OrderEvent, traceparent: string) {
     const result = await inTransaction(async (tx) => {
       const row = await findOrder(tx, who, id, true);
-      if (!(await move(tx, row, e, traceparent))) {
+      if (!(await move(tx, row, e, { traceparent, actor: who.id }))) {
         throw conflict('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
       return row.id;
@@ -130,7 +131,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
             .returning();
           if (!kept) throw new KeyTaken();
         }
-        const first = { orderId: id, status: 'pending', reason: null, at };
+        const first = { orderId: id, status: 'pending', reason: null, actor: who.id, at };
         await tx.insert(orderItems).values(priced.lines.map((l, line) => ({ orderId: id, line, ...l })));
         await tx.insert(orderHistory).values(first);
         await publish(tx, event('order.created', {
@@ -167,7 +168,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
       const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
       if (!row) throw new Error(`${type} for unknown order ${orderId}`);
-      await move(tx, row, { type }, e.traceparent);
+      await move(tx, row, { type }, { traceparent: e.traceparent });
     });
   }
 

@@ -103,6 +103,21 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
     expect(order.customerId).toBe(ownerId);
   });
 
+  it('every status change records who caused it: the customer, an admin, or nobody for a service\'s answer', async () => {
+    const adminId = randomUUID();
+    const admin = await issuer.bearer({ sub: adminId, role: 'admin' });
+    const orderId = await ownersOrder();
+    const reserved = cloudEvent({ source: SOURCES.inventory, type: 'stock.reserved', data: { orderId, items: [{ sku: 'CAFE-1KG', quantity: 1 }] } });
+    const acks = ackCounter(adapters.bus, reserved.id);
+    await adapters.bus.publish(EXCHANGES.inventory, [reserved]);
+    await acks.reached(1);
+    await call(ROUTES['POST /api/orders/{id}/ship']!, orderId, admin);
+    const order = (await call(ROUTES['GET /api/orders/{id}']!, orderId, tokens.owner)).json();
+    expect(order.history.map((h: { status: string; actor: string | null }) => [h.status, h.actor])).toEqual([
+      ['pending', ownerId], ['confirmed', null], ['shipped', adminId],
+    ]);
+  });
+
   it('a refused request writes nothing', async () => {
     const before = await app.outbox.relay.stats();
     const all = async () => (await call(ROUTES['GET /api/orders']!, '', tokens.admin)).json().items.length as number;

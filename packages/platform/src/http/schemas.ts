@@ -40,6 +40,7 @@ const DESCRIPTIONS: Record<string, string> = {
   413: 'Request body too large',
   415: 'Unsupported media type',
   422: 'Well-formed but cannot be processed',
+  429: 'Too many requests: retry after the `Retry-After` header',
   '4xx': 'Client error',
   '5xx': 'Server error',
 };

@@ -41,6 +41,8 @@ export const movements = inventorySchema.table(
     quantity: integer('quantity').notNull(),
     orderId: uuid('order_id'),
     reason: text('reason'),
+    /** Who caused it: the admin's id for adjustments; null for what the system does for an order. */
+    actor: uuid('actor'),
     onHand: integer('on_hand').notNull(),
     reserved: integer('reserved').notNull(),
     at: at('at').notNull(),

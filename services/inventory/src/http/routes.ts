@@ -31,7 +31,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
       response: { 201: Product, ...problemResponses(400, 401, 403, 409) },
     },
   }, async (request, reply) => {
-    const product = await service.createProduct(request.body);
+    const product = await service.createProduct(request.body, request.principal!.id);
     return reply.code(201).header('location', `/api/products/${product.sku}`).send(product);
   });
 
@@ -53,7 +53,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
       params: SkuParams, body: AdjustmentBody,
       response: { 200: Product, ...problemResponses(400, 401, 403, 404, 409) },
     },
-  }, (request) => service.adjustStock(request.params.sku, request.body));
+  }, (request) => service.adjustStock(request.params.sku, request.body, request.principal!.id));
 
   app.get('/api/products/:sku/movements', {
     preHandler: admin,

@@ -48,6 +48,8 @@ export const orderHistory = ordersSchema.table(
     orderId: uuid('order_id').notNull().references(() => orders.id),
     status: text('status').notNull(),
     reason: text('reason'),
+    /** Who caused it: the customer or admin for commands; null for answers from other services. */
+    actor: uuid('actor'),
     at: at('at').notNull(),
   },
   (t) => [index('order_history_order_idx').on(t.orderId, t.id)],

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { AppError, unauthorized } from '@pedidos/platform/errors';
+import { problemResponses } from '@pedidos/platform/http';
+import {
+  Jwks, LoginBody, OpenIdConfiguration, RefreshTokenBody, RegisterBody, TokenResponse, User,
+} from '@pedidos/contracts/identity';
+import { AccountLocked, type IdentityService } from '../identity-service';
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+const JWKS_PATH = '/.well-known/jwks.json';
+
+export interface IdentityRoutesOptions {
+  service: IdentityService;
+  issuer: string;
+  loginPerMinute: number;
+  registerPerMinute: number;
+}
+
+export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = async (app, { service, issuer, loginPerMinute, registerPerMinute }) => {
+  // Stricter than the platform's limit on every route; counted per client address, per process.
+  const perMinute = (max: number) => ({ rateLimit: { max, timeWindow: 60_000 } });
+  const tags = ['auth'];
+
+  app.post('/api/auth/register', {
+    config: perMinute(registerPerMinute),
+    schema: {
+      tags, summary: 'Create a customer account', body: RegisterBody,
+      response: { 201: User, ...problemResponses(400, 409, 429) },
+    },
+  }, async (request, reply) => reply.code(201).send(await service.register(request.body)));
+
+  app.post('/api/auth/login', {
+    config: perMinute(loginPerMinute),
+    schema: {
+      tags, summary: 'Exchange email and password for tokens',
+      description: 'A wrong email and a wrong password get the same 401. After repeated failures the account is locked for a while: 429 with `Retry-After`.',
+      body: LoginBody, response: { 200: TokenResponse, ...problemResponses(400, 401, 429) },
+    },
+  }, async (request, reply) => {
+    try {
+      const tokens = await service.login(request.body);
+      return reply.header('cache-control', 'no-store').send(tokens);
+    } catch (error) {
+      if (error instanceof AccountLocked) reply.header('retry-after', String(error.retryAfterS));
+      throw error;
+    }
+  });
+
+  app.post('/api/auth/refresh', {
+    schema: {
+      tags, summary: 'Exchange a refresh token for new tokens',
+      description: 'The refresh token presented is spent: keep the new one. Presenting a spent token again revokes every token descended from the same login.',
+      body: RefreshTokenBody, response: { 200: TokenResponse, ...problemResponses(400, 401) },
+    },
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await service.refresh(request.body.refreshToken)));
+
+  app.post('/api/auth/logout', {
+    schema: {
+      tags, summary: 'Revoke a refresh token', body: RefreshTokenBody,
+      response: { 204: Type.Null({ description: 'Revoked (an unknown or already revoked token is not an error)' }), ...problemResponses(400) },
+    },
+  }, async (request, reply) => {
+    await service.logout(request.body.refreshToken);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/api/auth/me', {
+    schema: {
+      tags, summary: 'The user the bearer token was issued to', security: [{ bearerAuth: [] }],
+      response: { 200: User, ...problemResponses(401) },
+    },
+  }, async (request, reply) => {
+    const header = request.headers.authorization;
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    try {
+      if (header === undefined) throw unauthorized('AUTH.MISSING_TOKEN', 'This route needs a bearer token in the Authorization header.');
+      if (token === undefined) throw unauthorized('AUTH.INVALID_TOKEN', 'The Authorization header must be "Bearer <JWT>".');
+      return await service.me(token);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 401) {
+        reply.header('www-authenticate', header === undefined ? 'Bearer' : `Bearer error="${token === undefined ? 'invalid_request' : 'invalid_token'}"`);
+      }
+      throw error;
+    }
+  });
+
+  const discovery = ['discovery'];
+  app.get(JWKS_PATH, {
+    schema: {
+      tags: discovery, summary: 'The public keys that verify access tokens',
+      description: 'The signing key and replaced keys whose tokens may still be valid. Cacheable for 5 minutes; refetch on an unknown `kid`.',
+      response: { 200: Jwks },
+    },
+  }, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(await service.jwks()));
+
+  const base = issuer.replace(/\/+$/, '');
+  // No authorization_endpoint: there is no browser redirect flow, tokens come from the login route.
+  const configuration: OpenIdConfiguration = {
+    issuer,
+    jwks_uri: `${base}${JWKS_PATH}`,
+    token_endpoint: `${base}/api/auth/login`,
+    userinfo_endpoint: `${base}/api/auth/me`,
+    registration_endpoint: `${base}/api/auth/register`,
+    response_types_supported: ['token'],
+    grant_types_supported: ['password', 'refresh_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['EdDSA'],
+    token_endpoint_auth_methods_supported: ['none'],
+    scopes_supported: ['openid', 'email', 'profile'],
+    claims_supported: ['iss', 'aud', 'sub', 'iat', 'exp', 'jti', 'email', 'name', 'role'],
+  };
+  app.get('/.well-known/openid-configuration', {
+    schema: { tags: discovery, summary: 'OpenID Connect discovery document', response: { 200: OpenIdConfiguration } },
+  }, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(configuration));
+};

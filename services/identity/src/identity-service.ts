@@ -1,0 +1,186 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { errors } from 'jose';
+import type { Db, Queryable } from '@pedidos/platform/db';
+import { AppError, badRequest, conflict, unauthorized } from '@pedidos/platform/errors';
+import type { Logger } from '@pedidos/platform/logger';
+import type { AccessTokenClaims, LoginBody, RegisterBody, Role, TokenResponse, User } from '@pedidos/contracts/identity';
+import type { IdentityConfig } from './config';
+import { refreshTokens, users } from './db/schema';
+import { passwordProblems } from './domain/password-policy';
+import type { KeyRing } from './key-ring';
+import { hashPassword, needsRehash, verifyPassword } from './passwords';
+
+type UserRow = typeof users.$inferSelect;
+
+const toUser = (u: UserRow): User => ({ id: u.id, email: u.email, name: u.name, role: u.role });
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A 429 that tells the client when to come back (the route copies it into `Retry-After`). */
+export class AccountLocked extends AppError {
+  constructor(readonly retryAfterS: number) {
+    super(429, 'AUTH.ACCOUNT_LOCKED', `Too many failed logins for this account; try again in ${retryAfterS} s.`);
+  }
+}
+
+// One answer for an unknown email and a wrong password, so neither can be told apart.
+const invalidCredentials = () => unauthorized('AUTH.INVALID_CREDENTIALS', 'The email or password is wrong.');
+const invalidRefreshToken = () => unauthorized('AUTH.INVALID_REFRESH_TOKEN', 'The refresh token is unknown, expired, revoked or already used; log in again.');
+
+export type IdentitySettings = Pick<IdentityConfig, 'SCRYPT_COST' | 'LOGIN_MAX_FAILURES' | 'LOCKOUT_S' | 'REFRESH_TOKEN_TTL_S'>;
+
+export function createIdentityService({ db, keys, log, settings, now = () => new Date() }: {
+  db: Db;
+  keys: KeyRing;
+  log: Logger;
+  settings: IdentitySettings;
+  now?: () => Date;
+}) {
+  // An unknown email still costs one full verification, so response times do not reveal which emails exist.
+  const dummyHash = hashPassword(randomBytes(16).toString('hex'), settings.SCRYPT_COST);
+
+  /** Stores a new refresh token of `familyId` and returns it; only its hash is kept. */
+  async function newRefreshToken(q: Queryable, userId: string, familyId: string): Promise<string> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const at = now();
+    await q.insert(refreshTokens).values({
+      tokenHash: sha256(refreshToken), userId, familyId, createdAt: at,
+      expiresAt: new Date(at.getTime() + settings.REFRESH_TOKEN_TTL_S * 1000),
+    });
+    return refreshToken;
+  }
+
+  async function tokenResponse(user: UserRow, refreshToken: string): Promise<TokenResponse> {
+    const { token, expiresIn } = await keys.sign(user);
+    return { accessToken: token, tokenType: 'Bearer', expiresIn, refreshToken, user: toUser(user) };
+  }
+
+  /** Counts a wrong password in one statement (concurrent attempts cannot lose a count); the last allowed one locks. */
+  async function recordFailure(user: UserRow) {
+    const at = now();
+    const lockedUntil = new Date(at.getTime() + settings.LOCKOUT_S * 1000);
+    const reachesLimit = sql`${users.failedLogins} + 1 >= ${settings.LOGIN_MAX_FAILURES}`;
+    const [after] = await db
+      .update(users)
+      .set({
+        failedLogins: sql`CASE WHEN ${reachesLimit} THEN 0 ELSE ${users.failedLogins} + 1 END`,
+        lockedUntil: sql`CASE WHEN ${reachesLimit} THEN ${lockedUntil.toISOString()}::timestamptz ELSE ${users.lockedUntil} END`,
+      })
+      .where(eq(users.id, user.id))
+      .returning({ lockedUntil: users.lockedUntil });
+    if (after?.lockedUntil && after.lockedUntil > at) log.warn({ userId: user.id, lockedUntil: after.lockedUntil }, 'account locked after repeated failed logins');
+  }
+
+  async function createUser(body: { email: string; password: string; name: string }, role: Role) {
+    const [created] = await db
+      .insert(users)
+      .values({
+        id: randomUUID(), email: normalizeEmail(body.email), name: body.name.trim(), role,
+        passwordHash: await hashPassword(body.password, settings.SCRYPT_COST), createdAt: now(),
+      })
+      .onConflictDoNothing({ target: users.email })
+      .returning();
+    return created;
+  }
+
+  return {
+    async register(body: RegisterBody): Promise<User> {
+      const problems = passwordProblems(body.password, body.email);
+      if (problems.length > 0) {
+        throw badRequest('USER.WEAK_PASSWORD', `The password ${problems.join(', and ')}.`, problems.map((message) => ({ path: '/password', message })));
+      }
+      const created = await createUser(body, 'customer');
+      if (!created) throw conflict('USER.EMAIL_TAKEN', 'An account with this email address already exists.');
+      log.info({ userId: created.id }, 'user registered');
+      return toUser(created);
+    },
+
+    async login({ email, password }: LoginBody): Promise<TokenResponse> {
+      const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+      const at = now();
+      if (user?.lockedUntil && user.lockedUntil > at) throw new AccountLocked(Math.ceil((user.lockedUntil.getTime() - at.getTime()) / 1000));
+      const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+      if (!user || !valid) {
+        if (user) await recordFailure(user);
+        throw invalidCredentials();
+      }
+      const rehash = needsRehash(user.passwordHash, settings.SCRYPT_COST);
+      if (user.failedLogins > 0 || user.lockedUntil !== null || rehash) {
+        await db
+          .update(users)
+          .set({ failedLogins: 0, lockedUntil: null, ...(rehash ? { passwordHash: await hashPassword(password, settings.SCRYPT_COST) } : {}) })
+          .where(eq(users.id, user.id));
+      }
+      return tokenResponse(user, await newRefreshToken(db, user.id, randomUUID()));
+    },
+
+    /** Rotation: the token presented is spent and a new one returned. A spent token presented again revokes its whole chain. */
+    async refresh(refreshToken: string): Promise<TokenResponse> {
+      const tokenHash = sha256(refreshToken);
+      const at = now();
+      const outcome = await db.transaction(async (tx) => {
+        const [spent] = await tx
+          .update(refreshTokens)
+          .set({ revokedAt: at })
+          .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, at)))
+          .returning();
+        if (!spent) {
+          const [known] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
+          return { spent: false as const, replayedFamily: known?.revokedAt ? known.familyId : undefined };
+        }
+        const [user] = await tx.select().from(users).where(eq(users.id, spent.userId));
+        return { spent: true as const, user: user!, refreshToken: await newRefreshToken(tx, spent.userId, spent.familyId) };
+      });
+      // Signed after commit: the key ring reads through `db`, which a PGlite transaction would block.
+      if (outcome.spent) return tokenResponse(outcome.user, outcome.refreshToken);
+      if (outcome.replayedFamily) {
+        // Either the client or a thief holds the newer token: neither may keep it.
+        const revoked = await db
+          .update(refreshTokens)
+          .set({ revokedAt: at })
+          .where(and(eq(refreshTokens.familyId, outcome.replayedFamily), isNull(refreshTokens.revokedAt)))
+          .returning({ userId: refreshTokens.userId });
+        if (revoked.length > 0) log.warn({ userId: revoked[0]!.userId }, 'spent refresh token presented again; its chain is revoked');
+      }
+      throw invalidRefreshToken();
+    },
+
+    /** Idempotent: an unknown or already revoked token is not an error. */
+    async logout(refreshToken: string): Promise<void> {
+      await db
+        .update(refreshTokens)
+        .set({ revokedAt: now() })
+        .where(and(eq(refreshTokens.tokenHash, sha256(refreshToken)), isNull(refreshTokens.revokedAt)));
+    },
+
+    /** The user an access token names, as stored now. */
+    async me(accessToken: string): Promise<User> {
+      let claims: AccessTokenClaims;
+      try {
+        claims = await keys.verify(accessToken);
+      } catch (error) {
+        if (!(error instanceof errors.JOSEError)) throw error;
+        throw unauthorized('AUTH.INVALID_TOKEN', `Bearer token refused: ${error instanceof errors.JWTExpired ? 'it has expired' : 'it is not a valid token from this issuer'}.`);
+      }
+      const [user] = await db.select().from(users).where(eq(users.id, claims.sub));
+      if (!user) throw unauthorized('AUTH.INVALID_TOKEN', 'The account this token was issued to no longer exists.');
+      return toUser(user);
+    },
+
+    /** Creates the admin account unless one with this email exists; the password policy does not apply here. */
+    async bootstrapAdmin(email: string, password: string): Promise<{ created: boolean }> {
+      const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
+      if (existing) return { created: false };
+      const created = await createUser({ email, password, name: 'Administrator' }, 'admin');
+      return { created: created !== undefined };
+    },
+
+    jwks: () => keys.jwks(),
+    rotateKeys: () => keys.rotate({ force: true }),
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

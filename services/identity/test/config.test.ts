@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@pedidos/platform/config';
+import { DEV_ADMIN_PASSWORD, adminPassword, loadIdentityConfig } from '../src/config';
+
+const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs the service's entry point to its exit (killed after 30 s if it starts instead); returns its code and output. */
+function run(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: SERVICE_DIR,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+describe('identity configuration', () => {
+  it('in production without ADMIN_PASSWORD, the service refuses to start with one line naming it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'identity-config-'));
+    try {
+      const { code, out } = await run({ NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '1' });
+      expect(code).toBe(1);
+      expect(out.trim().split('\n')).toEqual(['Invalid configuration: ADMIN_PASSWORD is required when NODE_ENV=production']);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('in production an explicit ADMIN_PASSWORD is accepted and is the one used', () => {
+    const config = loadIdentityConfig({ NODE_ENV: 'production', ADMIN_PASSWORD: 's3cret-from-the-vault' });
+    expect(adminPassword(config)).toBe('s3cret-from-the-vault');
+    expect(() => loadIdentityConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+  });
+
+  it('elsewhere the development password is the fallback', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const config = loadIdentityConfig({ NODE_ENV });
+      expect(adminPassword(config)).toBe(DEV_ADMIN_PASSWORD);
+      expect(config).toMatchObject({ PORT: 5003, JWT_ISSUER: 'http://127.0.0.1:5003', JWT_AUDIENCE: 'pedidos', ACCESS_TOKEN_TTL_S: 900, KEY_ROTATION_DAYS: 30, ADMIN_EMAIL: 'admin@pedidos.local' });
+    }
+  });
+});

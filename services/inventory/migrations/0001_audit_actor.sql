@@ -1,0 +1,1 @@
+ALTER TABLE "inventory"."movements" ADD COLUMN "actor" uuid;

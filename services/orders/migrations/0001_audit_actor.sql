@@ -1,0 +1,1 @@
+ALTER TABLE "orders"."order_history" ADD COLUMN "actor" uuid;
