@@ -34,19 +34,37 @@ export class InvalidToken extends Error {
   }
 }
 
+/** However many unknown key ids arrive, the issuer is asked again at most this often. */
+const FORCED_RELOAD_MS = 1_000;
+
 /**
  * Checks a bearer token against the issuer's published keys: signature, algorithm, issuer,
- * audience and expiry. Keys are cached; an unknown key id triggers one refresh (at most
- * every 5 s), so a rotated key is picked up without a restart.
+ * audience and expiry. Keys are cached; an unknown key id triggers a refresh, so a rotated
+ * key is accepted at once, while a flood of made-up key ids costs one fetch a second.
  */
 export function createTokenVerifier(opts: VerifierOptions) {
-  const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
   const rolePath = opts.roleClaim.split('.');
+  const check = (token: string) => jwtVerify(token, keys, { issuer: opts.issuer, audience: opts.audience, algorithms: ALGORITHMS, requiredClaims: ['exp', 'sub'] });
+  let lastForcedReload = 0;
+
+  async function checkWithFreshKeys(token: string) {
+    try {
+      return await check(token);
+    } catch (error) {
+      // jose refetches on an unknown key id only outside its cooldown; a key published since
+      // the last fetch (a rotation) must not be refused for that long.
+      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() - lastForcedReload < FORCED_RELOAD_MS) throw error;
+      lastForcedReload = Date.now();
+      await keys.reload();
+      return check(token);
+    }
+  }
 
   return async function verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer: opts.issuer, audience: opts.audience, algorithms: ALGORITHMS, requiredClaims: ['exp', 'sub'] }));
+      ({ payload } = await checkWithFreshKeys(token));
     } catch (error) {
       const unavailable = error instanceof errors.JWKSTimeout || (error instanceof errors.JOSEError && error.code === 'ERR_JWKS_INVALID') || error instanceof TypeError;
       throw new InvalidToken(unavailable ? 'the signing keys could not be fetched' : describe(error), { cause: error, unavailable });
