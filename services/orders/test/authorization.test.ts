@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { loadConfig } from '@pedidos/platform/config';
+import { createLogger } from '@pedidos/platform/logger';
 import { cloudEvent } from '@pedidos/platform/messaging';
 import { SHAPES, ackCounter, badTokens, createTestIssuer, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
@@ -37,6 +39,9 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
   let bad: Record<string, string | null>;
   const ownerId = randomUUID();
   const tokens = {} as Record<Who, string>;
+  // Everything the service logs, at the most verbose level, to search for secrets afterwards.
+  const logged: string[] = [];
+  const log = createLogger({ level: 'trace', service: 'orders', destination: new Writable({ write: (chunk, _enc, done) => { logged.push(String(chunk)); done(); } }) });
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
@@ -45,7 +50,7 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
     tokens.owner = await issuer.bearer({ sub: ownerId, role: 'customer' });
     tokens['another customer'] = await issuer.bearer({ role: 'customer' });
     tokens.admin = await issuer.bearer({ role: 'admin' });
-    app = await buildOrders({ ...adapters, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec) });
+    app = await buildOrders({ ...adapters, log, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec) });
     await app.start();
     const product = cloudEvent({ source: SOURCES.inventory, type: 'product.upserted', data: { sku: 'CAFE-1KG', name: 'Café', price: 4990, currency: 'BRL', updatedAt: new Date().toISOString() } });
     const acks = ackCounter(adapters.bus, product.id);
@@ -116,6 +121,12 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
     expect(order.history.map((h: { status: string; actor: string | null }) => [h.status, h.actor])).toEqual([
       ['pending', ownerId], ['confirmed', null], ['shipped', adminId],
     ]);
+  });
+
+  it('no token ever reaches the logs, valid or not', async () => {
+    expect(logged.length).toBeGreaterThan(50);
+    const secrets = [...Object.values(tokens), ...Object.values(bad).filter((t): t is string => t !== null)].map((t) => t.replace(/^\w+ /, ''));
+    for (const secret of secrets) expect(logged.find((line) => line.includes(secret.split('.')[2] || secret))).toBeUndefined();
   });
 
   it('a refused request writes nothing', async () => {
