@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       RETRY_DELAYS_MS: [200, 1000, 5000],
       OUTBOX_POLL_MS: 500,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      RATE_LIMIT_PER_MIN: 1200,
       PORT: 5000,
     });
   });
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
         RETRY_DELAYS_MS: '100,200',
         OUTBOX_POLL_MS: '250',
         SHUTDOWN_TIMEOUT_MS: '0',
+        RATE_LIMIT_PER_MIN: '0',
         PORT: '8080',
       },
       { ...commonConfigSpec, PORT: port(5000) },
@@ -77,6 +79,7 @@ describe('loadConfig', () => {
       RETRY_DELAYS_MS: [100, 200],
       OUTBOX_POLL_MS: 250,
       SHUTDOWN_TIMEOUT_MS: 0,
+      RATE_LIMIT_PER_MIN: 0,
       PORT: 8080,
     });
   });
