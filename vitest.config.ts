@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
+      // The web app's component tests, in jsdom, with its own Vite config.
+      'web/vitest.config.ts',
       {
         extends: true,
         test: { name: 'components', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'] },
@@ -22,6 +24,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Debian's chromium against `npm start`'s whole system, one file at a time.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -1,7 +1,8 @@
 /**
- * `npm test`: the component suites, then the system suite on its own (it stops and starts
- * the broker, which nothing else may be using at that moment). Ends with one line that
- * sums both: `N passed, N failed`. Extra arguments go to both vitest runs.
+ * `npm test`: the component suites (services and web app), then the system suite on its own
+ * (it stops and starts the broker, which nothing else may be using at that moment), then the
+ * browser tests. Ends with one line that sums them all: `N passed, N failed`. Extra arguments
+ * go to every vitest run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,9 +14,11 @@ const reports = mkdtempSync(join(tmpdir(), 'pedidos-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
 
-for (const project of ['components', 'system']) {
-  const report = join(reports, `${project}.json`);
-  const run = spawnSync(vitest, ['run', '--project', project, '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+const RUNS = [['components', 'web'], ['system'], ['e2e']];
+
+for (const projects of RUNS) {
+  const report = join(reports, `${projects[0]}.json`);
+  const run = spawnSync(vitest, ['run', ...projects.flatMap((p) => ['--project', p]), '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
   if (run.status !== 0) exitCode = 1;

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { DateTime } from '../../../components/date-time';
+import { EmptyState } from '../../../components/empty-state';
+import { Pager } from '../../../components/pager';
+import { QueryError } from '../../../components/query-error';
+import { Spinner } from '../../../components/spinner';
+import { useMovements } from '../api/get-movements';
+import { useProduct } from '../api/get-product';
+
+export function MovementsView({ sku }: { sku: string }) {
+  const { t } = useTranslation();
+  const product = useProduct(sku);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const movements = useMovements(sku, cursors[cursors.length - 1]);
+
+  return (
+    <>
+      <h1>{t('admin.movementsOf', { name: product.data?.name ?? sku })}</h1>
+      {product.data && (
+        <p className="muted">
+          {product.data.sku} · {t('admin.onHand')}: {product.data.onHand} · {t('admin.reserved')}: {product.data.reserved} · {t('admin.available')}: {product.data.available}
+        </p>
+      )}
+      {movements.isPending ? (
+        <Spinner />
+      ) : movements.isError ? (
+        <QueryError error={movements.error} onRetry={() => void movements.refetch()} />
+      ) : movements.data.items.length === 0 ? (
+        <EmptyState title={t('admin.noMovements')} />
+      ) : (
+        <div className="table-wrap card">
+          <table className="table table-responsive">
+            <caption className="visually-hidden">{t('admin.movementsOf', { name: product.data?.name ?? sku })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.when')}</th>
+                <th scope="col">{t('admin.kind')}</th>
+                <th scope="col" className="num">{t('admin.change')}</th>
+                <th scope="col" className="num">{t('admin.onHand')}</th>
+                <th scope="col" className="num">{t('admin.reserved')}</th>
+                <th scope="col">{t('admin.orderOrReason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {movements.data.items.map((m) => (
+                <tr key={m.id}>
+                  <td data-label={t('admin.when')}><DateTime value={m.at} precise /></td>
+                  <td data-label={t('admin.kind')}>{t(`movement.${m.kind}`)}</td>
+                  <td data-label={t('admin.change')} className={`num ${m.quantity < 0 ? 'negative' : 'positive'}`}>
+                    {m.quantity > 0 ? `+${m.quantity}` : m.quantity}
+                  </td>
+                  <td data-label={t('admin.onHand')} className="num">{m.onHand}</td>
+                  <td data-label={t('admin.reserved')} className="num">{m.reserved}</td>
+                  <td data-label={t('admin.orderOrReason')}>
+                    {m.orderId ? <Link to={`/orders/${m.orderId}`}>{t('admin.viewOrder')}</Link> : m.reason ?? '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {movements.isSuccess && (cursors.length > 1 || movements.data.nextCursor) && (
+        <Pager
+          page={cursors.length}
+          hasPrevious={cursors.length > 1}
+          hasNext={Boolean(movements.data.nextCursor)}
+          busy={movements.isFetching}
+          onPrevious={() => setCursors((c) => c.slice(0, -1))}
+          onNext={() => setCursors((c) => [...c, movements.data.nextCursor ?? undefined])}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { json, problem, stubFetch } from '../../../test/http';
+import { tokens } from '../../../test/fixtures';
+import { renderApp } from '../../../test/render';
+
+const descriptionOf = (element: HTMLElement) =>
+  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
+
+async function register(values: { name: string; email: string; password: string }) {
+  const user = userEvent.setup();
+  await user.type(screen.getByLabelText('Name'), values.name);
+  await user.type(screen.getByLabelText('Email'), values.email);
+  await user.type(screen.getByLabelText('Password'), values.password);
+  await user.click(screen.getByRole('button', { name: 'Create account' }));
+}
+
+const ana = { name: 'Ana Souza', email: 'ana@example.com', password: 'aaaaaaaaaaaa' };
+
+describe('registration form', () => {
+  it('puts a weak-password problem on the Password field', async () => {
+    stubFetch({
+      'POST /api/auth/register': () =>
+        problem(400, 'USER.WEAK_PASSWORD', 'The password is all the same character.', [{ path: '/password', message: 'is all the same character' }]),
+    });
+    renderApp('/register');
+    await register(ana);
+
+    const password = screen.getByLabelText('Password');
+    await waitFor(() => expect(password.getAttribute('aria-invalid')).toBe('true'));
+    expect(descriptionOf(password)).toContain('is all the same character');
+    expect(screen.getByLabelText('Name').hasAttribute('aria-invalid')).toBe(false);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('maps each JSON Pointer to its own field', async () => {
+    stubFetch({
+      'POST /api/auth/register': () =>
+        problem(400, 'REQUEST.VALIDATION', 'Invalid request: /email must match format "email"; /name must match pattern "\\S".', [
+          { path: '/email', message: 'must match format "email"' },
+          { path: '/name', message: 'must match pattern "\\S"' },
+        ]),
+    });
+    renderApp('/register');
+    await register({ ...ana, email: 'ana-at-example' });
+
+    await waitFor(() => expect(descriptionOf(screen.getByLabelText('Email'))).toContain('must match format "email"'));
+    expect(descriptionOf(screen.getByLabelText('Name'))).toContain('must match pattern');
+    expect(screen.getByLabelText('Password').hasAttribute('aria-invalid')).toBe(false);
+  });
+
+  it('shows a taken email address on the Email field', async () => {
+    stubFetch({ 'POST /api/auth/register': () => problem(409, 'USER.EMAIL_TAKEN', 'An account with this email address already exists.') });
+    renderApp('/register');
+    await register(ana);
+
+    await waitFor(() => expect(screen.getByLabelText('Email').getAttribute('aria-invalid')).toBe('true'));
+    expect(descriptionOf(screen.getByLabelText('Email'))).toContain('An account with this email address already exists.');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows what no field explains in an alert', async () => {
+    stubFetch({ 'POST /api/auth/register': () => problem(429, 'REQUEST.RATE_LIMITED', 'Rate limit exceeded, retry in 1 minute') });
+    renderApp('/register');
+    await register(ana);
+    expect((await screen.findByRole('alert')).textContent).toContain('Too many attempts');
+  });
+
+  it('creates the account, then signs in with it', async () => {
+    const http = stubFetch({
+      'POST /api/auth/register': () => json(201, tokens().user),
+      'POST /api/auth/login': () => json(200, tokens()),
+      'GET /api/products': () => json(200, { items: [], nextCursor: null }),
+      'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+    });
+    const app = renderApp('/register');
+    await register({ ...ana, password: 'correct horse battery' });
+
+    expect(await screen.findByRole('button', { name: 'Sign out' })).toBeTruthy();
+    expect(app.location()).toBe('/');
+    expect(http.to('POST', '/api/auth/register')[0]!.body).toEqual({ name: 'Ana Souza', email: 'ana@example.com', password: 'correct horse battery' });
+    expect(http.to('POST', '/api/auth/login')[0]!.body).toEqual({ email: 'ana@example.com', password: 'correct horse battery' });
+  });
+});

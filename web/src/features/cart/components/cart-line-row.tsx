@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button } from '../../../components/button';
+import { Money } from '../../../components/money';
+import { MAX_QUANTITY, cart, type CartLine } from '../cart-store';
+
+export function CartLineRow({ line, error }: { line: CartLine; error?: string | undefined }) {
+  const { t } = useTranslation();
+  // A draft lets the field be emptied while typing a new number; the cart only takes whole numbers 1..1000.
+  const [draft, setDraft] = useState(String(line.quantity));
+  useEffect(() => setDraft(String(line.quantity)), [line.quantity]);
+  const inputId = `qty-${line.sku}`;
+  const errorId = `line-error-${line.sku}`;
+
+  function change(value: string) {
+    setDraft(value);
+    const quantity = Number(value);
+    if (value !== '' && Number.isInteger(quantity) && quantity >= 1) cart.setQuantity(line.sku, quantity);
+  }
+
+  return (
+    <li className={error ? 'cart-line cart-line-invalid' : 'cart-line'}>
+      <div className="cart-line-product">
+        <p className="cart-line-name">{line.name}</p>
+        <p className="muted small">
+          {line.sku} · <Money value={line.unitPrice} currency={line.currency} /> {t('cart.each')}
+        </p>
+        {error && (
+          <p id={errorId} className="field-error">
+            {error}
+          </p>
+        )}
+      </div>
+      <div className="cart-line-quantity">
+        <label htmlFor={inputId} className="visually-hidden">
+          {t('cart.quantityOf', { name: line.name })}
+        </label>
+        <input
+          id={inputId}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX_QUANTITY}
+          step={1}
+          value={draft}
+          onChange={(event) => change(event.target.value)}
+          onBlur={() => setDraft(String(line.quantity))}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+        />
+      </div>
+      <p className="cart-line-subtotal">
+        <Money value={line.unitPrice * line.quantity} currency={line.currency} />
+      </p>
+      <Button variant="ghost" size="sm" onClick={() => cart.remove(line.sku)} aria-label={t('cart.removeItem', { name: line.name })}>
+        <span aria-hidden="true">✕</span>
+        <span className="remove-text" aria-hidden="true">{t('cart.remove')}</span>
+      </Button>
+    </li>
+  );
+}

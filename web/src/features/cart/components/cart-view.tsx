@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Alert } from '../../../components/alert';
+import { Button } from '../../../components/button';
+import { EmptyState } from '../../../components/empty-state';
+import { Field } from '../../../components/field';
+import { Money } from '../../../components/money';
+import { ApiError } from '../../../lib/api-client';
+import { errorMessage } from '../../../lib/error-message';
+import { cartCount, cartTotal, useCart } from '../cart-store';
+import { CartLineRow } from './cart-line-row';
+
+export interface CheckoutRequest {
+  items: { sku: string; quantity: number }[];
+  note: string | null;
+}
+
+interface CartViewProps {
+  signedIn: boolean;
+  placing: boolean;
+  /** The last checkout failure: field errors point into the body (`/items/0/sku` is the first line). */
+  error: unknown;
+  onPlaceOrder: (request: CheckoutRequest) => void;
+  onSignInFirst: () => void;
+}
+
+export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst }: CartViewProps) {
+  const { t } = useTranslation();
+  const { lines } = useCart();
+  const [note, setNote] = useState('');
+  const apiError = error instanceof ApiError ? error : null;
+  const lineError = (index: number) => apiError?.fieldError(`/items/${index}`);
+  const noteError = apiError?.fieldError('/note');
+  const placed = lines.some((_, i) => lineError(i)) || noteError;
+  const alert = error && !placed ? errorMessage(error, t) : error ? t('cart.fixErrors') : null;
+
+  if (lines.length === 0) {
+    return (
+      <>
+        <h1>{t('cart.title')}</h1>
+        <EmptyState title={t('cart.empty')}>
+          <Link to="/" className="btn btn-primary">
+            {t('cart.browse')}
+          </Link>
+        </EmptyState>
+      </>
+    );
+  }
+
+  const currency = lines[0]!.currency;
+  return (
+    <>
+      <h1>{t('cart.title')}</h1>
+      {alert && <Alert>{alert}</Alert>}
+      <div className="cart-layout">
+        <ul className="cart-lines card" aria-label={t('cart.lines')}>
+          {lines.map((line, index) => (
+            <CartLineRow key={line.sku} line={line} error={lineError(index)} />
+          ))}
+        </ul>
+        <section className="card cart-summary" aria-labelledby="cart-summary-title">
+          <h2 id="cart-summary-title">{t('cart.summary')}</h2>
+          <dl className="summary-list">
+            <div>
+              <dt>{t('cart.items')}</dt>
+              <dd>{cartCount(lines)}</dd>
+            </div>
+            <div className="summary-total">
+              <dt>{t('cart.total')}</dt>
+              <dd data-testid="cart-total">
+                <Money value={cartTotal(lines)} currency={currency} />
+              </dd>
+            </div>
+          </dl>
+          <Field label={t('cart.note')} error={noteError}>
+            {(control) => <textarea {...control} rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />}
+          </Field>
+          {!signedIn && <p className="muted small">{t('cart.signInToOrder')}</p>}
+          <Button
+            className="btn-block"
+            pending={placing}
+            onClick={() => {
+              if (!signedIn) return onSignInFirst();
+              onPlaceOrder({ items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), note: note.trim() || null });
+            }}
+          >
+            {t('cart.placeOrder')}
+          </Button>
+          <p className="muted small">{t('cart.pricesConfirmed')}</p>
+        </section>
+      </div>
+    </>
+  );
+}

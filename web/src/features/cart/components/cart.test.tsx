@@ -1,0 +1,150 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { sessionFromTokens, setSession } from '../../../lib/auth-store';
+import { json, problem, stubFetch, type RecordedRequest } from '../../../test/http';
+import { order, product, tokens } from '../../../test/fixtures';
+import { renderApp } from '../../../test/render';
+import { cart } from '../cart-store';
+
+const cafe = product();
+const cha = product({ sku: 'CHA-VERDE', name: 'Chá verde', price: 1500, onHand: 3, reserved: 0, available: 3 });
+const filtro = product({ sku: 'FILTRO-103', name: 'Filtro de papel', price: 890, onHand: 4, reserved: 4, available: 0 });
+
+const catalog = () => json(200, { items: [cafe, cha, filtro], nextCursor: null });
+const stored = () => JSON.parse(window.localStorage.getItem('pedidos.cart') ?? 'null') as { lines: { sku: string; quantity: number }[] } | null;
+const total = () => screen.getByTestId('cart-total').textContent;
+const descriptionOf = (element: HTMLElement) =>
+  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
+const deferred = <T,>() => {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+describe('cart', () => {
+  it('adds from the catalog, changes quantities, removes lines, keeps the total and saves it all', async () => {
+    stubFetch({ 'GET /api/products': catalog });
+    const user = userEvent.setup();
+    renderApp('/');
+
+    const cafeCard = await screen.findByRole('article', { name: cafe.name });
+    expect(within(cafeCard).getByText('In stock: 10')).toBeTruthy();
+    expect(within(cafeCard).getByText('R$49.90')).toBeTruthy();
+    const filtroCard = screen.getByRole('article', { name: filtro.name });
+    expect(within(filtroCard).getByText('Out of stock')).toBeTruthy();
+    expect((within(filtroCard).getByRole('button', { name: 'Add to cart' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await user.click(within(cafeCard).getByRole('button', { name: 'Add to cart' }));
+    await user.click(within(cafeCard).getByRole('button', { name: 'Add to cart' }));
+    await user.click(within(screen.getByRole('article', { name: cha.name })).getByRole('button', { name: 'Add to cart' }));
+
+    const cartLink = screen.getByRole('link', { name: 'Cart' });
+    expect(descriptionOf(cartLink)).toBe('3 items');
+    expect(stored()?.lines).toEqual([expect.objectContaining({ sku: cafe.sku, quantity: 2 }), expect.objectContaining({ sku: cha.sku, quantity: 1 })]);
+
+    await user.click(cartLink);
+    const cafeQuantity = await screen.findByRole('spinbutton', { name: `Quantity of ${cafe.name}` });
+    expect((cafeQuantity as HTMLInputElement).value).toBe('2');
+    expect(total()).toBe('R$114.80');
+
+    await user.clear(cafeQuantity);
+    await user.type(cafeQuantity, '5');
+    expect(total()).toBe('R$264.50');
+    expect(stored()?.lines[0]).toMatchObject({ sku: cafe.sku, quantity: 5 });
+    expect(descriptionOf(screen.getByRole('link', { name: 'Cart' }))).toBe('6 items');
+
+    await user.click(screen.getByRole('button', { name: `Remove ${cha.name}` }));
+    expect(screen.queryByRole('spinbutton', { name: `Quantity of ${cha.name}` })).toBeNull();
+    expect(total()).toBe('R$249.50');
+    expect(stored()?.lines).toEqual([expect.objectContaining({ sku: cafe.sku, quantity: 5 })]);
+
+    await user.click(screen.getByRole('button', { name: `Remove ${cafe.name}` }));
+    expect(screen.getByText('Your cart is empty.')).toBeTruthy();
+    expect(stored()).toBeNull();
+  });
+
+  it('shows a cart saved earlier (another tab, a previous visit)', async () => {
+    stubFetch({});
+    renderApp('/cart');
+    expect(screen.getByText('Your cart is empty.')).toBeTruthy();
+
+    const saved = { lines: [{ sku: cha.sku, name: cha.name, unitPrice: cha.price, currency: 'BRL', quantity: 3 }], checkout: null };
+    window.localStorage.setItem('pedidos.cart', JSON.stringify(saved));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'pedidos.cart' }));
+
+    const quantity = await screen.findByRole('spinbutton', { name: `Quantity of ${cha.name}` });
+    expect((quantity as HTMLInputElement).value).toBe('3');
+    expect(total()).toBe('R$45.00');
+  });
+
+  it('asks a signed-out visitor to sign in before placing the order, keeping the cart', async () => {
+    const http = stubFetch({});
+    cart.add(cafe);
+    const user = userEvent.setup();
+    const app = renderApp('/cart');
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(app.location()).toBe('/login');
+    expect(screen.getByText('Sign in to place your order; your cart is kept.')).toBeTruthy();
+    expect(http.to('POST', '/api/orders')).toHaveLength(0);
+    expect(stored()?.lines).toHaveLength(1);
+  });
+
+  it('places one order per attempt: errors land on their line, and retries reuse the Idempotency-Key', async () => {
+    setSession(sessionFromTokens(tokens()));
+    cart.add(cafe, 2);
+    cart.add(cha);
+    const first = deferred<Response>();
+    const placed = order();
+    const http = stubFetch({
+      'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+      'POST /api/orders': [
+        () => first.promise,
+        () => Promise.reject(new TypeError('Failed to fetch')),
+        () => json(201, placed, { location: `/api/orders/${placed.id}` }),
+      ],
+      [`GET /api/orders/${placed.id}`]: () => json(200, placed),
+    });
+    const user = userEvent.setup();
+    const app = renderApp('/cart');
+
+    // A double click while the first request is in flight sends nothing more.
+    await user.dblClick(screen.getByRole('button', { name: 'Place order' }));
+    expect(http.to('POST', '/api/orders')).toHaveLength(1);
+    first.resolve(problem(422, 'ORDER.UNKNOWN_SKU', 'Line 2 (CHA-VERDE): no product has this SKU.', [{ path: '/items/1/sku', message: 'no product has this SKU' }]));
+
+    const chaQuantity = screen.getByRole('spinbutton', { name: `Quantity of ${cha.name}` });
+    await waitFor(() => expect(chaQuantity.getAttribute('aria-invalid')).toBe('true'));
+    expect(descriptionOf(chaQuantity)).toBe('no product has this SKU');
+    expect(screen.getByRole('spinbutton', { name: `Quantity of ${cafe.name}` }).hasAttribute('aria-invalid')).toBe(false);
+    expect(screen.getByRole('alert').textContent).toContain('Some items need your attention');
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The server could not be reached');
+
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Order #1042' })).toBeTruthy();
+    expect(app.location()).toBe(`/orders/${placed.id}`);
+    expect(screen.getByTestId('order-status').textContent).toBe('Pending');
+    expect(stored()).toBeNull();
+
+    const posts: RecordedRequest[] = http.to('POST', '/api/orders');
+    expect(posts).toHaveLength(3);
+    const keys = new Set(posts.map((p) => p.headers.get('idempotency-key')));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
+    for (const post of posts) {
+      expect(post.body).toEqual({ items: [{ sku: cafe.sku, quantity: 2 }, { sku: cha.sku, quantity: 1 }] });
+      expect(post.headers.get('authorization')).toBe(`Bearer ${tokens().accessToken}`);
+    }
+  });
+
+  it('starts a new attempt, with a new key, when the cart changes', () => {
+    cart.add(cafe);
+    const body = (quantity: number) => JSON.stringify({ items: [{ sku: cafe.sku, quantity }] });
+    const key = cart.checkoutKey(body(1));
+    expect(cart.checkoutKey(body(1))).toBe(key);
+    expect(cart.checkoutKey(body(2))).not.toBe(key);
+  });
+});

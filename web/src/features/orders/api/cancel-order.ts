@@ -1,0 +1,14 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Order } from '@pedidos/contracts/orders';
+import { apiJson } from '../../../lib/api-client';
+import { updateOrderCache } from './update-order-cache';
+
+export const cancelOrder = (id: string) => apiJson<Order>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} });
+
+export function useCancelOrder() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: cancelOrder,
+    onSuccess: (order) => updateOrderCache(queryClient, order),
+  });
+}

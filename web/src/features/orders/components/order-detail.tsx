@@ -1,0 +1,124 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Order } from '@pedidos/contracts/orders';
+import { Alert } from '../../../components/alert';
+import { Button } from '../../../components/button';
+import { DateTime } from '../../../components/date-time';
+import { Money } from '../../../components/money';
+import { OrderStatusBadge } from '../../../components/order-status-badge';
+import { QueryError } from '../../../components/query-error';
+import { Spinner } from '../../../components/spinner';
+import { ApiError } from '../../../lib/api-client';
+import { errorMessage } from '../../../lib/error-message';
+import { useCancelOrder } from '../api/cancel-order';
+import { useOrder } from '../api/get-order';
+import { useOrderStreamState } from '../api/order-stream';
+import { OrderTimeline } from './order-timeline';
+
+const CANCELLABLE = new Set<Order['status']>(['pending', 'confirmed']);
+
+export function OrderDetail({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const order = useOrder(id);
+  const cancel = useCancelOrder();
+  const stream = useOrderStreamState();
+
+  if (order.isPending) return <Spinner />;
+  if (order.isError) {
+    if (order.error instanceof ApiError && (order.error.status === 404 || order.error.status === 400)) {
+      return (
+        <>
+          <h1>{t('orders.notFoundTitle')}</h1>
+          <p>{t('orders.notFound')}</p>
+          <Link to="/orders">{t('orders.backToList')}</Link>
+        </>
+      );
+    }
+    return <QueryError error={order.error} onRetry={() => void order.refetch()} />;
+  }
+
+  const o = order.data;
+  const last = o.history[o.history.length - 1];
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/orders">{t('orders.backToList')}</Link>
+      </p>
+      <div className="page-header">
+        <h1>{t('orders.number', { number: o.number })}</h1>
+        <p className="live-indicator muted small" data-state={stream}>
+          <span className="live-dot" aria-hidden="true" />
+          {stream === 'open' ? t('orders.live') : t('orders.reconnecting')}
+        </p>
+      </div>
+      <section className="card order-summary" aria-labelledby="order-status-label">
+        <div className="order-status-line">
+          <span id="order-status-label" className="muted">
+            {t('orders.status')}
+          </span>
+          {/* Announced politely when the stream changes it. */}
+          <span aria-live="polite" aria-atomic="true">
+            <OrderStatusBadge status={o.status} testId="order-status" />
+          </span>
+          {last?.reason && o.status === 'rejected' && <span className="muted">{t(`reason.${last.reason}`, { defaultValue: last.reason })}</span>}
+        </div>
+        <p className="muted small">
+          {t('orders.placedAt')} <DateTime value={o.createdAt} />
+        </p>
+        {CANCELLABLE.has(o.status) && (
+          <Button variant="danger" pending={cancel.isPending} onClick={() => cancel.mutate(o.id)}>
+            {t('orders.cancel')}
+          </Button>
+        )}
+        {cancel.isError && <Alert>{errorMessage(cancel.error, t)}</Alert>}
+      </section>
+      <div className="order-columns">
+        <section className="card" aria-labelledby="order-items-title">
+          <h2 id="order-items-title">{t('orders.items')}</h2>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('orders.product')}</th>
+                <th scope="col" className="num">{t('orders.quantity')}</th>
+                <th scope="col" className="num wide-only">{t('orders.unitPrice')}</th>
+                <th scope="col" className="num">{t('orders.subtotal')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {o.items.map((item) => (
+                <tr key={item.sku}>
+                  <td>
+                    {item.name}
+                    <span className="muted small block">{item.sku}</span>
+                    <span className="muted small block narrow-only">
+                      {item.quantity} × <Money value={item.unitPrice} currency={o.currency} />
+                    </span>
+                  </td>
+                  <td className="num">{item.quantity}</td>
+                  <td className="num wide-only"><Money value={item.unitPrice} currency={o.currency} /></td>
+                  <td className="num"><Money value={item.unitPrice * item.quantity} currency={o.currency} /></td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={2}>{t('cart.total')}</th>
+                <td className="wide-only" />
+                <td className="num strong"><Money value={o.total} currency={o.currency} /></td>
+              </tr>
+            </tfoot>
+          </table>
+          {o.note && (
+            <p className="order-note">
+              <span className="muted">{t('cart.note')}:</span> {o.note}
+            </p>
+          )}
+        </section>
+        <section className="card" aria-labelledby="order-timeline-title">
+          <h2 id="order-timeline-title">{t('orders.history')}</h2>
+          <OrderTimeline history={o.history} />
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,38 @@
+import type { TokenResponse } from '@pedidos/contracts/identity';
+import type { Product } from '@pedidos/contracts/inventory';
+import type { Order } from '@pedidos/contracts/orders';
+
+export const product = (overrides: Partial<Product> = {}): Product => ({
+  sku: 'CAFE-1KG',
+  name: 'Café em grãos 1 kg',
+  price: 4990,
+  currency: 'BRL',
+  onHand: 12,
+  reserved: 2,
+  available: 10,
+  updatedAt: '2026-11-29T12:00:00.000Z',
+  ...overrides,
+});
+
+export const tokens = (role: 'customer' | 'admin' = 'customer', n = 1): TokenResponse => ({
+  accessToken: `eyJhbGciOiJFZERTQSJ9.access${n}.sig`,
+  tokenType: 'Bearer',
+  expiresIn: 900,
+  refreshToken: `refresh-${n}`,
+  user: { id: '7b0e5f8e-3c1a-4a56-9d1b-2f4c8e6a9b10', email: 'ana@example.com', name: 'Ana Souza', role },
+});
+
+export const order = (overrides: Partial<Order> = {}): Order => ({
+  id: '0d6f3a52-1b9e-4c47-8a3e-5f2d7c9b1e40',
+  number: 1042,
+  customerId: '7b0e5f8e-3c1a-4a56-9d1b-2f4c8e6a9b10',
+  status: 'pending',
+  items: [{ sku: 'CAFE-1KG', name: 'Café em grãos 1 kg', quantity: 2, unitPrice: 4990 }],
+  total: 9980,
+  currency: 'BRL',
+  note: null,
+  createdAt: '2026-11-29T12:00:00.000Z',
+  updatedAt: '2026-11-29T12:00:00.000Z',
+  history: [{ status: 'pending', at: '2026-11-29T12:00:00.000Z', reason: null, actor: null }],
+  ...overrides,
+});
