@@ -3,8 +3,12 @@ import { onShutdown } from '@pedidos/platform/lifecycle';
 import { createLogger } from '@pedidos/platform/logger';
 import { exitOnStartupError } from '@pedidos/platform/runtime';
 import { loadSystemConfig, startSystem } from './system';
+import { ensureWebBuild } from './web-build';
 
 const configs = exitOnConfigError(() => loadSystemConfig(process.env));
 const log = createLogger({ level: configs.config.LOG_LEVEL, service: 'launcher' });
-const system = await exitOnStartupError(log, () => startSystem(configs, log));
+const system = await exitOnStartupError(log, async () => {
+  if (configs.config.WEB_DIST_DIR === undefined) ensureWebBuild(log);
+  return startSystem(configs, log);
+});
 onShutdown(log, system.stop, { timeoutMs: configs.config.SHUTDOWN_TIMEOUT_MS });

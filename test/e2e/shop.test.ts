@@ -1,0 +1,144 @@
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { send } from '../support/http';
+import { adminApi, uniqueProduct, type AdminApi } from './support/api';
+import { newVisitor, useBrowser, type Visitor } from './support/browser';
+import { ADMIN, useShop } from './support/shop';
+import {
+  addToCart, expectStatus, findInCatalog, newPerson, placeOrder, signIn, signUp, stockLine, timeline, type Person,
+} from './support/ui';
+
+describe('shopping in the browser', () => {
+  const shop = useShop();
+  const browser = useBrowser();
+  let admin: AdminApi;
+  const visitors: Visitor[] = [];
+
+  beforeAll(async () => {
+    admin = await adminApi(shop().baseUrl);
+  });
+
+  afterEach(async () => {
+    // A page that threw or was refused by the CSP is broken even if the steps above passed.
+    const problems = visitors.flatMap((v) => v.problems);
+    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
+    expect(problems).toEqual([]);
+  });
+
+  async function visit(): Promise<Page> {
+    const visitor = await newVisitor(browser(), shop().baseUrl);
+    visitors.push(visitor);
+    return visitor.page;
+  }
+
+  /** A customer account made through the API, so a test can start at the login page. */
+  async function customer(first: string): Promise<Person> {
+    const person = newPerson(first);
+    const reply = await send('POST', `${shop().baseUrl}/api/auth/register`, person);
+    expect(reply.status).toBe(201);
+    return person;
+  }
+
+  it('a new customer signs up, orders, and watches the order turn Confirmed and then Shipped without a reload', async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Arabica'), price: 4990, onHand: 10 });
+    const page = await visit();
+    const streams: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/orders/stream') streams.push(response.status());
+    });
+
+    await signUp(page, newPerson('Ana'));
+    await addToCart(page, product.name, 2);
+    const orderId = await placeOrder(page);
+    // Survives only as long as this document does: a reload or a full navigation would drop it.
+    await page.evaluate(() => Object.assign(globalThis, { e2eSameDocument: true }));
+    // From here on the page can learn of a change only from the event stream, not by fetching the order again.
+    await page.route(`**/api/orders/${orderId}`, (route) => route.abort());
+
+    await expectStatus(page, 'Confirmed');
+    await admin.orders.ship(orderId);
+    await expectStatus(page, 'Shipped');
+
+    expect(await page.evaluate(() => (globalThis as { e2eSameDocument?: boolean }).e2eSameDocument)).toBe(true);
+    expect(new URL(page.url()).pathname).toBe(`/orders/${orderId}`);
+    expect(streams).toContain(200);
+    await expect.poll(() => timeline(page).getByRole('listitem').count()).toBe(3);
+    expect(await page.getByRole('link', { name: /^Cart/ }).textContent()).not.toMatch(/[1-9]/);
+  });
+
+  it('an order for more than the stock is Rejected, with "Out of stock" in its timeline', async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Matcha'), price: 8900, onHand: 2 });
+    const page = await visit();
+    await signIn(page, await customer('Bruno'));
+
+    await addToCart(page, product.name, 3);
+    await placeOrder(page);
+
+    await expectStatus(page, 'Rejected');
+    await expect.poll(() => timeline(page).textContent()).toContain('Out of stock');
+    await expect.poll(() => page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    expect((await admin.inventory.getProduct(product.sku)).available).toBe(2);
+  });
+
+  it("the admin restocks a product in the back office and the customer's catalog shows it available", async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Rooibos'), price: 1590, onHand: 0 });
+    const shopper = await visit();
+    await signIn(shopper, await customer('Carla'));
+    const card = await findInCatalog(shopper, product.name);
+    expect(await stockLine(card)).toBe('Out of stock');
+    expect(await card.getByRole('button', { name: 'Add to cart' }).isDisabled()).toBe(true);
+
+    const office = await visit();
+    await signIn(office, ADMIN);
+    await office.getByRole('link', { name: 'Back office' }).click();
+    await office.getByRole('link', { name: 'Products' }).click();
+    const row = office.locator('tr, li').filter({ hasText: product.sku }).filter({ has: office.getByRole('button', { name: 'Apply' }) });
+    await row.getByLabel('Quantity change').fill('7');
+    await row.getByLabel('Reason').fill('Restock from supplier');
+    const applied = office.waitForResponse((r) => r.url().endsWith(`/api/products/${product.sku}/adjustments`) && r.request().method() === 'POST');
+    await row.getByRole('button', { name: 'Apply' }).click();
+    expect((await applied).status()).toBe(200);
+
+    await shopper.reload();
+    const fresh = await findInCatalog(shopper, product.name);
+    await expect.poll(() => stockLine(fresh)).toBe('In stock: 7');
+    expect(await fresh.getByRole('button', { name: 'Add to cart' }).isEnabled()).toBe(true);
+  });
+
+  it("cancelling an order gives its units back: the product's availability goes up again", async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Cold Brew'), price: 2290, onHand: 5 });
+    const page = await visit();
+    await signIn(page, await customer('Davi'));
+
+    await addToCart(page, product.name, 2);
+    const orderId = await placeOrder(page);
+    await expectStatus(page, 'Confirmed');
+    expect(await stockLine(await findInCatalog(page, product.name))).toBe('In stock: 3');
+
+    await page.goto(`/orders/${orderId}`);
+    await expectStatus(page, 'Confirmed');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await expectStatus(page, 'Cancelled');
+
+    // The release travels as a message after the cancellation: look again until it has landed.
+    await expect.poll(async () => stockLine(await findInCatalog(page, product.name)), { timeout: 15_000 }).toBe('In stock: 5');
+  });
+
+  it('switching the language to Português translates the interface and formats money the Brazilian way', async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Yerba'), price: 123456, onHand: 4 });
+    const page = await visit();
+    const card = await findInCatalog(page, product.name);
+    const heading = page.getByRole('heading', { level: 1 });
+    expect(await heading.textContent()).toBe('Catalog');
+    expect(await card.textContent()).toContain('R$1,234.56');
+    expect(await stockLine(card)).toBe('In stock: 4');
+
+    await page.getByLabel('Language').selectOption({ label: 'Português' });
+
+    await expect.poll(() => heading.textContent()).toBe('Catálogo');
+    expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
+    await expect.poll(async () => (await card.textContent())?.replace(/\s/g, ' ')).toContain('R$ 1.234,56');
+    expect(await card.getByRole('button').textContent()).not.toBe('Add to cart');
+  });
+});

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { REPO_ROOT } from '../../support/service-process';
+
+/** Debian's chromium; never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** One browser for the whole test file, closed in afterAll whatever happened. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser did not start');
+    return browser;
+  };
+}
+
+export interface Visitor {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions and Content-Security-Policy refusals seen so far: a broken page either way. */
+  problems: string[];
+}
+
+/** A fresh browser profile (nobody signed in) opened on `baseUrl`: desktop, or phone-sized. */
+export async function newVisitor(browser: Browser, baseUrl: string, opts: { phone?: boolean } = {}): Promise<Visitor> {
+  const context = await browser.newContext({
+    ...(opts.phone ? devices['Pixel 7'] : { viewport: { width: 1280, height: 800 } }),
+    baseURL: baseUrl,
+    locale: 'en-US',
+    timezoneId: 'America/Sao_Paulo',
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`csp: ${message.text()}`);
+  });
+  return { context, page, problems };
+}
+
+/** `test-output/screenshots/<name>.png`: the page from the top, at most 1.4 screens of it. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  const { width, height } = page.viewportSize()!;
+  const pageHeight = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document.documentElement.scrollHeight);
+  await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(pageHeight, Math.round(height * 1.4)) }, animations: 'disabled' });
+  return path;
+}

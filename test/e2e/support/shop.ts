@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createLogger } from '@pedidos/platform/logger';
+import { ensureWebBuild } from '../../../launcher/src/web-build';
+import { freePort, REPO_ROOT } from '../../support/service-process';
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' };
+
+export interface Shop {
+  /** The web server: the app and every API path, as a browser sees them. */
+  baseUrl: string;
+  /** Each service's own address. */
+  urls: { orders: string; inventory: string; identity: string };
+  /** Everything the launcher printed so far. */
+  output(): string;
+  /** Whether the launcher process is still running. */
+  readonly running: boolean;
+  /** SIGTERM (SIGKILL after 10 s), then removes the data directory; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface ShopOptions {
+  /** Extra or overriding variables for the launcher. */
+  env?: Record<string, string>;
+}
+
+const READY_TIMEOUT_MS = 90_000;
+const OUTPUT_LIMIT = 512 * 1024;
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/**
+ * `npm start` as a child process (identity, inventory, orders and the web server in one process)
+ * on free ports and a fresh embedded database; resolves once the web server reports every service
+ * ready. Builds web/dist first when it is missing or stale, unless `WEB_DIST_DIR` names another.
+ */
+export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
+  if (opts.env?.WEB_DIST_DIR === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
+  const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
+  const [orders, inventory, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    DATA_DIR: dataDir,
+    ORDERS_PORT: String(orders),
+    INVENTORY_PORT: String(inventory),
+    IDENTITY_PORT: String(identity),
+    WEB_PORT: String(web),
+    LOG_LEVEL: 'warn',
+    OUTBOX_POLL_MS: '100',
+    SEED_DEMO_DATA: 'false',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    // Every browser and API call comes from one address: the limiters have tests of their own.
+    RATE_LIMIT_PER_MIN: '0',
+    LOGIN_RATE_LIMIT_PER_MIN: '10000',
+    REGISTER_RATE_LIMIT_PER_MIN: '10000',
+    SCRYPT_COST: '12',
+    ...opts.env,
+  };
+  const baseUrl = `http://127.0.0.1:${web}`;
+  let log = '';
+  const append = (text: string) => {
+    log = (log + text).slice(-OUTPUT_LIMIT);
+  };
+
+  // `node --import tsx`, not the tsx CLI: a signal then reaches the launcher itself, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'launcher/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  child.stdout!.setEncoding('utf8').on('data', append);
+  child.stderr!.setEncoding('utf8').on('data', append);
+  let running = true;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      running = false;
+      live.delete(child);
+      append(`--- launcher exited with ${signal ?? code}\n`);
+      resolve(code);
+    });
+  });
+
+  async function stop(): Promise<number | null> {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    try {
+      if (running) child.kill('SIGTERM');
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  try {
+    await waitReady(baseUrl, () => running);
+  } catch (error) {
+    await stop();
+    throw new Error(`the shop did not start: ${(error as Error).message}\n${log}`);
+  }
+  return {
+    baseUrl,
+    urls: { orders: `http://127.0.0.1:${orders}`, inventory: `http://127.0.0.1:${inventory}`, identity: `http://127.0.0.1:${identity}` },
+    output: () => log,
+    get running() {
+      return running;
+    },
+    stop,
+  };
+}
+
+async function waitReady(baseUrl: string, running: () => boolean): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (!running()) throw new Error('the launcher exited');
+    try {
+      const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      if (response.status === 200) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${baseUrl}/health/ready not 200 within ${READY_TIMEOUT_MS} ms (last: ${last})`);
+}
+
+/**
+ * One shop for the whole test file: started in beforeAll, stopped in afterAll whatever happened,
+ * and the launcher's output printed under any failing test.
+ */
+export function useShop(opts: ShopOptions = {}): () => Shop {
+  let shop: Shop | undefined;
+  beforeAll(async () => {
+    shop = await startShop(opts);
+  });
+  afterAll(async () => {
+    await shop?.stop();
+  });
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      if (shop) console.error(`launcher output:\n${shop.output()}`);
+    });
+  });
+  return () => {
+    if (!shop) throw new Error('the shop did not start');
+    return shop;
+  };
+}

@@ -1,0 +1,95 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/**
+ * What a person does in the app, by role and accessible name only (the UI contract in
+ * /work/helper-briefs/web-ui.md), never by CSS class or DOM shape.
+ */
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+}
+
+let people = 0;
+export function newPerson(first: string): Person {
+  const tag = `${Date.now().toString(36)}${(people++).toString(36)}`;
+  return { name: `${first} Tester`, email: `${first.toLowerCase()}.${tag}@e2e.test`, password: `pw-${tag}-long-enough` };
+}
+
+export const signOutButton = (page: Page) => page.getByRole('button', { name: 'Sign out' });
+
+export async function signUp(page: Page, person: Person): Promise<void> {
+  await page.goto('/register');
+  await page.getByLabel('Name', { exact: true }).fill(person.name);
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await signOutButton(page).waitFor();
+}
+
+export async function signIn(page: Page, person: Pick<Person, 'email' | 'password'>): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill(person.email);
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await signOutButton(page).waitFor();
+}
+
+/** The catalog's card for the product named `name`. */
+export const productCard = (page: Page, name: string) =>
+  page.getByRole('article').filter({ has: page.getByRole('heading', { name, exact: true }) });
+
+/** Opens the catalog searched down to `name` and returns its card once shown. */
+export async function findInCatalog(page: Page, name: string): Promise<Locator> {
+  await page.goto('/');
+  await page.getByLabel('Search products').fill(name);
+  const card = productCard(page, name);
+  await card.waitFor();
+  return card;
+}
+
+/** Adds `name` to the cart and, when `quantity` is given, sets its line in the cart to it. */
+export async function addToCart(page: Page, name: string, quantity?: number): Promise<void> {
+  const card = await findInCatalog(page, name);
+  await card.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByRole('link', { name: /^Cart/ }).click();
+  const field = page.getByLabel(`Quantity of ${name}`);
+  await field.waitFor();
+  if (quantity !== undefined) {
+    await field.fill(String(quantity));
+    await field.blur();
+    await expect.poll(() => field.inputValue()).toBe(String(quantity));
+  }
+}
+
+/** From the cart: places the order and returns its id once the app shows it. */
+export async function placeOrder(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+  await page.getByRole('heading', { level: 1, name: /^Order #\d+$/ }).waitFor();
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+export const orderStatus = (page: Page) => page.getByTestId('order-status');
+export const timeline = (page: Page) => page.getByRole('list', { name: 'Timeline' });
+
+/** The status the order page shows, once it shows `expected` (or the last one seen, failing). */
+export async function expectStatus(page: Page, expected: string, timeout = 20_000): Promise<void> {
+  await expect.poll(async () => (await orderStatus(page).textContent())?.trim(), { timeout, interval: 100 }).toBe(expected);
+}
+
+/** The card's "In stock: N" / "Out of stock" line, as text. */
+export async function stockLine(card: Locator): Promise<string> {
+  return (await card.getByText(/^(In stock: \d+|Out of stock)$/).textContent())?.trim() ?? '';
+}
+
+/** axe-core on the page as it is now; only what blocks or seriously hinders someone counts. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
+}

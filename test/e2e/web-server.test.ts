@@ -1,0 +1,278 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Order } from '@pedidos/contracts/orders';
+import { createLogger } from '@pedidos/platform/logger';
+import { createWebServer } from '../../launcher/src/web-server';
+import { send } from '../support/http';
+import { freePort, REPO_ROOT } from '../support/service-process';
+import { adminApi, uniqueProduct } from './support/api';
+import { eventReader } from './support/event-stream';
+import { useShop } from './support/shop';
+
+// A stand-in bundle: these tests are about serving and proxying, not about the app.
+const INDEX = '<!doctype html><html lang="en"><head><title>fixture</title><script type="module" src="/assets/app-3f9a1c2b.js"></script></head><body><div id="root"></div></body></html>';
+const dist = mkdtempSync(join(tmpdir(), 'pedidos-dist-'));
+mkdirSync(join(dist, 'assets'));
+writeFileSync(join(dist, 'index.html'), INDEX);
+writeFileSync(join(dist, 'assets', 'app-3f9a1c2b.js'), 'document.title = "fixture";\n');
+writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+const silent = createLogger({ level: 'silent', service: 'web' });
+
+/** Runs an entry point to its exit (SIGKILL after 30 s); its exit code and everything it printed. */
+function runToExit(entry: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) => child.once('exit', (code) => {
+    clearTimeout(timer);
+    resolve({ code, out });
+  }));
+}
+
+describe('the web server in npm start', () => {
+  const shop = useShop({ env: { WEB_DIST_DIR: dist } });
+
+  it('serves index.html to be revalidated each time and hashed assets cached for a year', async () => {
+    const index = await fetch(`${shop().baseUrl}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await index.text()).toBe(INDEX);
+
+    const asset = await fetch(`${shop().baseUrl}/assets/app-3f9a1c2b.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await asset.body?.cancel();
+
+    const favicon = await fetch(`${shop().baseUrl}/favicon.svg`);
+    expect(favicon.headers.get('cache-control')).toBe('no-cache');
+    await favicon.body?.cancel();
+  });
+
+  it("answers the app's own routes with index.html, and a missing file or API path with a 404 problem", async () => {
+    for (const path of ['/orders/0b7e0c5e-1d1f-4f43-9d43-1f2b6f2b8a11', '/admin/products/CAFE-1KG/movements', '/login?next=%2Fcart']) {
+      const page = await fetch(`${shop().baseUrl}${path}`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('cache-control'), path).toBe('no-cache');
+      expect(await page.text(), path).toBe(INDEX);
+    }
+    for (const path of ['/assets/app-00000000.js', '/api/payments', '/api/ordersx', '/.well-known/nothing']) {
+      const missing = await send<{ status: number }>('GET', `${shop().baseUrl}${path}`);
+      expect(missing.status, path).toBe(404);
+      expect(missing.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('sends each API path to its service: products to inventory, auth and .well-known to identity, orders to orders', async () => {
+    const { baseUrl, urls } = shop();
+    const admin = await adminApi(baseUrl);
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Proxy'), price: 1250, onHand: 5 });
+
+    const viaWeb = await send('GET', `${baseUrl}/api/products/${product.sku}`);
+    expect(viaWeb).toMatchObject({ status: 200, body: await admin.inventory.getProduct(product.sku) });
+    expect((await send('GET', `${baseUrl}/.well-known/jwks.json`)).body).toEqual((await send('GET', `${urls.identity}/.well-known/jwks.json`)).body);
+    expect((await send('GET', `${baseUrl}/api/auth/me`, undefined, { authorization: admin.bearer })).body).toMatchObject({ role: 'admin' });
+
+    // A POST with a body, its Location header and the order as the orders service itself has it.
+    const placed = await send<Order>('POST', `${baseUrl}/api/orders`, { items: [{ sku: product.sku, quantity: 1 }] }, { authorization: admin.bearer });
+    expect(placed.status).toBe(201);
+    expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
+    const direct = await send<Order>('GET', `${urls.orders}/api/orders/${placed.body.id}`, undefined, { authorization: admin.bearer });
+    expect(direct.status).toBe(200);
+    expect(direct.body.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 1, unitPrice: 1250 })]);
+  });
+
+  it('keeps GET /api/orders/stream open and passes each order change through as it happens', async () => {
+    const { baseUrl } = shop();
+    const admin = await adminApi(baseUrl);
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Stream'), price: 990, onHand: 3 });
+
+    const abort = new AbortController();
+    const response = await fetch(`${baseUrl}/api/orders/stream`, { headers: { authorization: admin.bearer, accept: 'text/event-stream' }, signal: abort.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = eventReader(response.body!);
+    try {
+      const order = await admin.orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
+      const statusOf = (status: string) => (e: { event: string; data: string }) =>
+        e.event === 'order' && (JSON.parse(e.data) as Order).id === order.id && (JSON.parse(e.data) as Order).status === status;
+      await events.next(statusOf('confirmed'));
+      // Still the same open response: a later change of the same order arrives on it too.
+      await admin.orders.ship(order.id);
+      await events.next(statusOf('shipped'));
+      expect(events.ended).toBe(false);
+    } finally {
+      abort.abort();
+      await events.cancel();
+    }
+  });
+
+  it('npm run start:web in front of the same services serves the app and the API', async () => {
+    const { urls } = shop();
+    const port = await freePort();
+    const web = spawn(process.execPath, ['--import', 'tsx', 'launcher/src/web-main.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: String(port), WEB_DIST_DIR: dist,
+        ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, IDENTITY_URL: urls.identity,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    web.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    web.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = once(web, 'exit');
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 30_000;
+      let ready = 0;
+      while (ready !== 200 && Date.now() < deadline && web.exitCode === null) {
+        ready = await fetch(`${base}/health/ready`).then((r) => r.status, () => 0);
+        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(ready, out).toBe(200);
+      expect(await (await fetch(`${base}/cart`, { headers: { accept: 'text/html' } })).text()).toBe(INDEX);
+      expect((await send('GET', `${base}/api/products?limit=1`)).status).toBe(200);
+    } finally {
+      web.kill('SIGTERM');
+    }
+    const [code] = await exited;
+    expect(code, out).toBe(0);
+  });
+});
+
+describe('starting the web server with something wrong', () => {
+  it('npm run start:web with a bad variable stops with one line naming it', async () => {
+    expect(await runToExit('launcher/src/web-main.ts', { PORT: 'abc' })).toEqual({
+      code: 1, out: 'Invalid configuration: PORT must be an integer 1..65535, got "abc"\n',
+    });
+    const { code, out } = await runToExit('launcher/src/web-main.ts', { ORDERS_URL: 'ftp://orders' });
+    expect(code).toBe(1);
+    expect(out).toBe('Invalid configuration: ORDERS_URL must be a URL starting with http:// or https://, got "ftp://orders"\n');
+  });
+
+  it('npm start without a built app stops with one line saying so, before opening anything', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'pedidos-nodist-'));
+    try {
+      const ports = { ORDERS_PORT: await freePort(), INVENTORY_PORT: await freePort(), IDENTITY_PORT: await freePort(), WEB_PORT: await freePort() };
+      const { code, out } = await runToExit('launcher/src/main.ts', {
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), WEB_DIST_DIR: empty, DATA_DIR: join(empty, 'data'), LOG_LEVEL: 'info',
+      });
+      expect(code).toBe(1);
+      const lines = out.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+      expect(lines).toEqual([expect.objectContaining({ level: 'fatal', msg: `the web app is not built: ${join(empty, 'index.html')} is missing (npm run build)` })]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the proxy, seen from the service behind it', () => {
+  /** An upstream that records what reaches it; `respond` decides the answer. */
+  async function upstream(respond: (req: { url?: string; headers: IncomingHttpHeaders }, res: import('node:http').ServerResponse) => void) {
+    const seen: { url?: string; headers: IncomingHttpHeaders }[] = [];
+    const server: Server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      respond(req, res);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      seen,
+      close: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  async function webServerBefore(url: string, identityUrl = url) {
+    const app = await createWebServer({ distDir: dist, ordersUrl: url, inventoryUrl: url, identityUrl, log: silent, readinessTimeoutMs: 500 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address() as { port: number };
+    return { app, base: `http://127.0.0.1:${address.port}` };
+  }
+
+  it("adds the client's address to x-forwarded-for, keeping the path, query and headers", async () => {
+    const service = await upstream((_req, res) => res.end('{}'));
+    const { app, base } = await webServerBefore(service.url);
+    try {
+      await send('GET', `${base}/api/products?q=caf%C3%A9&limit=2`, undefined, { 'x-request-id': 'trace-me-1', 'x-forwarded-for': '203.0.113.7' });
+      await send('GET', `${base}/api/auth/me`, undefined, { authorization: 'Bearer a.b.c' });
+      expect(service.seen[0]).toMatchObject({
+        url: '/api/products?q=caf%C3%A9&limit=2',
+        headers: expect.objectContaining({ 'x-forwarded-for': '203.0.113.7, 127.0.0.1', 'x-forwarded-proto': 'http', 'x-request-id': 'trace-me-1' }),
+      });
+      expect(service.seen[1]).toMatchObject({ url: '/api/auth/me', headers: expect.objectContaining({ 'x-forwarded-for': '127.0.0.1', authorization: 'Bearer a.b.c' }) });
+    } finally {
+      await app.close();
+      await service.close();
+    }
+  });
+
+  it('passes an event stream through byte by byte: the first event arrives before the second is written', async () => {
+    let secondWritten = false;
+    let writeSecond = () => {};
+    const service = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write('event: order\ndata: {"n":1}\n\n');
+      writeSecond = () => {
+        secondWritten = true;
+        res.write('event: order\ndata: {"n":2}\n\n');
+      };
+    });
+    const { app, base } = await webServerBefore(service.url);
+    try {
+      const response = await fetch(`${base}/api/orders/stream`);
+      const events = eventReader(response.body!);
+      expect(await events.next()).toMatchObject({ event: 'order', data: '{"n":1}' });
+      expect(secondWritten).toBe(false);
+      writeSecond();
+      expect(await events.next()).toMatchObject({ event: 'order', data: '{"n":2}' });
+      // Stopping does not wait for the browser to leave: the open stream is cut.
+      await app.close();
+      await events.closed();
+    } finally {
+      if (app.server.listening) await app.close();
+      await service.close();
+    }
+  });
+
+  it('a service that does not answer is a 502 problem naming it, and /health/ready says which one is down', async () => {
+    const service = await upstream((req, res) => {
+      res.writeHead(req.url === '/health/ready' ? 200 : 204);
+      res.end();
+    });
+    const closedPort = await freePort();
+    const { app, base } = await webServerBefore(service.url, `http://127.0.0.1:${closedPort}`);
+    try {
+      const login = await send<{ status: number; detail: string }>('POST', `${base}/api/auth/login`, { email: 'a@b.c', password: 'x' });
+      expect(login.status).toBe(502);
+      expect(login.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(login.body.detail).toBe('The identity service did not answer; try again shortly.');
+
+      const ready = await send<{ status: number; detail: string }>('GET', `${base}/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(ready.body.detail).toBe('Not ready: identity down: ECONNREFUSED.');
+      expect((await send('GET', `${base}/health/live`)).status).toBe(200);
+    } finally {
+      await app.close();
+      await service.close();
+    }
+  });
+});
