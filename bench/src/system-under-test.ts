@@ -24,7 +24,7 @@ export interface SystemUnderTest {
 }
 
 // Variables a service reads that must come from the bench, never from the caller's shell.
-const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN'];
+const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN', 'WEB_PORT'];
 
 interface StartContext {
   repoRoot: string;
@@ -37,9 +37,9 @@ export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest>
   return assemble(ctx, async (sut) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-bench-'));
     sut.undo(() => rm(dataDir, { recursive: true, force: true }));
-    const [ordersPort, inventoryPort, identityPort] = [await freePort(), await freePort(), await freePort()];
+    const [ordersPort, inventoryPort, identityPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const launcher = sut.spawn('launcher', 'launcher/src/main.ts', 'embedded', {
-      DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort),
+      DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort), WEB_PORT: String(webPort),
       LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', ...sut.issuer.env,
     });
     const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };

@@ -149,6 +149,14 @@ export function secret<T>(inner: Parser<T>): Parser<T> {
   return { ...inner, secret: true };
 }
 
+export function proxyTrust(defaultValue: string): Parser<boolean | string[]> {
+  return parser(
+    '"true", "false", or a comma list of addresses, CIDRs and the words loopback, linklocal, uniquelocal',
+    (raw) => (raw === 'true' ? true : raw === 'false' ? false : splitList(raw).every((p) => /^[\w.:/]+$/.test(p)) ? splitList(raw) : undefined),
+    { value: defaultValue === 'true' ? true : defaultValue === 'false' ? false : splitList(defaultValue) },
+  );
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** What every service reads; each adds its own (`PORT` with its default, ...). */
@@ -165,6 +173,11 @@ export const commonConfigSpec = {
   SHUTDOWN_TIMEOUT_MS: int({ min: 0, max: 600_000, default: 10_000 }),
   /** Requests per minute per client address, on every route; 0 turns the limit off. */
   RATE_LIMIT_PER_MIN: int({ min: 0, default: 1200 }),
+  /**
+   * Which proxies may tell the client's address (X-Forwarded-For): `loopback` (the web server
+   * of `npm start`), `true`, `false`, or a comma list of addresses and CIDRs.
+   */
+  TRUST_PROXY: proxyTrust('loopback'),
 };
 
 export type CommonConfig = ConfigOf<typeof commonConfigSpec>;

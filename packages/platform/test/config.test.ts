@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       OUTBOX_POLL_MS: 500,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MIN: 1200,
+      TRUST_PROXY: ['loopback'],
       PORT: 5000,
     });
   });
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
         OUTBOX_POLL_MS: '250',
         SHUTDOWN_TIMEOUT_MS: '0',
         RATE_LIMIT_PER_MIN: '0',
+        TRUST_PROXY: '10.0.0.0/8, loopback',
         PORT: '8080',
       },
       { ...commonConfigSpec, PORT: port(5000) },
@@ -80,6 +82,7 @@ describe('loadConfig', () => {
       OUTBOX_POLL_MS: 250,
       SHUTDOWN_TIMEOUT_MS: 0,
       RATE_LIMIT_PER_MIN: 0,
+      TRUST_PROXY: ['10.0.0.0/8', 'loopback'],
       PORT: 8080,
     });
   });

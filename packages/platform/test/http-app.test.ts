@@ -422,3 +422,24 @@ describe('hardening', () => {
     }
   });
 });
+
+describe('behind a proxy', () => {
+  it('counts each client behind a trusted proxy on its own, and ignores the header from anyone else', async () => {
+    const { log } = captureLogs();
+    const proxied = await createHttpApp({
+      service: 'proxied', version: '0.0.0', log, corsOrigins: [], metrics: createMetrics({ service: 'proxied' }),
+      readiness: {}, openapi: { title: 'Proxied', description: 'Behind a proxy' }, rateLimitPerMinute: 2, trustProxy: ['loopback'],
+    });
+    proxied.get('/api/ping', async () => ({ pong: true }));
+    try {
+      const via = (client: string, remoteAddress = '127.0.0.1') =>
+        proxied.inject({ url: '/api/ping', remoteAddress, headers: { 'x-forwarded-for': client } }).then((r) => r.statusCode);
+      expect([await via('203.0.113.1'), await via('203.0.113.1'), await via('203.0.113.1')]).toEqual([200, 200, 429]);
+      expect(await via('203.0.113.2')).toBe(200);
+      // Not from the proxy: the forwarded address is a lie and the real one is counted.
+      expect([await via('198.51.100.1', '10.9.9.9'), await via('198.51.100.2', '10.9.9.9'), await via('198.51.100.3', '10.9.9.9')]).toEqual([200, 200, 429]);
+    } finally {
+      await proxied.close();
+    }
+  });
+});

@@ -29,6 +29,7 @@ export async function buildIdentity({ database, log, config, now = () => new Dat
     metrics,
     corsOrigins: config.CORS_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
+    trustProxy: config.TRUST_PROXY,
     readiness: { database: database.ping },
     openapi: {
       title: 'Identity service',

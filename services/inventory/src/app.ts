@@ -29,6 +29,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
     metrics,
     corsOrigins: config.CORS_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
+    trustProxy: config.TRUST_PROXY,
     readiness: { database: database.ping, broker: bus.ping },
     openapi: {
       title: 'Inventory service',

@@ -47,6 +47,8 @@ export interface HttpAppOptions {
   readinessTimeoutMs?: number;
   /** Requests per minute per client address on every route (a route may set its own); 0 turns it off. */
   rateLimitPerMinute?: number;
+  /** Proxies trusted to report the client's address (Fastify's `trustProxy`); none by default. */
+  trustProxy?: boolean | string[];
 }
 
 const PROBED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -71,6 +73,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     keepAliveTimeout: 72_000,
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
+    // Rate limits and logs need the client's address, not the proxy's.
+    trustProxy: opts.trustProxy ?? false,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
     // Rejected before routing (malformed URL, oversized param): no hooks run, so id and log line are ours to add.
