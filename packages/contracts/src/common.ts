@@ -22,3 +22,12 @@ export const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
     items: Type.Array(item),
     nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last' }),
   });
+
+/** What an operator watches on each service: events not yet published, and parked messages. */
+export const OperationsReport = Type.Object({
+  outbox: Type.Object({
+    backlog: Type.Integer({ minimum: 0, description: 'events committed but not yet published' }),
+    oldestAgeSeconds: Type.Number({ minimum: 0 }),
+  }),
+  deadLetters: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'messages parked in each consumed queue\'s DLQ' }),
+});

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { Currency, Money, Sku, Timestamp, Uuid } from './common';
+import { Order } from './orders';
 
 /** Each service publishes to its own durable topic exchange; routing key = event type. */
 export const EXCHANGES = {
@@ -38,6 +39,15 @@ export const OrderCancelled = Type.Object({
 
 export const OrderShipped = Type.Object({ orderId: Uuid });
 
+/** Every status change, the creation (`pending`) included: what live views (`GET /api/orders/stream`) follow. */
+export const OrderStatusChanged = Type.Object({
+  orderId: Uuid,
+  /** The change's `order_history` row id: a later change of the same order has a larger one. */
+  historyId: Type.Integer({ minimum: 1 }),
+  /** The order right after the change, exactly as `GET /api/orders/{id}` returns it. */
+  order: Order,
+});
+
 export const StockReserved = Type.Object({ orderId: Uuid, items: Type.Array(Line) });
 
 export const StockRejected = Type.Object({
@@ -65,6 +75,7 @@ export const EVENT_SCHEMAS = {
   'order.created': OrderCreated,
   'order.cancelled': OrderCancelled,
   'order.shipped': OrderShipped,
+  'order.status-changed': OrderStatusChanged,
   'stock.reserved': StockReserved,
   'stock.rejected': StockRejected,
   'stock.released': StockReleased,

@@ -65,3 +65,15 @@ export const CancelOrderBody = Type.Union([
   Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
   Type.Null(),
 ]);
+
+/** A history row id as SSE sends it in `id:`; at most 15 digits, so it stays a safe integer. */
+const StreamPosition = Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description: 'the `id:` of the last event received' });
+
+/** `GET /api/orders/stream`: where to resume, for clients that cannot set the Last-Event-ID header. */
+export const OrderStreamQuery = Type.Object({ lastEventId: Type.Optional(StreamPosition) }, { additionalProperties: false });
+export type OrderStreamQuery = Static<typeof OrderStreamQuery>;
+
+export const OrderStreamHeaders = Type.Object({ 'last-event-id': Type.Optional(StreamPosition) });
+
+/** The SSE event name of `GET /api/orders/stream`; its data is an `Order`. */
+export const ORDER_STREAM_EVENT = 'order';

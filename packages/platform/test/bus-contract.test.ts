@@ -293,6 +293,8 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     expect(dead).toMatchObject({ queue, attempt: 3, error: 'boom on attempt 3', event: { id: poisoned.id } });
     expect(poisonAttempts).toEqual([1, 2, 3]);
     expect(processed).toEqual([good.id]);
+    await eventually(async () => expect(await bus.queueDepth(`${queue}.dlq`)).toBe(1));
+    expect(await bus.queueDepth(fresh('never-declared'))).toBe(0);
     const letters = await h.deadLetters(queue);
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ error: 'boom on attempt 3', attempts: 3, originalQueue: queue });

@@ -4,7 +4,7 @@ import { createAuthorizer, createTokenVerifier, verifierOptions } from '@pedidos
 import { migrate } from '@pedidos/platform/db';
 import { createHttpApp } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
-import { createOutbox, type Subscription } from '@pedidos/platform/messaging';
+import { createOutbox, operationsReport, type Subscription } from '@pedidos/platform/messaging';
 import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import type { inventoryConfigSpec } from './config';
 import { DEMO_CATALOG } from './demo-catalog';
@@ -37,7 +37,8 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
     },
   });
   const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
-  await http.register(inventoryRoutes, { service, authorize });
+  const operations = () => operationsReport(outbox.relay, bus, Object.values(QUEUES));
+  await http.register(inventoryRoutes, { service, authorize, operations });
 
   let subscriptions: Subscription[] = [];
   return {

@@ -163,9 +163,23 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
     expect(ledger.nextCursor).toEqual(expect.any(String));
   });
 
+  it('reports its outbox lag and its dead letters to administrators', async () => {
+    await inject('POST', '/api/products', { sku: 'OPS-1', name: 'Ops', price: 100, onHand: 1 });
+    const poison = cloudEvent({ source: SOURCES.orders, type: 'order.created', data: { orderId: 'not-a-uuid' } });
+    const dead = new Promise<void>((resolve) => { const off = adapters.bus.on((s) => { if (s.kind === 'dead' && s.event?.id === poison.id) { off(); resolve(); } }); });
+    await publishOrderEvent(poison);
+    await dead;
+    const report = (await inject('GET', '/api/products/operations')).json();
+    expect(report).toMatchObject({ outbox: { backlog: expect.any(Number), oldestAgeSeconds: expect.any(Number) }, deadLetters: { novos_pedidos: 1, 'inventory.order-updates': 0 } });
+    const anonymous = await app.http.inject({ method: 'GET', url: '/api/products/operations' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
   it('documents every route of the contract in its OpenAPI document', async () => {
     const doc = (await inject('GET', '/docs/json')).json();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/products', '/api/products/{sku}', '/api/products/{sku}/adjustments', '/api/products/{sku}/movements']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/products', '/api/products/operations', '/api/products/{sku}', '/api/products/{sku}/adjustments', '/api/products/{sku}/movements',
+    ]);
     expect(Object.keys(doc.paths['/api/products']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/products/{sku}']).sort()).toEqual(['get', 'patch']);
   });

@@ -54,6 +54,8 @@ export interface Bus {
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
   /** Readiness: rejects when the broker cannot be reached. */
   ping(): Promise<void>;
+  /** Messages ready in a queue (e.g. a DLQ, for operators); 0 when the queue does not exist. */
+  queueDepth(queue: string): Promise<number>;
   on(listener: (signal: BusSignal) => void): () => void;
   /** Stops consuming, waits for handlers in flight, then closes connections. */
   close(): Promise<void>;

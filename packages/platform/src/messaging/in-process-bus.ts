@@ -190,5 +190,9 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       if (!ready) throw new Error(`queue "${queue}" does not exist`);
       return ready.length;
     },
+
+    async queueDepth(queue) {
+      return broker.ready(queue)?.length ?? 0;
+    },
   };
 }

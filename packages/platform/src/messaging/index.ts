@@ -4,3 +4,4 @@ export { createInProcessBus, type InProcessBus } from './in-process-bus';
 export { createRabbitMqBus } from './rabbitmq-bus';
 export * from './outbox';
 export * from './inbox';
+export { operationsReport } from './operations';

@@ -210,6 +210,21 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
       await getPublisher();
     },
 
+    async queueDepth(queue) {
+      if (!model) throw new Error('RabbitMQ is not connected');
+      // A channel of its own: checking a queue that does not exist closes the channel.
+      const ch = await model.createChannel();
+      ch.on('error', () => {});
+      try {
+        return (await ch.checkQueue(queue)).messageCount;
+      } catch (error) {
+        if ((error as { code?: number }).code === 404) return 0;
+        throw error;
+      } finally {
+        await ch.close().catch(() => {});
+      }
+    },
+
     on,
 
     close() {

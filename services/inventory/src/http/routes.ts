@@ -4,11 +4,13 @@ import {
   AdjustmentBody, CreateProductBody, ListMovementsQuery, ListProductsQuery, MovementList, Product, ProductList, SkuParams, UpdateProductBody,
 } from '@pedidos/contracts/inventory';
 import { BEARER, type Authorize } from '@pedidos/platform/auth';
+import type { Static } from 'typebox';
+import { OperationsReport } from '@pedidos/contracts/common';
 import type { InventoryService } from '../inventory-service';
 
 const tags = ['products'];
 
-export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryService; authorize: Authorize }> = async (app, { service, authorize }) => {
+export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryService; authorize: Authorize; operations: () => Promise<Static<typeof OperationsReport>> }> = async (app, { service, authorize, operations }) => {
   const admin = authorize('admin');
 
   app.get('/api/products', {
@@ -18,6 +20,14 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
       response: { 200: ProductList, ...problemResponses(400) },
     },
   }, (request) => service.listProducts(request.query));
+
+  app.get('/api/products/operations', {
+    preHandler: admin,
+    schema: {
+      security: BEARER, tags: ['operations'], summary: 'Outbox lag and dead letters (admin)',
+      response: { 200: OperationsReport, ...problemResponses(401, 403) },
+    },
+  }, () => operations());
 
   app.get('/api/products/:sku', {
     schema: { tags, summary: 'Get a product', params: SkuParams, response: { 200: Product, ...problemResponses(400, 404) } },
