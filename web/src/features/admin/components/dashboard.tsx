@@ -6,6 +6,7 @@ import { Money } from '../../../components/money';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { useProductStats, useRecentOrders } from '../api/get-dashboard-data';
+import { useOperations } from '../api/get-operations';
 import { lowStock, LOW_STOCK_BELOW, ordersPerMinute, statusTotals, topProducts } from '../dashboard-stats';
 
 // recharts is the heaviest dependency: only the dashboard downloads it.
@@ -15,6 +16,7 @@ export function Dashboard() {
   const { t } = useTranslation();
   const orders = useRecentOrders();
   const products = useProductStats();
+  const operations = useOperations();
 
   const stats = useMemo(() => {
     if (!orders.data) return null;
@@ -57,6 +59,29 @@ export function Dashboard() {
           <DashboardCharts perMinute={stats.perMinute} top={stats.top} />
         </Suspense>
       ) : null}
+      <section className="card" aria-labelledby="operations-title">
+        <h2 id="operations-title">{t('admin.operations')}</h2>
+        {operations.isPending ? (
+          <Spinner />
+        ) : operations.isError ? (
+          <QueryError error={operations.error} onRetry={() => void operations.refetch()} />
+        ) : (
+          <dl className="tiles">
+            {Object.entries(operations.data).map(([service, report]) => (
+              <div className="tile" key={service}>
+                <dt>{t('admin.operationsOf', { service })}</dt>
+                <dd>
+                  <span data-testid={`outbox-${service}`}>{t('admin.outboxBacklog', { count: report.outbox.backlog })}</span>
+                  <br />
+                  <span data-testid={`dead-letters-${service}`}>
+                    {t('admin.deadLetters', { count: Object.values(report.deadLetters).reduce((a, b) => a + b, 0) })}
+                  </span>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </section>
       <section className="card" aria-labelledby="low-stock-title">
         <h2 id="low-stock-title">{t('admin.lowStock', { below: LOW_STOCK_BELOW })}</h2>
         {products.isPending ? (
