@@ -9,8 +9,10 @@ import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import { createCatalogSync } from './catalog-sync';
 import type { ordersConfigSpec } from './config';
 import { outbox as outboxTable } from './db/schema';
+import { orderStreamRoutes } from './http/order-stream';
 import { orderRoutes } from './http/routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
+import { createLiveFeed } from './messaging/live-feed';
 import { createOrdersService } from './orders-service';
 
 export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -19,6 +21,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   const outbox = createOutbox({ db: database.db, table: outboxTable, bus, log, pollIntervalMs: config.OUTBOX_POLL_MS });
   const service = createOrdersService({ db: database.db, outbox });
   const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
+  const feed = createLiveFeed({ bus, log });
   const metrics = createMetrics({ service: 'orders' });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeOutbox(outbox.relay);
@@ -30,6 +33,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     metrics,
     corsOrigins: config.CORS_ORIGINS,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
+    trustProxy: config.TRUST_PROXY,
     readiness: { database: database.ping, broker: bus.ping },
     openapi: {
       title: 'Orders service',
@@ -38,6 +42,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   });
   const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
   await http.register(orderRoutes, { service, authorize });
+  await http.register(orderStreamRoutes, { service, feed, authorize });
 
   let subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;
@@ -58,6 +63,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     async start() {
       await migrate(database, { schema: 'orders', migrationsFolder: MIGRATIONS });
       outbox.relay.start();
+      await feed.start();
       subscriptions = await subscribeHandlers(bus, service, config.CONSUMER_PREFETCH);
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
@@ -66,8 +72,9 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     async stop() {
       clearInterval(sweeper);
       catalogSync.stop();
+      // Ends the open event streams first (a preClose hook), or this would wait for their clients.
       await http.close();
-      await Promise.all(subscriptions.map((s) => s.cancel()));
+      await Promise.all([feed.stop(), ...subscriptions.map((s) => s.cancel())]);
       await outbox.relay.stop();
     },
   } satisfies ServiceApp & Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
@@ -17,6 +17,12 @@ type OrderRow = typeof orders.$inferSelect;
 /** Every event carries a trace: its cause's, or a new one for work nobody asked for (expiry). */
 const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
   cloudEvent({ source: SOURCES.orders, type, data, subject: (data as { orderId: string }).orderId, traceparent: continueTrace(traceparent) });
+
+/** An order as it stood right after its history row `historyId`: what the live stream sends. */
+export interface OrderChange {
+  historyId: number;
+  order: Order;
+}
 
 type LineRow = Pick<typeof orderItems.$inferSelect, 'sku' | 'name' | 'quantity' | 'unitPrice'>;
 type HistoryRow = Pick<typeof orderHistory.$inferSelect, 'status' | 'at' | 'reason' | 'actor'>;
@@ -56,16 +62,24 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
 
   const publish = (tx: Tx, ...events: CloudEvent[]) => outbox.enqueue(tx, EXCHANGES.orders, events);
 
-  /** Orders with their lines and history, in two extra queries whatever the page size. */
-  async function hydrate(q: Db | Tx, rows: OrderRow[]): Promise<Order[]> {
+  /** Orders with their lines and history (and its latest row id), in two extra queries whatever the page size. */
+  async function load(q: Db | Tx, rows: OrderRow[]): Promise<OrderChange[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [items, history] = await Promise.all([
       q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.orderId), asc(orderItems.line)),
       q.select().from(orderHistory).where(inArray(orderHistory.orderId, ids)).orderBy(asc(orderHistory.id)),
     ]);
-    return rows.map((r) => toOrder(r, items.filter((i) => i.orderId === r.id), history.filter((h) => h.orderId === r.id)));
+    return rows.map((r) => {
+      const own = history.filter((h) => h.orderId === r.id);
+      return { order: toOrder(r, items.filter((i) => i.orderId === r.id), own), historyId: own.at(-1)?.id ?? 0 };
+    });
   }
+
+  const hydrate = async (q: Db | Tx, rows: OrderRow[]): Promise<Order[]> => (await load(q, rows)).map((c) => c.order);
+
+  const statusChanged = ({ order, historyId }: OrderChange, traceparent?: string) =>
+    event('order.status-changed', { orderId: order.id, historyId, order }, traceparent);
 
   /** Another customer's order is reported missing: its existence is not revealed. */
   const visibleTo = (who: Principal): SQL | undefined => (who.role === 'admin' ? undefined : eq(orders.customerId, who.id));
@@ -85,6 +99,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const at = now();
     await tx.update(orders).set({ status: next.status, updatedAt: at }).where(eq(orders.id, row.id));
     await tx.insert(orderHistory).values({ orderId: row.id, status: next.status, reason: next.reason, actor, at });
+    // The row is locked, so the history row just written is this order's latest.
+    const [change] = await load(tx, [{ ...row, status: next.status, updatedAt: at }]);
+    await publish(tx, statusChanged(change!, traceparent));
     if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
       // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
       await publish(tx, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
@@ -133,7 +150,8 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         }
         const first = { orderId: id, status: 'pending', reason: null, actor: who.id, at };
         await tx.insert(orderItems).values(priced.lines.map((l, line) => ({ orderId: id, line, ...l })));
-        await tx.insert(orderHistory).values(first);
+        const [history] = await tx.insert(orderHistory).values(first).returning({ id: orderHistory.id });
+        const order = toOrder(row!, priced.lines, [first]);
         await publish(tx, event('order.created', {
           orderId: id,
           number: row!.number,
@@ -142,9 +160,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
           total: priced.total,
           currency: priced.currency,
           createdAt: at.toISOString(),
-        }, traceparent));
+        }, traceparent), statusChanged({ order, historyId: history!.id }, traceparent));
         // Everything the answer needs was just written: no need to read it back.
-        return toOrder(row!, priced.lines, [first]);
+        return order;
       });
       return { order, replayed: false };
     } catch (error) {
@@ -202,6 +220,40 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         .limit(limit + 1);
       const page = rows.slice(0, limit);
       return { items: await hydrate(db, page), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.number) : null };
+    },
+
+    /** The latest history row id among the orders `who` may see (0 if none): where a fresh stream starts. */
+    async streamPosition(who: Principal): Promise<number> {
+      const [row] = await db
+        .select({ latest: max(orderHistory.id) })
+        .from(orderHistory)
+        .innerJoin(orders, eq(orders.id, orderHistory.orderId))
+        .where(visibleTo(who));
+      return Number(row?.latest ?? 0);
+    },
+
+    /**
+     * One page of what changed after history row `after` among the orders `who` may see: each
+     * order once, as it stands now, in increasing `historyId`. `cursor` is where the next page
+     * starts; `more` is false on the last page.
+     */
+    async changesSince(who: Principal, after: number, limit = 100): Promise<{ changes: OrderChange[]; cursor: number; more: boolean }> {
+      const latest = sql<number>`max(${orderHistory.id})`.mapWith(Number);
+      const page = await db
+        .select({ orderId: orderHistory.orderId, latest })
+        .from(orderHistory)
+        .innerJoin(orders, eq(orders.id, orderHistory.orderId))
+        .where(and(gt(orderHistory.id, after), visibleTo(who)))
+        .groupBy(orderHistory.orderId)
+        .orderBy(latest)
+        .limit(limit);
+      if (page.length === 0) return { changes: [], cursor: after, more: false };
+      const cursor = page.at(-1)!.latest;
+      const rows = await db.select().from(orders).where(inArray(orders.id, page.map((p) => p.orderId)));
+      // An order that changed again since the page was read waits for a later page (or the live
+      // feed), so ids only increase and a client cut off mid-replay resumes without a gap.
+      const changes = (await load(db, rows)).filter((c) => c.historyId <= cursor).sort((a, b) => a.historyId - b.historyId);
+      return { changes, cursor, more: page.length === limit };
     },
 
     cancel: (who: Principal, id: string, reason: string | null, traceparent: string) => command(who, id, { type: 'cancel', reason }, traceparent),

@@ -183,7 +183,7 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
 
   it('documents every route of the contract in its OpenAPI document', async () => {
     const doc = (await inject('GET', '/docs/json')).json();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/orders', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/orders', '/api/orders/stream', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship']);
     expect(Object.keys(doc.paths['/api/orders']).sort()).toEqual(['get', 'post']);
     expect(doc.paths['/api/orders'].post.responses['201']).toBeDefined();
     expect(doc.paths['/api/orders'].post.responses['422'].content['application/problem+json']).toBeDefined();

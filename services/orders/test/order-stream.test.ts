@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { connect as amqpConnect } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@pedidos/platform/config';
+import { cloudEvent, createRabbitMqBus, type Bus, type CloudEvent, type InProcessBus } from '@pedidos/platform/messaging';
+import { SHAPES, TEST_RETRY, ackCounter, createTestIssuer, eventProbe, eventually, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
+import type { Order } from '@pedidos/contracts/orders';
+import { buildOrders } from '../src/app';
+import { ordersConfigSpec } from '../src/config';
+import { LIVE_QUEUE_PREFIX } from '../src/messaging/live-feed';
+import { openSse, type SseClient, type SseEvent } from './support/sse-client';
+
+type Instance = Awaited<ReturnType<typeof buildOrders>> & { url: string };
+
+const fromInventory = (type: string, data: Record<string, unknown>) =>
+  cloudEvent({ source: SOURCES.inventory, type, data, ...(typeof data.orderId === 'string' ? { subject: data.orderId } : {}) });
+
+const orderOf = (e: SseEvent) => JSON.parse(e.data) as Order;
+const isChange = (orderId: string, status: string) => (e: SseEvent) => e.event === 'order' && orderOf(e).id === orderId && orderOf(e).status === status;
+const about = (client: SseClient, orderId: string) => client.events.filter((e) => orderOf(e).id === orderId);
+
+describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
+  let adapters: TestAdapters;
+  let issuer: TestIssuer;
+  /** Two replicas on one database and one broker (the same vhost on the real shape, over two connections). */
+  let a: Instance;
+  let b: Instance;
+  let busB: Bus;
+  let probe: Awaited<ReturnType<typeof eventProbe>>;
+  const clients: SseClient[] = [];
+  const config = () => loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec);
+  const customer = { id: randomUUID(), token: '' };
+  const other = { id: randomUUID(), token: '' };
+  let admin: string;
+
+  async function instance(bus: Bus): Promise<Instance> {
+    const app = await buildOrders({ ...adapters, bus, config: config() });
+    await app.start();
+    return Object.assign(app, { url: await app.http.listen({ port: 0, host: '127.0.0.1' }) });
+  }
+
+  beforeAll(async () => {
+    adapters = await openTestAdapters(shape);
+    issuer = await createTestIssuer();
+    customer.token = await issuer.bearer({ sub: customer.id, role: 'customer' });
+    other.token = await issuer.bearer({ sub: other.id, role: 'customer' });
+    admin = await issuer.bearer({ role: 'admin' });
+    busB = shape === 'real' ? await createRabbitMqBus({ url: adapters.urls.rabbitmq!, retry: TEST_RETRY, log: adapters.log }) : adapters.bus;
+    a = await instance(adapters.bus);
+    b = await instance(busB);
+    probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.orders, routingKey: 'order.status-changed' }]);
+    await tell(fromInventory('product.upserted', { sku: 'CAFE-1KG', name: 'Café', price: 4990, currency: 'BRL', updatedAt: new Date().toISOString() }));
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await probe?.cancel();
+    await a?.stop();
+    await b?.stop();
+    if (busB !== adapters?.bus) await busB?.close();
+    await adapters?.close();
+    await issuer?.close();
+  });
+
+  /** Opens a stream and waits until the server marks it live, so no change made afterwards can be missed. */
+  async function connect(on: Instance, authorization: string, opts: { lastEventId?: string; query?: string } = {}) {
+    const headers: Record<string, string> = { authorization };
+    if (opts.lastEventId !== undefined) headers['last-event-id'] = opts.lastEventId;
+    const client = await openSse(`${on.url}/api/orders/stream${opts.query ?? ''}`, headers);
+    clients.push(client);
+    expect(client.status).toBe(200);
+    await client.positioned();
+    return client;
+  }
+
+  const call = async (on: Instance, method: 'GET' | 'POST', path: string, authorization: string, body?: object) => {
+    const response = await fetch(`${on.url}${path}`, {
+      method,
+      headers: { authorization, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Order };
+  };
+  const place = async (as: string, on: Instance = a) => {
+    const { status, body } = await call(on, 'POST', '/api/orders', as, { items: [{ sku: 'CAFE-1KG', quantity: 1 }] });
+    expect(status).toBe(201);
+    return body;
+  };
+  const getOrder = async (id: string) => (await call(a, 'GET', `/api/orders/${id}`, admin)).body;
+  /** Publishes as inventory would; resolves once a replica (whichever took it) has handled it. */
+  async function tell(event: CloudEvent) {
+    const counters = [...new Set([adapters.bus, busB])].map((bus) => ackCounter(bus, event.id));
+    await adapters.bus.publish(EXCHANGES.inventory, [event]);
+    await Promise.any(counters.map((c) => c.reached(1)));
+    counters.forEach((c) => c.off());
+  }
+  /** The order's stock is reserved, so it turns confirmed. */
+  const reserve = (orderId: string) => tell(fromInventory('stock.reserved', { orderId, items: [{ sku: 'CAFE-1KG', quantity: 1 }] }));
+
+  it('sends a customer the changes of their own orders, as GET returns them, and an admin everyone\'s', async () => {
+    const mine = await connect(a, customer.token);
+    const all = await connect(a, admin);
+    expect(mine.header('content-type')).toBe('text/event-stream');
+    expect(mine.header('cache-control')).toBe('no-cache');
+    expect(mine.header('x-accel-buffering')).toBe('no');
+    expect(mine.header('x-request-id')).toBeTruthy();
+    expect(mine.retry).toBe(3000);
+
+    const own = await place(customer.token);
+    const theirs = await place(other.token);
+    const pending = await mine.next(isChange(own.id, 'pending'));
+    expect(orderOf(pending)).toEqual(own);
+    // The admin saw the other order's creation: it went past the customer's stream too, before what follows.
+    await all.next(isChange(theirs.id, 'pending'));
+    await reserve(own.id);
+    const confirmed = await mine.next(isChange(own.id, 'confirmed'));
+    expect(orderOf(confirmed)).toEqual(await getOrder(own.id));
+    expect(Number(confirmed.id)).toBeGreaterThan(Number(pending.id));
+
+    expect(mine.events.every((e) => orderOf(e).customerId === customer.id)).toBe(true);
+    expect(about(mine, theirs.id)).toEqual([]);
+    expect(about(mine, own.id).map((e) => orderOf(e).status)).toEqual(['pending', 'confirmed']);
+    await all.next(isChange(own.id, 'confirmed'));
+    expect(about(all, own.id).map((e) => [e.id, orderOf(e).status])).toEqual([[pending.id, 'pending'], [confirmed.id, 'confirmed']]);
+    expect(about(all, theirs.id).map((e) => orderOf(e).status)).toEqual(['pending']);
+  });
+
+  it('sends the same change to every subscriber at once', async () => {
+    const subscribers = await Promise.all([connect(a, customer.token), connect(a, customer.token), connect(a, admin), connect(b, admin), connect(b, customer.token)]);
+    const order = await place(customer.token);
+    const received = await Promise.all(subscribers.map((s) => s.next(isChange(order.id, 'pending'))));
+    for (const event of received) expect(event).toEqual(received[0]);
+    expect(orderOf(received[0]!)).toEqual(order);
+  });
+
+  it('delivers on reconnection, once each, what changed while the client was away, then carries on live', async () => {
+    const first = await connect(a, customer.token);
+    const kept = await place(customer.token);
+    const seen = await first.next(isChange(kept.id, 'pending'));
+    await first.close();
+
+    // While away: one order confirmed, another placed and cancelled, someone else's placed.
+    await reserve(kept.id);
+    const missed = await place(customer.token);
+    expect((await call(a, 'POST', `/api/orders/${missed.id}/cancel`, customer.token)).status).toBe(200);
+    const notMine = await place(other.token);
+
+    // Last-Event-ID as the header, on this replica; as the query parameter, on the other.
+    const resumed = [await connect(a, customer.token, { lastEventId: seen.id }), await connect(b, customer.token, { query: `?lastEventId=${seen.id}` })];
+    for (const client of resumed) {
+      // Everything before the position mark is the replay: each order once, as it stands now, ids increasing.
+      const replay = client.events.slice();
+      expect(replay.map((e) => [orderOf(e).id, orderOf(e).status])).toEqual([[kept.id, 'confirmed'], [missed.id, 'cancelled']]);
+      expect(orderOf(replay[0]!)).toEqual(await getOrder(kept.id));
+      expect(orderOf(replay[1]!)).toEqual(await getOrder(missed.id));
+      expect(Number(replay[0]!.id)).toBeGreaterThan(Number(seen.id));
+      expect(Number(replay[1]!.id)).toBeGreaterThan(Number(replay[0]!.id));
+      expect(client.positions).toEqual([replay[1]!.id]);
+      expect(about(client, notMine.id)).toEqual([]);
+    }
+    // At least once: the broker may deliver a change again after the replay sent it; no client sees it twice.
+    const published = (orderId: string, status: string) =>
+      probe.next((e) => (e.data as { order: Order }).order.id === orderId && (e.data as { order: Order }).order.status === status);
+    const again = await Promise.all([published(kept.id, 'pending'), published(kept.id, 'confirmed'), published(missed.id, 'cancelled')]);
+    await adapters.bus.publish(EXCHANGES.orders, again);
+    expect((await call(b, 'POST', `/api/orders/${kept.id}/ship`, admin)).status).toBe(200);
+    for (const client of resumed) {
+      await client.next(isChange(kept.id, 'shipped'));
+      expect(about(client, kept.id).map((e) => orderOf(e).status)).toEqual(['confirmed', 'shipped']);
+      expect(about(client, missed.id)).toHaveLength(1);
+    }
+  });
+
+  it('neither loses nor repeats changes made while a client is reconnecting', async () => {
+    const before = await connect(a, customer.token);
+    const mark = await place(customer.token);
+    const from = (await before.next(isChange(mark.id, 'pending'))).id;
+    await before.close();
+    const racing = Array.from({ length: 8 }, () => place(customer.token));
+    const resumed = await connect(b, customer.token, { lastEventId: from });
+    const placed = await Promise.all(racing);
+    await Promise.all(placed.map((o) => resumed.next(isChange(o.id, 'pending'))));
+    await reserve(placed[0]!.id);
+    await resumed.next(isChange(placed[0]!.id, 'confirmed'));
+    for (const order of placed) expect(about(resumed, order.id).filter((e) => orderOf(e).status === 'pending')).toHaveLength(1);
+    expect(about(resumed, mark.id)).toEqual([]);
+    const ids = resumed.events.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('reaches the clients of every replica, whichever replica made the change', async () => {
+    const onA = await connect(a, admin);
+    const onB = await connect(b, customer.token);
+    const viaA = await place(customer.token, a);
+    await Promise.all([onA.next(isChange(viaA.id, 'pending')), onB.next(isChange(viaA.id, 'pending'))]);
+    expect((await call(b, 'POST', `/api/orders/${viaA.id}/cancel`, customer.token)).status).toBe(200);
+    await Promise.all([onA.next(isChange(viaA.id, 'cancelled')), onB.next(isChange(viaA.id, 'cancelled'))]);
+
+    const viaB = await place(customer.token, b);
+    await Promise.all([onA.next(isChange(viaB.id, 'pending')), onB.next(isChange(viaB.id, 'pending'))]);
+    expect((await call(a, 'POST', `/api/orders/${viaB.id}/cancel`, admin)).status).toBe(200);
+    const cancelled = await onB.next(isChange(viaB.id, 'cancelled'));
+    await onA.next((e) => e.id === cancelled.id);
+    for (const client of [onA, onB]) {
+      expect(about(client, viaA.id).map((e) => orderOf(e).status)).toEqual(['pending', 'cancelled']);
+      expect(about(client, viaB.id).map((e) => orderOf(e).status)).toEqual(['pending', 'cancelled']);
+    }
+  });
+
+  it('refuses a missing or bad token and a malformed Last-Event-ID, and never replays another customer\'s orders', async () => {
+    const url = `${a.url}/api/orders/stream`;
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+    expect((await fetch(url, { headers: { authorization: 'Bearer not.a.jwt' } })).status).toBe(401);
+    for (const bad of ['abc', '-1', '1.5', '12345678901234567890']) {
+      const response = await fetch(url, { headers: { authorization: customer.token, 'last-event-id': bad } });
+      expect(response.status).toBe(400);
+      expect((await fetch(`${url}?lastEventId=${bad}`, { headers: { authorization: customer.token } })).status).toBe(400);
+    }
+
+    const theirs = await place(other.token);
+    const fromStart = await connect(a, customer.token, { lastEventId: '0' });
+    const mine = new Set(fromStart.events.map((e) => orderOf(e).customerId));
+    expect(fromStart.events.length).toBeGreaterThan(0);
+    expect(mine).toEqual(new Set([customer.id]));
+    expect(about(fromStart, theirs.id)).toEqual([]);
+    const everything = await connect(a, admin, { lastEventId: '0' });
+    expect(about(everything, theirs.id).map((e) => orderOf(e).status)).toEqual(['pending']);
+    const ids = everything.events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(everything.events.map((e) => orderOf(e).id)).size).toBe(ids.length);
+  });
+
+  it('replays page by page exactly what one page would hold', async () => {
+    const who = { id: randomUUID(), role: 'admin' as const };
+    const whole = await a.service.changesSince(who, 0, 10_000);
+    expect(whole.more).toBe(false);
+    expect(whole.changes.length).toBeGreaterThan(5);
+    const paged = [];
+    for (let cursor = 0, more = true; more; ) {
+      const page = await a.service.changesSince(who, cursor, 3);
+      paged.push(...page.changes);
+      ({ cursor, more } = page);
+    }
+    expect(paged).toEqual(whole.changes);
+  });
+
+  it('documents the stream in the OpenAPI document', async () => {
+    const doc = (await a.http.inject({ method: 'GET', url: '/docs/json' })).json();
+    const route = doc.paths['/api/orders/stream'].get;
+    expect(route.summary).toMatch(/Server-Sent Events/);
+    expect(route.description).toContain('Last-Event-ID');
+    expect(route.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(route.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(route.responses['401'].content['application/problem+json']).toBeDefined();
+    expect(route.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(['header:last-event-id', 'query:lastEventId']);
+  });
+
+  it('stop() ends the open streams promptly and cancels the replica\'s live queue', async () => {
+    const liveQueues = new Map<string, Set<string>>();
+    const offs = [adapters.bus, busB].map((bus) => bus.on((signal) => {
+      if (signal.kind !== 'ack' || !signal.queue.startsWith(`${LIVE_QUEUE_PREFIX}.`)) return;
+      const orderId = (signal.event.data as { orderId: string }).orderId;
+      liveQueues.set(orderId, (liveQueues.get(orderId) ?? new Set()).add(signal.queue));
+    }));
+    const queuesFor = async (orderId: string, n: number) => {
+      const deadline = Date.now() + 10_000;
+      while ((liveQueues.get(orderId)?.size ?? 0) < n) {
+        if (Date.now() > deadline) throw new Error(`${n} live queues did not take the change of ${orderId}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return liveQueues.get(orderId)!;
+    };
+    try {
+      const known = new Set(await queuesFor((await place(customer.token)).id, 2));
+      const c = await instance(adapters.bus);
+      // The third replica's queue is the one that was not there before.
+      const [queueOfC] = [...(await queuesFor((await place(customer.token)).id, 3))].filter((q) => !known.has(q));
+      const client = await connect(c, admin);
+      const started = Date.now();
+      await Promise.race([c.stop(), new Promise((_, reject) => setTimeout(() => reject(new Error('stop() hung with a stream open')), 5000))]);
+      expect(Date.now() - started).toBeLessThan(5000);
+      await client.ended;
+      if (shape === 'embedded') {
+        expect(() => (adapters.bus as InProcessBus).depth(queueOfC!)).toThrow(/does not exist/);
+      } else {
+        await eventually(() => queueGone(adapters.urls.rabbitmq!, queueOfC!), 10_000, `${queueOfC} deleted`);
+      }
+      expect([...(await queuesFor((await place(customer.token)).id, 2))].sort()).toEqual([...known].sort());
+    } finally {
+      offs.forEach((off) => off());
+    }
+  });
+});
+
+/** True when the queue no longer exists (RabbitMQ answers 404); an exclusive queue still there answers 405. */
+async function queueGone(url: string, queue: string): Promise<true | undefined> {
+  const connection = await amqpConnect(url);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => {});
+    return await channel.checkQueue(queue).then(() => undefined, (error: { code?: number }) => (error.code === 404 ? true : undefined));
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
