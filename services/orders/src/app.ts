@@ -4,7 +4,7 @@ import { createAuthorizer, createTokenVerifier, verifierOptions } from '@pedidos
 import { migrate } from '@pedidos/platform/db';
 import { createHttpApp } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
-import { createOutbox, type Subscription } from '@pedidos/platform/messaging';
+import { createOutbox, operationsReport, type Subscription } from '@pedidos/platform/messaging';
 import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import { createCatalogSync } from './catalog-sync';
 import type { ordersConfigSpec } from './config';
@@ -41,7 +41,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     },
   });
   const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
-  await http.register(orderRoutes, { service, authorize });
+  const operations = () => operationsReport(outbox.relay, bus, Object.values(QUEUES));
+  await http.register(orderRoutes, { service, authorize, operations });
   await http.register(orderStreamRoutes, { service, feed, authorize });
 
   let subscriptions: Subscription[] = [];

@@ -181,9 +181,28 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(text).toMatch(/^messages_dead_lettered_total\{queue="orders.stock-updates",service="orders"\} 0/m);
   });
 
+  it('reports its outbox lag and its dead letters to administrators', async () => {
+    const poison = fromInventory('stock.reserved', { orderId: 'not-a-uuid' });
+    const dead = new Promise<void>((resolve) => {
+      const off = adapters.bus.on((s) => {
+        if (s.kind === 'dead' && s.event?.id === poison.id) {
+          off();
+          resolve();
+        }
+      });
+    });
+    await adapters.bus.publish(EXCHANGES.inventory, [poison]);
+    await dead;
+    const report = (await inject('GET', '/api/orders/operations')).json();
+    expect(report).toMatchObject({ outbox: { backlog: expect.any(Number) }, deadLetters: { 'orders.stock-updates': 1, 'orders.catalog': 0 } });
+    expect((await app.http.inject({ method: 'GET', url: '/api/orders/operations' })).statusCode).toBe(401);
+  });
+
   it('documents every route of the contract in its OpenAPI document', async () => {
     const doc = (await inject('GET', '/docs/json')).json();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/orders', '/api/orders/stream', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/orders', '/api/orders/operations', '/api/orders/stream', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship',
+    ]);
     expect(Object.keys(doc.paths['/api/orders']).sort()).toEqual(['get', 'post']);
     expect(doc.paths['/api/orders'].post.responses['201']).toBeDefined();
     expect(doc.paths['/api/orders'].post.responses['422'].content['application/problem+json']).toBeDefined();

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { problemResponses } from '@pedidos/platform/http';
 import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { BEARER, type Authorize } from '@pedidos/platform/auth';
+import { OperationsReport } from '@pedidos/contracts/common';
 import type { OrdersService } from '../orders-service';
 import { principalOf } from '../principal';
 
@@ -15,7 +16,11 @@ const PlaceOrderHeaders = Type.Object({
   })),
 });
 
-export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService; authorize: Authorize }> = async (app, { service, authorize }) => {
+export const orderRoutes: FastifyPluginAsyncTypebox<{
+  service: OrdersService;
+  authorize: Authorize;
+  operations: () => Promise<Static<typeof OperationsReport>>;
+}> = async (app, { service, authorize, operations }) => {
   const anyone = authorize('customer', 'admin');
   const admin = authorize('admin');
 
@@ -44,6 +49,14 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: OrdersService; au
       querystring: ListOrdersQuery, response: { 200: OrderList, ...problemResponses(400, 401, 403) },
     },
   }, (request) => service.listOrders(principalOf(request), request.query));
+
+  app.get('/api/orders/operations', {
+    preHandler: admin,
+    schema: {
+      security: BEARER, tags: ['operations'], summary: 'Outbox lag and dead letters (admin)',
+      response: { 200: OperationsReport, ...problemResponses(401, 403) },
+    },
+  }, () => operations());
 
   app.get('/api/orders/:id', {
     preHandler: anyone,
