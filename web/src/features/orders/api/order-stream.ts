@@ -38,10 +38,11 @@ export function useOrderStream(userId: string | null) {
       url: '/api/orders/stream',
       open: (url, init) => apiFetch(url, init),
       signal: controller.signal,
-      onState: (next, { reconnected }) => {
+      onState: (next) => {
         setState(next);
-        // Whatever happened while disconnected and was not replayed is fetched again.
-        if (reconnected) void queryClient.invalidateQueries({ queryKey: orderKeys.all });
+        // Subscribe, then read: whatever changed before this connection was listening (an order
+        // answered while the stream was still connecting, or while it was down) is fetched again.
+        if (next === 'open') void queryClient.invalidateQueries({ queryKey: orderKeys.all });
       },
       onMessage: (message) => {
         if (message.type !== 'order') return;
