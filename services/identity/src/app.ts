@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@pedidos/platform/db';
-import { createHttpApp } from '@pedidos/platform/http';
+import { createHttpApp, httpSettings } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
 import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import { DEV_ADMIN_PASSWORD, adminPassword, type IdentityConfig } from './config';
@@ -27,9 +27,7 @@ export async function buildIdentity({ database, log, config, now = () => new Dat
     version: '0.1.0',
     log,
     metrics,
-    corsOrigins: config.CORS_ORIGINS,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
-    trustProxy: config.TRUST_PROXY,
+    ...httpSettings(config),
     readiness: { database: database.ping },
     openapi: {
       title: 'Identity service',

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigOf } from '@pedidos/platform/config';
 import { createAuthorizer, createTokenVerifier, verifierOptions } from '@pedidos/platform/auth';
 import { migrate } from '@pedidos/platform/db';
-import { createHttpApp } from '@pedidos/platform/http';
+import { createHttpApp, httpSettings } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
 import { createOutbox, operationsReport, type Subscription } from '@pedidos/platform/messaging';
 import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
@@ -27,9 +27,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
     version: '0.1.0',
     log,
     metrics,
-    corsOrigins: config.CORS_ORIGINS,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
-    trustProxy: config.TRUST_PROXY,
+    ...httpSettings(config),
     readiness: { database: database.ping, broker: bus.ping },
     openapi: {
       title: 'Inventory service',

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type HTTPMethods, type RawServerDefault } from 'fastify';
+import type { CommonConfig } from '../config';
 import { AppError, problem } from '../errors';
 import { continueTrace } from '../trace';
 import type {} from '../auth/authorize';
@@ -50,6 +51,13 @@ export interface HttpAppOptions {
   /** Proxies trusted to report the client's address (Fastify's `trustProxy`); none by default. */
   trustProxy?: boolean | string[];
 }
+
+/** The HTTP settings every service reads from the common environment variables. */
+export const httpSettings = (config: Pick<CommonConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MIN' | 'TRUST_PROXY'>) => ({
+  corsOrigins: config.CORS_ORIGINS,
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
+  trustProxy: config.TRUST_PROXY,
+});
 
 const PROBED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
