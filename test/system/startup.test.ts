@@ -1,23 +1,8 @@
-import { spawn } from 'node:child_process';
+import { runToExit } from '@pedidos/platform/testing';
 import { describe, expect, it } from 'vitest';
 
-/** Runs a service entry point to its exit; returns its exit code and what it printed. */
-function run(service: 'orders' | 'inventory', env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+// Only PATH and HOME come from this environment: each case starts from the defaults.
+const run = (service: 'orders' | 'inventory', env: Record<string, string>) => runToExit(`services/${service}/src/main.ts`, env);
 
 describe('starting a service with something wrong', () => {
   it('a bad variable stops it with one line naming the variable', async () => {

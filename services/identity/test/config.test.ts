@@ -1,32 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@pedidos/platform/config';
+import { runToExit } from '@pedidos/platform/testing';
 import { DEV_ADMIN_PASSWORD, adminPassword, loadIdentityConfig } from '../src/config';
 
 const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs the service's entry point to its exit (killed after 30 s if it starts instead); returns its code and output. */
-function run(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: SERVICE_DIR,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+const run = (env: Record<string, string>) => runToExit('src/main.ts', env, SERVICE_DIR);
 
 describe('identity configuration', () => {
   it('in production without ADMIN_PASSWORD, the service refuses to start with one line naming it', async () => {
