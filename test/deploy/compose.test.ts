@@ -1,0 +1,211 @@
+// Static checks of the deployment files: there is no Docker engine here, so nothing is built or
+// started. docker-compose validates the compose file; the rest is checked against the code
+// (config specs, entry files, workspaces). No Dockerfile linter (hadolint) is installable from
+// npm or apt here, so the Dockerfile checks below are structural.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type ConfigSpec } from '@pedidos/platform/config';
+import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/src/config';
+import { inventoryConfigSpec } from '../../services/inventory/src/config';
+import { ordersConfigSpec } from '../../services/orders/src/config';
+import { webConfigSpec } from '../../launcher/src/web-server';
+import {
+  REPO_ROOT, dockerCompose, envExample, parseCopy, parseDockerfile, resolvedCompose, type ComposeService,
+} from './compose-config';
+
+interface NodeComponent {
+  spec: ConfigSpec;
+  /** Beyond the spec: a rule across variables, as the entry file applies it. */
+  load?: (env: Record<string, string>) => unknown;
+  usesDatabase: boolean;
+  usesBroker: boolean;
+}
+
+const NODE_COMPONENTS: Record<string, NodeComponent> = {
+  identity: { spec: identityConfigSpec, load: loadIdentityConfig, usesDatabase: true, usesBroker: true },
+  inventory: { spec: inventoryConfigSpec, usesDatabase: true, usesBroker: true },
+  orders: { spec: ordersConfigSpec, usesDatabase: true, usesBroker: true },
+  web: { spec: webConfigSpec, usesDatabase: false, usesBroker: false },
+};
+
+const compose = resolvedCompose();
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+const defaultPort = (spec: ConfigSpec) => spec.PORT?.fallback?.value as number;
+const environment = (s: ComposeService) =>
+  Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? ''])) as Record<string, string>;
+
+describe('docker-compose.yml', () => {
+  it('is valid with a .env made from .env.example', () => {
+    const run = dockerCompose(['config', '-q'], envExample());
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('refuses to resolve without the secrets of .env', () => {
+    const run = dockerCompose(['config', '-q'], '');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/POSTGRES_PASSWORD|_DB_PASSWORD|ADMIN_PASSWORD/);
+  });
+
+  it('runs exactly the components of CONTRACT.md plus PostgreSQL and RabbitMQ', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['identity', 'inventory', 'orders', 'postgres', 'rabbitmq', 'web']);
+  });
+
+  it('pins PostgreSQL and RabbitMQ majors, keeps their data in named volumes and checks their health', () => {
+    const postgres = service('postgres');
+    expect(postgres.image).toMatch(/^postgres:\d+(\.\d+)?$/);
+    expect(postgres.healthcheck?.test.join(' ')).toContain('pg_isready');
+    const rabbitmq = service('rabbitmq');
+    expect(rabbitmq.image).toMatch(/^rabbitmq:\d+\.\d+(\.\d+)?-management$/);
+    expect(rabbitmq.healthcheck?.test.join(' ')).toMatch(/rabbitmq-diagnostics -q ping/);
+    expect(rabbitmq.ports?.map((p) => [p.published, p.target])).toEqual(expect.arrayContaining([[5672, 5672], [15672, 15672]]));
+    for (const [name, target] of [['postgres', '/var/lib/postgresql/data'], ['rabbitmq', '/var/lib/rabbitmq']] as const) {
+      const volume = service(name).volumes?.find((v) => v.target === target);
+      expect(volume, `${name} keeps ${target} in a volume`).toMatchObject({ type: 'volume' });
+      expect(Object.keys(compose.volumes ?? {})).toContain(volume?.source);
+    }
+  });
+
+  it('creates each database role the services log in with, from the passwords they use', () => {
+    const postgres = service('postgres');
+    const init = postgres.volumes?.find((v) => v.target.startsWith('/docker-entrypoint-initdb.d/'));
+    if (!init) throw new Error('postgres mounts no script into /docker-entrypoint-initdb.d');
+    expect(existsSync(init.source), `${init.source} exists`).toBe(true);
+    const script = readFileSync(init.source, 'utf8');
+    const postgresEnv = environment(postgres);
+    for (const name of ['identity', 'inventory', 'orders']) {
+      const url = new URL(environment(service(name)).DATABASE_URL ?? '');
+      expect(url.hostname).toBe('postgres');
+      expect(url.pathname).toBe(`/${url.username}`);
+      expect(script, `the init script creates the ${url.username} role`).toMatch(new RegExp(`\\b${url.username}\\)`));
+      const passwordVariable = `${url.username.toUpperCase()}_DB_PASSWORD`;
+      expect(script).toContain(`$${passwordVariable}`);
+      expect(postgresEnv[passwordVariable]).toBe(decodeURIComponent(url.password));
+    }
+  });
+
+  describe.each(Object.entries(NODE_COMPONENTS))('%s', (name, component) => {
+    const s = service(name);
+    const port = defaultPort(component.spec);
+    const env = environment(s);
+
+    it('runs its real entry file from the shared image', () => {
+      expect(s.build?.dockerfile).toBe('deploy/Dockerfile');
+      expect(s.command).toHaveLength(1);
+      const entry = s.command?.[0] ?? '';
+      expect(existsSync(join(REPO_ROOT, entry)), `${entry} exists`).toBe(true);
+    });
+
+    it('publishes the default PORT of its config', () => {
+      expect(port).toBeTypeOf('number');
+      expect(s.ports?.map((p) => [p.published, p.target])).toEqual([[port, port]]);
+      expect(env.PORT ?? String(port)).toBe(String(port));
+    });
+
+    it('sets only variables its config reads, each with a value it accepts', () => {
+      const unknown = Object.keys(env).filter((k) => !(k in component.spec));
+      expect(unknown, `variables ${name} does not read`).toEqual([]);
+      expect(() => loadConfig(env, component.spec)).not.toThrow();
+      if (component.load) expect(() => component.load!({ ...env, NODE_ENV: 'production' })).not.toThrow();
+    });
+
+    it('names the other containers by service name and port', () => {
+      for (const [variable, value] of Object.entries(env)) {
+        if (!/^(postgres|amqp|http)s?:\/\//.test(value)) continue;
+        const url = new URL(value);
+        expect(Object.keys(compose.services), `${variable} names a compose service`).toContain(url.hostname);
+        const target = NODE_COMPONENTS[url.hostname];
+        if (target) expect(url.port, `${variable} uses ${url.hostname}'s port`).toBe(String(defaultPort(target.spec)));
+      }
+    });
+
+    it('checks /health/ready on its port and restarts unless stopped, with an init as PID 1', () => {
+      expect(s.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/health/ready`);
+      expect(s.healthcheck?.test[0]).toBe('CMD');
+      expect(s.restart).toBe('unless-stopped');
+      expect(s.init).toBe(true);
+    });
+
+    it('waits for what it needs to be healthy', () => {
+      const needs = [
+        ...(component.usesDatabase ? ['postgres'] : []),
+        ...(component.usesBroker ? ['rabbitmq'] : []),
+        ...Object.values(env).flatMap((v) => (/^https?:\/\//.test(v) ? [new URL(v).hostname] : [])),
+      ].filter((n) => n !== name);
+      for (const dependency of new Set(needs)) {
+        expect(s.depends_on?.[dependency]?.condition, `${name} waits for ${dependency}`).toBe('service_healthy');
+      }
+      for (const dependency of Object.keys(s.depends_on ?? {})) {
+        expect(service(dependency).healthcheck, `${dependency} has a healthcheck`).toBeDefined();
+      }
+    });
+
+    if (component.usesDatabase || component.usesBroker) {
+      it('runs in production against PostgreSQL and RabbitMQ, trusting the private network\'s proxy', () => {
+        expect(env.NODE_ENV).toBe('production');
+        expect(new URL(env.DATABASE_URL ?? '').hostname).toBe('postgres');
+        expect(new URL(env.RABBITMQ_URL ?? '').hostname).toBe('rabbitmq');
+        expect(env.TRUST_PROXY).toBeDefined();
+      });
+    }
+  });
+
+  it('issues and checks tokens under one issuer', () => {
+    const issuers = ['identity', 'inventory', 'orders'].map((n) => environment(service(n)).JWT_ISSUER);
+    expect(new Set(issuers)).toEqual(new Set(['http://identity:5003']));
+  });
+});
+
+describe('deploy/Dockerfile', () => {
+  const stages = parseDockerfile(readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8'));
+  const final = stages.at(-1)!;
+  const copies = stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY').map((i) => parseCopy(i.args)));
+
+  it('has build stages and a runtime stage from a pinned Node image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const names = new Set(stages.map((s) => s.name));
+    for (const copy of copies) if (copy.flags.from) expect(names, `COPY --from=${copy.flags.from} names a stage`).toContain(copy.flags.from);
+    expect(stages.every((s) => names.has(s.from) || /^node:/.test(s.from))).toBe(true);
+  });
+
+  it('runs as a non-root user with a healthcheck, through tsx', () => {
+    const users = final.instructions.filter((i) => i.keyword === 'USER').map((i) => i.args);
+    expect(users.at(-1)).toBeDefined();
+    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    expect(final.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health/ready'))).toBe(true);
+    expect(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args).toBe('["node", "--import", "tsx"]');
+  });
+
+  it('copies only paths that exist and are not excluded from the build context', () => {
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+    for (const copy of copies.filter((c) => !c.flags.from)) {
+      for (const source of copy.sources) {
+        expect(existsSync(join(REPO_ROOT, source)), `COPY ${source}`).toBe(true);
+        expect(ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)), `COPY ${source} is dockerignored`).toEqual([]);
+      }
+    }
+  });
+
+  it('copies every workspace manifest before npm ci, and the code and migrations of every service', () => {
+    const copied = new Set(copies.filter((c) => !c.flags.from).flatMap((c) => c.sources));
+    const rootPackage = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { link?: boolean }> };
+    const workspaces = Object.entries(lock.packages).filter(([, p]) => p.link).map(([path]) => path);
+    expect(rootPackage.workspaces.length).toBeGreaterThan(0);
+    const workspaceDirs = Object.keys(lock.packages).filter((p) => p !== '' && !p.startsWith('node_modules/') && !p.includes('/node_modules/'));
+    expect(workspaceDirs.length).toBeGreaterThanOrEqual(workspaces.length);
+    for (const dir of workspaceDirs) expect(copied, `${dir}/package.json is copied`).toContain(`${dir}/package.json`);
+    for (const name of ['identity', 'inventory', 'orders']) {
+      expect(copied).toContain(`services/${name}/src`);
+      expect(copied).toContain(`services/${name}/migrations`);
+    }
+    for (const entry of Object.values(compose.services).flatMap((s) => s.command ?? [])) {
+      expect([...copied].some((source) => entry.startsWith(`${source}/`)), `${entry} is in the image`).toBe(true);
+    }
+  });
+});
