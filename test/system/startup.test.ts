@@ -18,6 +18,14 @@ describe('starting a service with something wrong', () => {
     expect(out).not.toContain('hunter2');
   });
 
+  it('several workers without a shared database and broker stop it with one line naming WEB_CONCURRENCY', async () => {
+    const { code, out } = await run('orders', { WEB_CONCURRENCY: '2' });
+    expect(code).toBe(1);
+    expect(out.trim().split('\n')).toEqual([
+      'Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL and RABBITMQ_URL: the embedded database and in-process transport live in one process',
+    ]);
+  });
+
   it('an unreachable database stops it with one line naming DATABASE_URL', async () => {
     const { code, out } = await run('inventory', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pedidos_test' });
     expect(code).toBe(1);

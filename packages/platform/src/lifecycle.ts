@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import { SHUTDOWN_MESSAGE } from './workers';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -41,8 +42,14 @@ export function onShutdown(log: Logger, stop: () => Promise<void>, opts: { timeo
     );
   };
 
+  // A worker's primary asks by message (see workers.ts); after a signal it changes nothing.
+  const onMessage = (message: unknown) => {
+    if (message === SHUTDOWN_MESSAGE && !stopping) handle('SIGTERM');
+  };
   for (const signal of SIGNALS) process.on(signal, handle);
+  process.on('message', onMessage);
   return () => {
     for (const signal of SIGNALS) process.off(signal, handle);
+    process.off('message', onMessage);
   };
 }

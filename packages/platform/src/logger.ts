@@ -22,7 +22,8 @@ export function createLogger(opts: { level: LogLevel; service: string; destinati
   return pino(
     {
       level: opts.level,
-      base: { service: opts.service },
+      // The pid tells workers of one service apart (WEB_CONCURRENCY).
+      base: { service: opts.service, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

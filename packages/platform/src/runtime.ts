@@ -1,4 +1,6 @@
-import { exitOnConfigError, loadConfig, type CommonConfig, type ConfigOf, type ConfigSpec } from './config';
+import { availableParallelism } from 'node:os';
+import { ConfigError, exitOnConfigError, loadConfig, type CommonConfig, type ConfigOf, type ConfigSpec } from './config';
+import { runWorkers } from './workers';
 import { openDatabase, type Database } from './db';
 import { onShutdown } from './lifecycle';
 import { createLogger, type Logger } from './logger';
@@ -76,7 +78,33 @@ export async function runService<S extends ConfigSpec & { PORT: unknown }>(opts:
   build: (adapters: Adapters & { config: ConfigOf<S> }) => Promise<ServiceApp>;
 }): Promise<void> {
   const config = exitOnConfigError(() => loadConfig(process.env, opts.spec)) as ConfigOf<S> & CommonConfig & { PORT: number };
+  const count = exitOnConfigError(() => workerCount(config, process.env.WEB_CONCURRENCY !== undefined && process.env.WEB_CONCURRENCY !== ''));
   const log = createLogger({ level: config.LOG_LEVEL, service: opts.name });
+  await runWorkers({ count, log, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, work: () => serve(opts, config, log) });
+}
+
+/**
+ * Worker processes per service: WEB_CONCURRENCY, or one per CPU in production and one in
+ * development. Several need the shared database and broker: PGlite and the in-process
+ * transport live inside one process.
+ */
+export function workerCount(config: CommonConfig, explicit: boolean): number {
+  const count = explicit ? config.WEB_CONCURRENCY : config.NODE_ENV === 'production' ? availableParallelism() : 1;
+  if (count > 1 && (!config.DATABASE_URL || !config.RABBITMQ_URL)) {
+    if (!explicit) return 1;
+    throw new ConfigError([{
+      variable: 'WEB_CONCURRENCY',
+      message: 'WEB_CONCURRENCY above 1 needs DATABASE_URL and RABBITMQ_URL: the embedded database and in-process transport live in one process',
+    }]);
+  }
+  return count;
+}
+
+async function serve<S extends ConfigSpec>(
+  opts: { build: (adapters: Adapters & { config: ConfigOf<S> }) => Promise<ServiceApp> },
+  config: ConfigOf<S> & CommonConfig & { PORT: number },
+  log: Logger,
+): Promise<void> {
   const { database, bus, app } = await exitOnStartupError(log, async () => {
     const database = await openDatabaseFor(config, log);
     const bus = await openBusFor(config, log);

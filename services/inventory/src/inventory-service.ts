@@ -220,6 +220,8 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     /** Loads a catalog once, on an empty database; running it again changes nothing. */
     async seed(catalog: readonly { sku: string; name: string; price: number; onHand: number }[]) {
       return inTransaction(async (tx) => {
+        // Replicas starting together on an empty database take turns: one loads, the others see it.
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('inventory:seed'))`);
         const [{ count }] = (await tx.select({ count: sql<number>`count(*)::int` }).from(products)) as [{ count: number }];
         if (count > 0) return 0;
         for (const item of catalog) {

@@ -1,0 +1,46 @@
+import { expect, it } from 'vitest';
+import { useRealSystem } from '../support/system';
+
+const SKU = 'WORKERS-1';
+// Both services with two worker processes each, as WEB_CONCURRENCY=2 runs them in production.
+const system = useRealSystem({
+  env: { WEB_CONCURRENCY: '2', LOG_LEVEL: 'info' },
+  products: [{ sku: SKU, name: 'Produto dos workers', price: 500, onHand: 100_000 }],
+});
+
+const listeningPids = (output: string) =>
+  new Set(output.split('\n').filter((l) => l.includes('"msg":"Server listening')).map((l) => (JSON.parse(l) as { pid: number }).pid));
+
+it('WEB_CONCURRENCY=2 runs two workers, and SIGTERM amid a stream of orders leaves none half-done', async () => {
+  const { orders, ordersApi } = system();
+  expect(listeningPids(orders.output()).size).toBe(2);
+
+  const statuses: (number | string)[] = [];
+  let sending = true;
+  const clients = Array.from({ length: 8 }, async () => {
+    while (sending) {
+      try {
+        statuses.push((await ordersApi.place([{ sku: SKU, quantity: 1 }])).status);
+      } catch (error) {
+        // Refused once the workers have closed their listeners: nothing was sent, nothing written.
+        statuses.push(String((error as { cause?: { code?: string } }).cause?.code ?? error));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  });
+  while (statuses.filter((s) => s === 201).length < 40) await new Promise((resolve) => setTimeout(resolve, 20));
+  const exitCode = await orders.stop();
+  sending = false;
+  await Promise.all(clients);
+
+  expect(exitCode).toBe(0);
+  // Every request got a whole answer: accepted, or refused before anything was written.
+  const accepted = statuses.filter((s) => s === 201).length;
+  expect(statuses.filter((s) => s !== 201 && s !== 503 && s !== 'ECONNREFUSED' && s !== 'ECONNRESET')).toEqual([]);
+
+  await orders.restart();
+  await ordersApi.waitUntilNonePending(60_000);
+  const stored = await ordersApi.listAll();
+  expect(stored).toHaveLength(accepted);
+  expect(stored.every((o) => o.status === 'confirmed')).toBe(true);
+});
