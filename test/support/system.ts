@@ -24,6 +24,8 @@ export interface RealSystem {
   readonly ordersApi: OrdersApi;
   broker: BrokerProbe;
   startOrders(): Promise<ServiceHandle>;
+  /** One more process of a service on the same database and vhost, with its own port and an API client. */
+  startReplica(name: 'orders' | 'inventory'): Promise<{ service: ServiceHandle; ordersApi: OrdersApi; inventoryApi: InventoryApi }>;
   /** Both services' captured stdout and stderr. */
   output(): string;
   /** Stops both services and drops the database and vhost. */
@@ -49,10 +51,11 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
   let inventory: ServiceHandle | undefined;
   let orders: ServiceHandle | undefined;
   let ordersClient: OrdersApi | undefined;
+  const replicas: ServiceHandle[] = [];
 
   // Every step is tried even if an earlier one failed; the failures are reported together.
   async function stop(): Promise<void> {
-    const results = [...(await Promise.allSettled([shutDown(orders), shutDown(inventory)]))];
+    const results = [...(await Promise.allSettled([...replicas, orders, inventory].map((s) => shutDown(s))))];
     await broker.close();
     results.push(...(await Promise.allSettled([db.drop(), vhost.drop(), issuer.close()])));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
@@ -85,7 +88,12 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
         ordersClient = ordersApi(orders.url, admin);
         return orders;
       },
-      output: () => [inventory?.output(), orders?.output()].filter(Boolean).join('\n'),
+      async startReplica(name) {
+        const service = await startService(name, { ...env, INVENTORY_URL: inventory!.url });
+        replicas.push(service);
+        return { service, ordersApi: ordersApi(service.url, admin), inventoryApi: inventoryApi(service.url, admin) };
+      },
+      output: () => [inventory?.output(), orders?.output(), ...replicas.map((r) => r.output())].filter(Boolean).join('\n'),
       stop,
     };
     if (opts.orders !== false) await system.startOrders();

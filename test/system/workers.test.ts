@@ -34,9 +34,12 @@ it('WEB_CONCURRENCY=2 runs two workers, and SIGTERM amid a stream of orders leav
   await Promise.all(clients);
 
   expect(exitCode).toBe(0);
-  // Every request got a whole answer: accepted, or refused before anything was written.
+  // Every request got a whole answer: accepted, or refused before anything was written (a
+  // connection closed, reset or refused as the listeners went away; the count below proves
+  // none of those wrote an order).
   const accepted = statuses.filter((s) => s === 201).length;
-  expect(statuses.filter((s) => s !== 201 && s !== 503 && s !== 'ECONNREFUSED' && s !== 'ECONNRESET')).toEqual([]);
+  const refusals = new Set([503, 'ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']);
+  expect(statuses.filter((s) => s !== 201 && !refusals.has(s))).toEqual([]);
 
   await orders.restart();
   await ordersApi.waitUntilNonePending(60_000);
