@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../../components/button';
+import { LoadMore } from '../../../components/load-more';
 import { EmptyState } from '../../../components/empty-state';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
@@ -64,13 +64,7 @@ export function ProductsAdmin() {
             </table>
           </div>
         )}
-        {products.hasNextPage && (
-          <div className="center">
-            <Button variant="secondary" pending={products.isFetchingNextPage} onClick={() => void products.fetchNextPage()}>
-              {t('common.loadMore')}
-            </Button>
-          </div>
-        )}
+        <LoadMore query={products} />
       </section>
     </>
   );

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { Product } from '@pedidos/contracts/inventory';
-import { Button } from '../../../components/button';
+import { LoadMore } from '../../../components/load-more';
 import { EmptyState } from '../../../components/empty-state';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
@@ -66,13 +66,7 @@ export function CatalogView({ onAdd }: { onAdd: (product: Product) => void }) {
               <ProductCard key={product.sku} product={product} onAdd={onAdd} />
             ))}
           </div>
-          {products.hasNextPage && (
-            <div className="center">
-              <Button variant="secondary" pending={products.isFetchingNextPage} onClick={() => void products.fetchNextPage()}>
-                {t('common.loadMore')}
-              </Button>
-            </div>
-          )}
+          <LoadMore query={products} />
         </>
       )}
     </>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Button } from '../../../components/button';
+import { LoadMore } from '../../../components/load-more';
 import { DateTime } from '../../../components/date-time';
 import { EmptyState } from '../../../components/empty-state';
 import { Money } from '../../../components/money';
@@ -42,13 +42,7 @@ export function OrderList() {
           </li>
         ))}
       </ul>
-      {orders.hasNextPage && (
-        <div className="center">
-          <Button variant="secondary" pending={orders.isFetchingNextPage} onClick={() => void orders.fetchNextPage()}>
-            {t('common.loadMore')}
-          </Button>
-        </div>
-      )}
+      <LoadMore query={orders} />
     </>
   );
 }
