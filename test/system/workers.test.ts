@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { eventually } from '@pedidos/platform/testing';
 import { useRealSystem } from '../support/system';
 
 const SKU = 'WORKERS-1';
@@ -13,6 +14,8 @@ const listeningPids = (output: string) =>
 
 it('WEB_CONCURRENCY=2 runs two workers, and SIGTERM amid a stream of orders leaves none half-done', async () => {
   const { orders, ordersApi } = system();
+  // Ready means one worker answers; the second may still be starting.
+  await eventually(async () => (listeningPids(orders.output()).size === 2 ? true : undefined), 30_000, 'two workers listening');
   expect(listeningPids(orders.output()).size).toBe(2);
 
   const statuses: (number | string)[] = [];
