@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import { apiJson } from '../../../lib/api-client';
-import { orderKeys } from '../../../lib/query-keys';
+import { storeOrder } from '../../orders/api/update-order-cache';
 
 export type OrderAction = 'ship' | 'deliver' | 'cancel';
 
@@ -12,9 +12,6 @@ export function useOrderAction() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, action }: { id: string; action: OrderAction }) => runOrderAction(id, action),
-    onSuccess: (order) => {
-      queryClient.setQueryData(orderKeys.detail(order.id), order);
-      return queryClient.invalidateQueries({ queryKey: orderKeys.lists() });
-    },
+    onSuccess: (order) => storeOrder(queryClient, order),
   });
 }

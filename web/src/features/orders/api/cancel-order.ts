@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import { apiJson } from '../../../lib/api-client';
-import { updateOrderCache } from './update-order-cache';
+import { storeOrder } from './update-order-cache';
 
 export const cancelOrder = (id: string) => apiJson<Order>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} });
 
@@ -9,6 +9,6 @@ export function useCancelOrder() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: cancelOrder,
-    onSuccess: (order) => updateOrderCache(queryClient, order),
+    onSuccess: (order) => storeOrder(queryClient, order),
   });
 }

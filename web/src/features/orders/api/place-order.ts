@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Order, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { apiJson } from '../../../lib/api-client';
-import { orderKeys } from '../../../lib/query-keys';
-import { updateOrderCache } from './update-order-cache';
+import { storeOrder } from './update-order-cache';
 
 /** The same Idempotency-Key with the same body returns the first order instead of placing another. */
 export const placeOrder = (body: PlaceOrderBody, idempotencyKey: string) =>
@@ -12,9 +11,6 @@ export function usePlaceOrder() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ body, idempotencyKey }: { body: PlaceOrderBody; idempotencyKey: string }) => placeOrder(body, idempotencyKey),
-    onSuccess: (order) => {
-      queryClient.setQueryData(orderKeys.detail(order.id), order);
-      updateOrderCache(queryClient, order);
-    },
+    onSuccess: (order) => storeOrder(queryClient, order),
   });
 }

@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import { orderKeys } from '../../../lib/query-keys';
-import { applyOrderEvent, holdsOrder, type OrdersCacheEntry } from '../live-status';
+import { applyOrderEvent, holdsOrder, isNewer, type OrdersCacheEntry } from '../live-status';
 
 /**
  * Puts a fresher order into every cached view of it. Lists that filter by status, and first
@@ -19,4 +19,16 @@ export function updateOrderCache(queryClient: QueryClient, order: Order): void {
     },
   });
   void queryClient.invalidateQueries({ queryKey: orderKeys.dashboard() });
+}
+
+/**
+ * Stores the order a request answered with (placed, cancelled, shipped...). The stream may have
+ * delivered a newer state before this answer arrived, and a change to an order with no cache
+ * entry yet lands nowhere (an order can be rejected before the browser has read the 201 that
+ * placed it). So the newer of the two is kept and the order is read once more.
+ */
+export function storeOrder(queryClient: QueryClient, order: Order): void {
+  queryClient.setQueryData<Order>(orderKeys.detail(order.id), (old) => (old && !isNewer(order, old) ? old : order));
+  updateOrderCache(queryClient, order);
+  void queryClient.invalidateQueries({ queryKey: orderKeys.detail(order.id) });
 }
