@@ -9,7 +9,7 @@ export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; target?: string };
   command?: string[];
   environment?: Record<string, string | null>;
   ports?: { published: number; target: number }[];

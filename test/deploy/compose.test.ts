@@ -1,15 +1,17 @@
 // Static checks of the deployment files: there is no Docker engine here, so nothing is built or
-// started. docker-compose validates the compose file; the rest is checked against the code
-// (config specs, entry files, workspaces). No Dockerfile linter (hadolint) is installable from
-// npm or apt here, so the Dockerfile checks below are structural.
+// started. docker-compose validates the compose file, dockerfile-utils (the linter behind the
+// editors' Dockerfile support) the Dockerfile; the rest is checked against the code (config specs,
+// entry files, workspaces). test/e2e/nginx.test.ts runs the web container's nginx configuration.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validate as lintDockerfile } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigSpec } from '@pedidos/platform/config';
 import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/src/config';
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
 import { webConfigSpec } from '../../launcher/src/web-server';
+import { NGINX_TEMPLATE, templateVariables } from '../support/nginx';
 import {
   REPO_ROOT, dockerCompose, envExample, parseCopy, parseDockerfile, resolvedCompose, type ComposeService,
 } from './compose-config';
@@ -26,7 +28,6 @@ const NODE_COMPONENTS: Record<string, NodeComponent> = {
   identity: { spec: identityConfigSpec, load: loadIdentityConfig, usesDatabase: true, usesBroker: true },
   inventory: { spec: inventoryConfigSpec, usesDatabase: true, usesBroker: true },
   orders: { spec: ordersConfigSpec, usesDatabase: true, usesBroker: true },
-  web: { spec: webConfigSpec, usesDatabase: false, usesBroker: false },
 };
 
 const compose = resolvedCompose();
@@ -36,6 +37,11 @@ const service = (name: string): ComposeService => {
   return found;
 };
 const defaultPort = (spec: ConfigSpec) => spec.PORT?.fallback?.value as number;
+/** A URL naming a Node service uses the port that service listens on. */
+const expectServicePort = (variable: string, url: URL) => {
+  const target = NODE_COMPONENTS[url.hostname];
+  if (target) expect(url.port, `${variable} uses ${url.hostname}'s port`).toBe(String(defaultPort(target.spec)));
+};
 const environment = (s: ComposeService) =>
   Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? ''])) as Record<string, string>;
 
@@ -96,6 +102,7 @@ describe('docker-compose.yml', () => {
 
     it('runs its real entry file from the shared image', () => {
       expect(s.build?.dockerfile).toBe('deploy/Dockerfile');
+      expect(s.build?.target).toBeUndefined();
       expect(s.command).toHaveLength(1);
       const entry = s.command?.[0] ?? '';
       expect(existsSync(join(REPO_ROOT, entry)), `${entry} exists`).toBe(true);
@@ -119,8 +126,7 @@ describe('docker-compose.yml', () => {
         if (!/^(postgres|amqp|http)s?:\/\//.test(value)) continue;
         const url = new URL(value);
         expect(Object.keys(compose.services), `${variable} names a compose service`).toContain(url.hostname);
-        const target = NODE_COMPONENTS[url.hostname];
-        if (target) expect(url.port, `${variable} uses ${url.hostname}'s port`).toBe(String(defaultPort(target.spec)));
+        expectServicePort(variable, url);
       }
     });
 
@@ -155,6 +161,37 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  describe('web', () => {
+    const web = service('web');
+    const env = environment(web);
+
+    it("builds the Dockerfile's nginx target and sets every variable of its configuration template", () => {
+      expect(web.build).toMatchObject({ dockerfile: 'deploy/Dockerfile', target: 'web' });
+      expect(web.command).toBeUndefined();
+      expect(Object.keys(env).sort()).toEqual([...templateVariables(NGINX_TEMPLATE)].sort());
+    });
+
+    it('proxies to the services by service name and port, each URL an origin the way `npm start` takes it', () => {
+      // The same variables as `npm run start:web` (launcher/src/web-server.ts) with the same rules.
+      const config = loadConfig(env, webConfigSpec);
+      expect(config.PORT).toBe(3000);
+      expect(web.ports?.map((p) => [p.published, p.target])).toEqual([[3000, 3000]]);
+      for (const variable of ['ORDERS_URL', 'INVENTORY_URL', 'IDENTITY_URL'] as const) {
+        const url = new URL(env[variable] ?? '');
+        // nginx passes the request URI on unchanged only when proxy_pass has no path.
+        expect(url.pathname, `${variable} is an origin`).toBe('/');
+        expect(env[variable], `${variable} has no trailing slash`).not.toMatch(/\/$/);
+        expectServicePort(variable, url);
+        expect(web.depends_on?.[url.hostname]?.condition).toBe('service_healthy');
+      }
+    });
+
+    it('checks its health with the wget of the alpine image and restarts unless stopped', () => {
+      expect(web.healthcheck?.test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:3000/health/ready']);
+      expect(web.restart).toBe('unless-stopped');
+    });
+  });
+
   it('issues and checks tokens under one issuer', () => {
     const issuers = ['identity', 'inventory', 'orders'].map((n) => environment(service(n)).JWT_ISSUER);
     expect(new Set(issuers)).toEqual(new Set(['http://identity:5003']));
@@ -162,23 +199,49 @@ describe('docker-compose.yml', () => {
 });
 
 describe('deploy/Dockerfile', () => {
-  const stages = parseDockerfile(readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8'));
+  const text = readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8');
+  const stages = parseDockerfile(text);
   const final = stages.at(-1)!;
+  const web = stages.find((s) => s.name === 'web');
   const copies = stages.flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'COPY').map((i) => parseCopy(i.args)));
+  const lastUser = (stage: typeof final) => stage.instructions.filter((i) => i.keyword === 'USER').map((i) => i.args).at(-1);
 
-  it('has build stages and a runtime stage from a pinned Node image', () => {
-    expect(stages.length).toBeGreaterThanOrEqual(2);
-    const names = new Set(stages.map((s) => s.name));
-    for (const copy of copies) if (copy.flags.from) expect(names, `COPY --from=${copy.flags.from} names a stage`).toContain(copy.flags.from);
-    expect(stages.every((s) => names.has(s.from) || /^node:/.test(s.from))).toBe(true);
+  it('passes the Dockerfile linter', () => {
+    expect(lintDockerfile(text).map((d) => `line ${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
+    // The linter does find mistakes: a stage with no image, an unknown flag.
+    expect(lintDockerfile('FROM\nCOPY --chmown=1 a b\n').length).toBeGreaterThanOrEqual(2);
   });
 
-  it('runs as a non-root user with a healthcheck, through tsx', () => {
-    const users = final.instructions.filter((i) => i.keyword === 'USER').map((i) => i.args);
-    expect(users.at(-1)).toBeDefined();
-    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+  it('has build stages, a runtime stage from a pinned Node image and a web stage from a pinned nginx', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(3);
+    const names = new Set(stages.map((s) => s.name));
+    for (const copy of copies) if (copy.flags.from) expect(names, `COPY --from=${copy.flags.from} names a stage`).toContain(copy.flags.from);
+    expect(stages.every((s) => names.has(s.from) || /^node:\$\{NODE_VERSION\}-/.test(s.from) || /^nginxinc\/nginx-unprivileged:\$\{NGINX_VERSION\}-/.test(s.from))).toBe(true);
+    expect(text).toMatch(/^ARG NODE_VERSION=\d+\.\d+$/m);
+    expect(text).toMatch(/^ARG NGINX_VERSION=\d+\.\d+$/m);
+    // A build without --target gives the services' image.
+    expect(final.name).toBe('runtime');
+  });
+
+  it('runs the services as a non-root user with a healthcheck, through tsx', () => {
+    expect(lastUser(final)).toBeDefined();
+    expect(lastUser(final)).not.toMatch(/^(root|0)(:|$)/);
     expect(final.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health/ready'))).toBe(true);
     expect(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args).toBe('["node", "--import", "tsx"]');
+  });
+
+  it('serves the built app from nginx as a non-root user, configured by the template it is tested with', () => {
+    if (!web) throw new Error('deploy/Dockerfile has no web stage');
+    expect(lastUser(web)).toBe('101');
+    const copied = web.instructions.filter((i) => i.keyword === 'COPY').map((i) => parseCopy(i.args));
+    expect(copied).toContainEqual({ flags: {}, sources: ['deploy/nginx/default.conf.template'], dest: '/etc/nginx/templates/default.conf.template' });
+    expect(copied).toContainEqual({ flags: { from: 'build' }, sources: ['/app/web/dist'], dest: '/usr/share/nginx/html' });
+    expect(web.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health/ready'))).toBe(true);
+    // Defaults for every template variable, so the image runs beside services named as in compose.
+    const env = web.instructions.find((i) => i.keyword === 'ENV')?.args ?? '';
+    const defaults = Object.fromEntries(env.split(/\s+/).map((pair) => pair.split('=') as [string, string]));
+    expect(Object.keys(defaults).sort()).toEqual([...templateVariables(NGINX_TEMPLATE)].sort());
+    expect(() => loadConfig(defaults, webConfigSpec)).not.toThrow();
   });
 
   it('copies only paths that exist and are not excluded from the build context', () => {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Order } from '@pedidos/contracts/orders';
 import { createLogger } from '@pedidos/platform/logger';
 import { createWebServer } from '../../launcher/src/web-server';
@@ -12,16 +12,11 @@ import { send } from '../support/http';
 import { freePort, REPO_ROOT } from '../support/service-process';
 import { adminApi, uniqueProduct } from './support/api';
 import { eventReader } from './support/event-stream';
+import { FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';
 import { useShop } from './support/shop';
 
-// A stand-in bundle: these tests are about serving and proxying, not about the app.
-const INDEX = '<!doctype html><html lang="en"><head><title>fixture</title><script type="module" src="/assets/app-3f9a1c2b.js"></script></head><body><div id="root"></div></body></html>';
-const dist = mkdtempSync(join(tmpdir(), 'pedidos-dist-'));
-mkdirSync(join(dist, 'assets'));
-writeFileSync(join(dist, 'index.html'), INDEX);
-writeFileSync(join(dist, 'assets', 'app-3f9a1c2b.js'), 'document.title = "fixture";\n');
-writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const dist = useFixtureDist();
+const INDEX = FIXTURE_INDEX;
 
 const silent = createLogger({ level: 'silent', service: 'web' });
 

@@ -1,0 +1,188 @@
+// The web container's nginx configuration (deploy/nginx/default.conf.template), run by Debian's
+// nginx in front of the real services of `npm start`: what `docker compose up` serves on port 3000.
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Order } from '@pedidos/contracts/orders';
+import { send } from '../support/http';
+import { startNginx, type Nginx } from '../support/nginx';
+import { freePort } from '../support/service-process';
+import { adminApi, uniqueProduct } from './support/api';
+import { eventReader } from './support/event-stream';
+import { FIXTURE_ASSET, FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';
+import { useShop } from './support/shop';
+
+const dist = useFixtureDist();
+
+/** nginx for the file's tests, stopped after them whatever happened. */
+function useNginx(env: () => Record<string, string>): () => Nginx {
+  let nginx: Nginx | undefined;
+  beforeAll(async () => {
+    nginx = await startNginx({ env: env(), root: dist });
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+  return () => nginx!;
+}
+
+describe('nginx in front of the services', () => {
+  const shop = useShop({ env: { WEB_DIST_DIR: dist } });
+  const nginx = useNginx(() => ({ ORDERS_URL: shop().urls.orders, INVENTORY_URL: shop().urls.inventory, IDENTITY_URL: shop().urls.identity }));
+
+  it('serves index.html to be revalidated, with the content security policy, and hashed assets cached for a year', async () => {
+    const index = await fetch(`${nginx().baseUrl}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await index.text()).toBe(FIXTURE_INDEX);
+
+    const asset = await fetch(`${nginx().baseUrl}${FIXTURE_ASSET}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await asset.body?.cancel();
+  });
+
+  it("answers the app's own routes with index.html, and a missing file or API path with a 404 problem", async () => {
+    for (const path of ['/orders/0b7e0c5e-1d1f-4f43-9d43-1f2b6f2b8a11', '/admin/products/CAFE-1KG/movements', '/login?next=%2Fcart']) {
+      const page = await fetch(`${nginx().baseUrl}${path}`, { headers: { accept: 'text/html' } });
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-security-policy'), path).toContain("default-src 'self'");
+      expect(await page.text(), path).toBe(FIXTURE_INDEX);
+    }
+    for (const path of ['/assets/app-00000000.js', '/missing.png', '/api/payments', '/api/ordersx', '/.well-known/nothing']) {
+      const missing = await send<{ status: number; code: string }>('GET', `${nginx().baseUrl}${path}`);
+      expect(missing.status, path).toBe(404);
+      expect(missing.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+      expect(missing.body, path).toMatchObject({ status: 404, code: expect.stringMatching(/NOT_FOUND$/) });
+    }
+  });
+
+  it('answers its own health routes', async () => {
+    for (const path of ['/health/live', '/health/ready']) {
+      expect(await send('GET', `${nginx().baseUrl}${path}`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+    }
+  });
+
+  it('sends each API path to its service: products to inventory, auth and .well-known to identity, orders to orders', async () => {
+    const { urls } = shop();
+    const base = nginx().baseUrl;
+    const admin = await adminApi(base);
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Nginx'), price: 1250, onHand: 5 });
+
+    expect(await send('GET', `${base}/api/products/${product.sku}`)).toMatchObject({ status: 200, body: await admin.inventory.getProduct(product.sku) });
+    expect((await send('GET', `${base}/.well-known/jwks.json`)).body).toEqual((await send('GET', `${urls.identity}/.well-known/jwks.json`)).body);
+    expect((await send('GET', `${base}/api/auth/me`, undefined, { authorization: admin.bearer })).body).toMatchObject({ role: 'admin' });
+
+    const placed = await send<Order>('POST', `${base}/api/orders`, { items: [{ sku: product.sku, quantity: 1 }] }, { authorization: admin.bearer });
+    expect(placed.status).toBe(201);
+    expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
+    const direct = await send<Order>('GET', `${urls.orders}/api/orders/${placed.body.id}`, undefined, { authorization: admin.bearer });
+    expect(direct.body.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 1, unitPrice: 1250 })]);
+
+    // The services' own errors come through as they are.
+    const invalid = await send<{ errors: { path: string }[] }>('POST', `${base}/api/orders`, { items: [] }, { authorization: admin.bearer });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('keeps GET /api/orders/stream open and passes each order change through as it happens', async () => {
+    const base = nginx().baseUrl;
+    const admin = await adminApi(base);
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('NginxStream'), price: 990, onHand: 3 });
+    const abort = new AbortController();
+    const response = await fetch(`${base}/api/orders/stream`, { headers: { authorization: admin.bearer, accept: 'text/event-stream' }, signal: abort.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = eventReader(response.body!);
+    try {
+      const order = await admin.orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
+      const statusOf = (status: string) => (e: { event: string; data: string }) =>
+        e.event === 'order' && (JSON.parse(e.data) as Order).id === order.id && (JSON.parse(e.data) as Order).status === status;
+      await events.next(statusOf('confirmed'));
+      await admin.orders.ship(order.id);
+      await events.next(statusOf('shipped'));
+      expect(events.ended).toBe(false);
+    } finally {
+      abort.abort();
+      await events.cancel();
+    }
+  });
+});
+
+describe('nginx, seen from the service behind it', () => {
+  /** An upstream that records what reaches it; `respond` decides the answer. */
+  async function upstream(respond: (req: { url?: string }, res: ServerResponse) => void) {
+    const seen: { url?: string; headers: IncomingHttpHeaders }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      respond(req, res);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return {
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      seen,
+      close: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  const writeSecond: { now?: () => void } = {};
+  let secondWritten = false;
+  let service: Awaited<ReturnType<typeof upstream>>;
+  let closedPort = 0;
+  beforeAll(async () => {
+    service = await upstream((req, res) => {
+      if (req.url === '/api/orders/stream') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        res.write('event: order\ndata: {"n":1}\n\n');
+        writeSecond.now = () => {
+          secondWritten = true;
+          res.write('event: order\ndata: {"n":2}\n\n');
+        };
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end('{}');
+    });
+    closedPort = await freePort();
+  });
+  afterAll(() => service.close());
+  const nginx = useNginx(() => ({ ORDERS_URL: service.url, INVENTORY_URL: service.url, IDENTITY_URL: `http://127.0.0.1:${closedPort}` }));
+
+  it("passes the path and query unchanged and adds the client's address to x-forwarded-for", async () => {
+    await send('GET', `${nginx().baseUrl}/api/products?q=caf%C3%A9&limit=2`, undefined, { 'x-request-id': 'trace-me-1', 'x-forwarded-for': '203.0.113.7' });
+    expect(service.seen.at(-1)).toMatchObject({
+      url: '/api/products?q=caf%C3%A9&limit=2',
+      headers: expect.objectContaining({ 'x-forwarded-for': '203.0.113.7, 127.0.0.1', 'x-forwarded-proto': 'http', 'x-request-id': 'trace-me-1' }),
+    });
+  });
+
+  it('passes an event stream through unbuffered: the first event arrives before the second is written', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${nginx().baseUrl}/api/orders/stream`, { signal: abort.signal });
+    const events = eventReader(response.body!);
+    try {
+      expect(await events.next()).toMatchObject({ event: 'order', data: '{"n":1}' });
+      expect(secondWritten).toBe(false);
+      writeSecond.now!();
+      expect(await events.next()).toMatchObject({ event: 'order', data: '{"n":2}' });
+    } finally {
+      abort.abort();
+      await events.cancel();
+    }
+  });
+
+  it('a service that does not answer is a 502 problem naming it', async () => {
+    const login = await send<{ status: number; code: string; detail: string }>('POST', `${nginx().baseUrl}/api/auth/login`, { email: 'a@b.c', password: 'x' });
+    expect(login.status).toBe(502);
+    expect(login.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(login.body).toMatchObject({ status: 502, code: 'UPSTREAM.UNAVAILABLE', detail: 'The identity service did not answer; try again shortly.' });
+  });
+});
