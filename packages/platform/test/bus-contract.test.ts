@@ -306,6 +306,58 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     expect(poisonAttempts).toEqual([1, 2, 3]);
   });
 
+  it('spends no attempt while the handler\'s dependency is down: a long outage dead-letters nothing', async () => {
+    const bus = await h.bus({ retry: shortRetry });
+    const exchange = fresh('orders.events');
+    const queue = fresh('q');
+    let databaseUp = false;
+    const attempts: number[] = [];
+    await bus.subscribe({
+      queue,
+      bindings: [{ exchange, routingKey: 'order.*' }],
+      handler: async (_e, ctx) => {
+        attempts.push(ctx.attempt);
+        if (!databaseUp) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+      dependsOn: async () => {
+        if (!databaseUp) throw new Error('database down');
+      },
+    });
+    const signals = record(bus);
+    const waiting = event('order.created');
+
+    await bus.publish(exchange, [waiting]);
+
+    // Far more failures than the two retries a failing message gets, and still no dead letter.
+    await eventually(() => expect(attempts.length).toBeGreaterThanOrEqual(6));
+    expect(signals.filter((s) => s.kind === 'dead')).toEqual([]);
+    expect(new Set(attempts)).toEqual(new Set([1]));
+    databaseUp = true;
+    await eventually(() => expect(signals.some((s) => s.kind === 'ack')).toBe(true));
+    expect(signals.find((s) => s.kind === 'ack')).toMatchObject({ attempt: 1, event: { id: waiting.id } });
+    expect(await h.deadLetters(queue)).toEqual([]);
+  });
+
+  it('counts attempts as usual when the dependency is up: the message itself is at fault', async () => {
+    const bus = await h.bus({ retry: shortRetry });
+    const exchange = fresh('orders.events');
+    const queue = fresh('q');
+    await bus.subscribe({
+      queue,
+      bindings: [{ exchange, routingKey: 'order.*' }],
+      handler: async (_e, ctx) => {
+        throw new Error(`bad message, attempt ${ctx.attempt}`);
+      },
+      dependsOn: async () => {},
+    });
+    const signals = record(bus);
+
+    await bus.publish(exchange, [event('order.created')]);
+
+    await eventually(() => expect(signals.some((s) => s.kind === 'dead')).toBe(true));
+    expect(signals.map((s) => [s.kind, s.attempt])).toEqual([['retry', 1], ['retry', 2], ['dead', 3]]);
+  });
+
   it('sends a body that is not a CloudEvent straight to the DLQ without calling the handler', async () => {
     const bus = await h.bus({ retry: shortRetry });
     const exchange = fresh('orders.events');

@@ -50,7 +50,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
         if (loaded > 0) log.info({ products: loaded }, 'demo catalog loaded');
       }
       outbox.relay.start();
-      subscriptions = await subscribeHandlers(bus, service, config.CONSUMER_PREFETCH);
+      subscriptions = await subscribeHandlers(bus, service, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping });
     },
     async stop() {
       await http.close();

@@ -63,7 +63,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       await migrate(database, { schema: 'orders', migrationsFolder: MIGRATIONS });
       outbox.relay.start();
       await feed.start();
-      subscriptions = await subscribeHandlers(bus, service, config.CONSUMER_PREFETCH);
+      subscriptions = await subscribeHandlers(bus, service, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping });
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
       sweeper.unref();

@@ -27,6 +27,13 @@ export interface SubscriptionSpec {
    * so that every replica sees every message: live updates). No retries or DLQ.
    */
   exclusive?: boolean;
+  /**
+   * What the handler needs besides the message, e.g. `() => db.ping()`. Asked after a failure:
+   * while it rejects, the failure is the dependency's, not the message's, so the message waits out
+   * the longest back-off and comes back without spending an attempt. An outage longer than all
+   * the retries then dead-letters nothing; the messages are handled once it is over.
+   */
+  dependsOn?: () => Promise<unknown>;
 }
 
 export interface Subscription {
@@ -62,6 +69,17 @@ export interface Bus {
 }
 
 export const deadLetterQueue = (queue: string) => `${queue}.dlq`;
+
+/**
+ * Where a failed delivery goes next: a retry after `delayMs`, recorded as `attempts` tries so far,
+ * or the DLQ (`delayMs` undefined). Both transports follow it.
+ */
+export async function afterFailure(spec: SubscriptionSpec, attempt: number, delaysMs: number[]): Promise<{ delayMs: number | undefined; attempts: number; waiting: boolean }> {
+  if (spec.exclusive) return { delayMs: undefined, attempts: attempt, waiting: false };
+  const dependencyDown = spec.dependsOn !== undefined && !(await spec.dependsOn().then(() => true, () => false));
+  if (dependencyDown && delaysMs.length > 0) return { delayMs: delaysMs.at(-1), attempts: attempt - 1, waiting: true };
+  return { delayMs: delaysMs[attempt - 1], attempts: attempt, waiting: false };
+}
 
 /** The `on`/emit pair both transports share; a throwing listener is logged, never propagated. */
 export function signalHub(log?: { error(obj: object, msg?: string): void }) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterQueue, signalHub, type Bus, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
+import { afterFailure, deadLetterQueue, signalHub, type Bus, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 import { createInProcessBroker, type InProcessBroker, type StoredMessage } from './in-process-broker';
 
@@ -79,15 +79,16 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       emit({ kind: 'ack', queue, event, attempt });
     } catch (err) {
       const error = errorMessage(err);
-      const delay = delaysMs[attempt - 1];
-      if (spec.exclusive || delay === undefined) {
+      const { delayMs, attempts, waiting } = await afterFailure(spec, attempt, delaysMs);
+      if (delayMs === undefined) {
         giveUp(spec, queue, message, event, attempt, error);
         return;
       }
-      const retried: StoredMessage = { ...message, headers: { ...message.headers, 'x-attempts': attempt, 'x-last-error': error } };
+      const retried: StoredMessage = { ...message, headers: { ...message.headers, 'x-attempts': attempts, 'x-last-error': error } };
       // The broker, not this bus, owns a message waiting out its back-off, as RabbitMQ's retry queue would.
-      setTimeout(() => broker.enqueue(queue, retried), delay).unref();
-      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err }, 'message handler failed; retrying');
+      setTimeout(() => broker.enqueue(queue, retried), delayMs).unref();
+      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err },
+        waiting ? 'message handler failed while a dependency is down; waiting for it' : 'message handler failed; retrying');
       emit({ kind: 'retry', queue, event, attempt, error });
     }
   }

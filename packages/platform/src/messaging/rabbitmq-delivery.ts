@@ -1,5 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { deadLetterQueue, type BusSignal, type SubscriptionSpec } from './bus';
+import { afterFailure, deadLetterQueue, type BusSignal, type SubscriptionSpec } from './bus';
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 import type { BusLog } from './in-process-bus';
 import { errorHeader, retryQueue } from './rabbitmq-topology';
@@ -50,10 +50,11 @@ export function createDeliveryHandler({ delaysMs, forward, emit, log }: Delivery
       await spec.handler(event, { attempt, queue });
     } catch (err) {
       const error = errorMessage(err);
-      const delay = spec.exclusive ? undefined : delaysMs[attempt - 1];
-      if (delay === undefined) return giveUp(spec, ch, queue, msg, event, attempt, error);
-      await forward(retryQueue(queue, delay), msg, { 'x-attempts': attempt, 'x-last-error': errorHeader(error) });
-      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err }, 'message handler failed; retrying');
+      const { delayMs, attempts, waiting } = await afterFailure(spec, attempt, delaysMs);
+      if (delayMs === undefined) return giveUp(spec, ch, queue, msg, event, attempt, error);
+      await forward(retryQueue(queue, delayMs), msg, { 'x-attempts': attempts, 'x-last-error': errorHeader(error) });
+      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err },
+        waiting ? 'message handler failed while a dependency is down; waiting for it' : 'message handler failed; retrying');
       if (ack(ch, msg)) emit({ kind: 'retry', queue, event, attempt, error });
       return;
     }

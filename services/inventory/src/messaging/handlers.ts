@@ -1,4 +1,4 @@
-import type { Bus, CloudEvent, Subscription } from '@pedidos/platform/messaging';
+import type { Bus, CloudEvent, Subscription, SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES, NEW_ORDERS_QUEUE } from '@pedidos/contracts/events';
 import type { InventoryService } from '../inventory-service';
 
@@ -10,7 +10,8 @@ export const QUEUES = {
 
 const ORDER_FACTS = new Set(['order.created', 'order.cancelled', 'order.shipped']);
 
-export function subscribeHandlers(bus: Bus, service: InventoryService, prefetch: number): Promise<Subscription[]> {
+/** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
+export function subscribeHandlers(bus: Bus, service: InventoryService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
   const handler = async (event: CloudEvent, { queue }: { queue: string }) => {
     // A message the queue should never carry is a bug upstream: fail it so it reaches the DLQ.
     if (!ORDER_FACTS.has(event.type)) throw new Error(`${queue} does not handle ${event.type}`);
@@ -22,6 +23,7 @@ export function subscribeHandlers(bus: Bus, service: InventoryService, prefetch:
       bindings: [{ exchange: EXCHANGES.orders, routingKey: 'order.created' }],
       handler,
       prefetch,
+      dependsOn,
     }),
     bus.subscribe({
       queue: QUEUES.orderUpdates,
@@ -31,6 +33,7 @@ export function subscribeHandlers(bus: Bus, service: InventoryService, prefetch:
       ],
       handler,
       prefetch,
+      dependsOn,
     }),
   ]);
 }

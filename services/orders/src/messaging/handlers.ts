@@ -1,4 +1,4 @@
-import type { Bus, CloudEvent, Subscription } from '@pedidos/platform/messaging';
+import type { Bus, CloudEvent, Subscription, SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import type { OrdersService } from '../orders-service';
 
@@ -8,7 +8,8 @@ export const QUEUES = {
   catalog: 'orders.catalog',
 } as const;
 
-export function subscribeHandlers(bus: Bus, service: OrdersService, prefetch: number): Promise<Subscription[]> {
+/** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
+export function subscribeHandlers(bus: Bus, service: OrdersService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
   return Promise.all([
     bus.subscribe({
       queue: QUEUES.stockUpdates,
@@ -21,6 +22,7 @@ export function subscribeHandlers(bus: Bus, service: OrdersService, prefetch: nu
         await service.onStockFact(queue, event);
       },
       prefetch,
+      dependsOn,
     }),
     bus.subscribe({
       queue: QUEUES.catalog,
@@ -30,6 +32,7 @@ export function subscribeHandlers(bus: Bus, service: OrdersService, prefetch: nu
         await service.onProductUpserted(event);
       },
       prefetch,
+      dependsOn,
     }),
   ]);
 }
