@@ -95,7 +95,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
 
   function giveUp(spec: SubscriptionSpec, queue: string, message: StoredMessage, event: CloudEvent | null, attempt: number, error: string): void {
     if (!spec.exclusive) {
-      const headers = { ...message.headers, 'x-attempts': attempt, 'x-last-error': error, 'x-original-queue': queue };
+      const headers = { ...message.headers, 'x-attempts': attempt, 'x-last-error': error, 'x-original-queue': queue, 'x-dead-lettered-at': new Date().toISOString() };
       broker.enqueue(deadLetterQueue(queue), { ...message, headers });
     }
     log?.warn({ queue, eventId: event?.id, eventType: event?.type, traceparent: event?.traceparent, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');

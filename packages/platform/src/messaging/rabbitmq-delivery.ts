@@ -32,7 +32,9 @@ function ack(ch: Channel, msg: ConsumeMessage): boolean {
 export function createDeliveryHandler({ delaysMs, forward, emit, log }: DeliveryDeps) {
   async function giveUp(spec: SubscriptionSpec, ch: Channel, queue: string, msg: ConsumeMessage, event: CloudEvent | null, attempt: number, error: string) {
     if (!spec.exclusive) {
-      await forward(deadLetterQueue(queue), msg, { 'x-attempts': attempt, 'x-last-error': errorHeader(error), 'x-original-queue': queue });
+      await forward(deadLetterQueue(queue), msg, {
+        'x-attempts': attempt, 'x-last-error': errorHeader(error), 'x-original-queue': queue, 'x-dead-lettered-at': new Date().toISOString(),
+      });
     }
     log?.warn({ queue, eventId: event?.id, eventType: event?.type, traceparent: event?.traceparent, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
     if (ack(ch, msg)) emit({ kind: 'dead', queue, event, attempt, error });
