@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Bus } from './messaging/bus';
+import { metricsFromPrimary, shareWithPrimary } from './cluster-metrics';
+import { deadLetterQueue, type Bus } from './messaging/bus';
 import type { OutboxRelay } from './messaging/outbox';
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -39,11 +41,16 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
     });
   }
 
-  /** A gauge read at scrape time; a failing read reports NaN rather than failing the whole scrape. */
+  /**
+   * A gauge read at scrape time; a failing read reports NaN rather than failing the whole scrape.
+   * What it reads is shared (the database, the broker), so every worker sees the same value: the
+   * service's is their maximum, not their sum.
+   */
   function gaugeFromCallback(name: string, help: string, collect: () => Promise<number> | number): Gauge {
     return new Gauge({
       name,
       help,
+      aggregator: 'max',
       registers: [registry],
       async collect() {
         try {
@@ -55,11 +62,32 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
     });
   }
 
+  /** Messages waiting in each watched queue's DLQ, read from the broker at scrape time. */
+  function observeDeadLetters(bus: Pick<Bus, 'queueDepth'>, queues: string[]): void {
+    new Gauge({
+      name: 'dead_letter_queue_messages',
+      help: "Messages waiting in the queue's dead-letter queue, by queue",
+      labelNames: ['queue'] as const,
+      aggregator: 'max',
+      registers: [registry],
+      async collect() {
+        await Promise.all(queues.map(async (queue) => {
+          this.set({ queue }, await bus.queueDepth(deadLetterQueue(queue)).catch(() => Number.NaN));
+        }));
+      },
+    });
+  }
+
   /** The relay's lag: how many events wait to be published, and for how long the oldest has. */
   function observeOutbox(relay: Pick<OutboxRelay, 'stats'>): void {
     gaugeFromCallback('outbox_backlog', 'Events committed but not yet published', async () => (await relay.stats()).backlog);
     gaugeFromCallback('outbox_oldest_age_seconds', 'Age of the oldest unpublished event', async () => (await relay.stats()).oldestAgeSeconds);
   }
 
-  return { registry, httpDuration, observeBus, observeOutbox, gaugeFromCallback };
+  if (cluster.isWorker) shareWithPrimary(registry);
+
+  /** The text `/metrics` answers: this process's, or in a worker the whole service's (cluster-metrics.ts). */
+  const exposition = (): Promise<string> => (cluster.isWorker ? metricsFromPrimary() : registry.metrics());
+
+  return { registry, httpDuration, observeBus, observeDeadLetters, observeOutbox, gaugeFromCallback, exposition };
 }

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { serveClusterMetrics } from './cluster-metrics';
 import type { Logger } from './logger';
 
 const RESTART_DELAY_MS = 1_000;
@@ -10,7 +11,8 @@ export const SHUTDOWN_MESSAGE = 'pedidos:shutdown';
  * Like gunicorn's workers: with `count` above 1 this process becomes a primary that forks
  * `count` workers sharing the listening port (node:cluster), starts a new one when one dies,
  * and on SIGTERM/SIGINT passes the signal on and waits for every worker to drain. Each worker,
- * and the process itself when `count` is 1, runs `work`.
+ * and the process itself when `count` is 1, runs `work`. `/metrics` of any worker answers for
+ * all of them (cluster-metrics.ts).
  */
 export async function runWorkers({ count, log, shutdownTimeoutMs, work }: {
   count: number;
@@ -21,6 +23,7 @@ export async function runWorkers({ count, log, shutdownTimeoutMs, work }: {
   if (count <= 1 || cluster.isWorker) return work();
 
   let stopping = false;
+  serveClusterMetrics();
   const fork = () => cluster.fork();
   for (let i = 0; i < count; i++) fork();
   log.info({ workers: count }, 'workers started');

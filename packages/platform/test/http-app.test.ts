@@ -7,6 +7,7 @@ import { createLogger } from '../src/logger';
 import { createMetrics, type Metrics } from '../src/metrics';
 import type { BusSignal } from '../src/messaging/bus';
 import { cloudEvent } from '../src/messaging/cloud-event';
+import { createInProcessBus } from '../src/messaging/in-process-bus';
 
 const ORIGIN = 'https://shop.example.com';
 const ORDER_ID = '7b0d3c5e-8f5a-4a53-9f53-2f1a1f1e6c11';
@@ -329,6 +330,30 @@ describe('metrics', () => {
     expect(text).toMatch(/messages_retried_total\{queue="novos_pedidos",service="inventory-test"\} 1\n/);
     expect(text).toMatch(/messages_dead_lettered_total\{queue="novos_pedidos",service="inventory-test"\} 1\n/);
     expect(text).not.toContain('someone_else');
+  });
+
+  it("reports each watched queue's dead letters, read from the broker at scrape time", async () => {
+    const bus = createInProcessBus({ retry: { delaysMs: [] } });
+    try {
+      const own = createMetrics({ service: 'dlq-test' });
+      own.observeDeadLetters(bus, ['novos_pedidos', 'quiet']);
+      const dead = new Promise<void>((resolve) => bus.on((s) => s.kind === 'dead' && resolve()));
+      await bus.subscribe({
+        queue: 'novos_pedidos',
+        bindings: [{ exchange: 'orders.events', routingKey: 'order.created' }],
+        handler: async () => {
+          throw new Error('cannot handle it');
+        },
+      });
+      expect(await own.registry.metrics()).toMatch(/dead_letter_queue_messages\{queue="novos_pedidos",service="dlq-test"\} 0\n/);
+      await bus.publish('orders.events', [cloudEvent({ source: 'test', type: 'order.created', data: {} })]);
+      await dead;
+      const text = await own.registry.metrics();
+      expect(text).toMatch(/dead_letter_queue_messages\{queue="novos_pedidos",service="dlq-test"\} 1\n/);
+      expect(text).toMatch(/dead_letter_queue_messages\{queue="quiet",service="dlq-test"\} 0\n/);
+    } finally {
+      await bus.close();
+    }
   });
 
   it('reads a callback gauge at scrape time', async () => {

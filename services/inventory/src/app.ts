@@ -20,6 +20,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
   const service = createInventoryService({ db: database.db, outbox });
   const metrics = createMetrics({ service: 'inventory' });
   metrics.observeBus(bus, Object.values(QUEUES));
+  metrics.observeDeadLetters(bus, Object.values(QUEUES));
   metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({

@@ -24,6 +24,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   const feed = createLiveFeed({ bus, log });
   const metrics = createMetrics({ service: 'orders' });
   metrics.observeBus(bus, Object.values(QUEUES));
+  metrics.observeDeadLetters(bus, Object.values(QUEUES));
   metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({

@@ -26,7 +26,7 @@ export function registerOpsRoutes(
   });
 
   app.get('/metrics', hidden, async (_request, reply) => {
-    const body = await opts.metrics.registry.metrics();
+    const body = await opts.metrics.exposition();
     return reply.type(opts.metrics.registry.contentType).send(body);
   });
 }
