@@ -13,7 +13,7 @@ export default defineConfig({
       'web/vitest.config.ts',
       {
         extends: true,
-        test: { name: 'components', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/deploy/**/*.test.ts'] },
+        test: { name: 'components', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/deploy/**/*.test.ts', 'bench/test/**/*.test.ts'] },
       },
       {
         // Whole services as processes; some stop the broker, so these files run one at a time.

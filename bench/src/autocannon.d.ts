@@ -13,7 +13,8 @@ declare module 'autocannon' {
       setRequests(requests: Request[]): void;
     }
     interface Options {
-      url: string;
+      /** Several URLs: connection i goes to url[i % url.length]. */
+      url: string | string[];
       connections?: number;
       duration?: number;
       timeout?: number;

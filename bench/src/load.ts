@@ -1,15 +1,17 @@
 import autocannon from 'autocannon';
 
 /**
- * POSTs `bodies` to `url` from `connections` keep-alive connections for `durationS`.
+ * POSTs `bodies` to `urls` from `connections` keep-alive connections for `durationS`.
+ * autocannon deals the connections out over the URLs in turn (connection i to urls[i % n]),
+ * so several replicas share the load and one latency histogram covers them all.
  * Every request is pre-built; each connection starts at its own offset in the pool so
  * they do not all order the same SKUs at the same moment.
  */
-export async function fireOrders(opts: { url: string; authorization: string; connections: number; durationS: number; bodies: string[]; signal: AbortSignal }): Promise<autocannon.Result> {
+export async function fireOrders(opts: { urls: string[]; authorization: string; connections: number; durationS: number; bodies: string[]; signal: AbortSignal }): Promise<autocannon.Result> {
   const { bodies, connections } = opts;
   let client = 0;
   const instance = autocannon({
-    url: opts.url,
+    url: opts.urls,
     connections,
     duration: opts.durationS,
     method: 'POST',

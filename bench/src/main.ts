@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from './http';
 import { fireOrders } from './load';
-import { parseOptions, USAGE, type BenchOptions } from './options';
+import { commandLine, parseOptions, runLabel, USAGE, type BenchOptions, type BenchRun } from './options';
 import { machine, markdown, textTable, type Report, type RunResult } from './report';
 import { external, startEmbedded, startReal, type SystemUnderTest } from './system-under-test';
 import { countOrders, createBenchProducts, orderBodies, waitDrained, waitUntilOrdersKnow } from './workload';
@@ -40,15 +40,14 @@ try {
   process.exit(2);
 }
 
-const report: Report = { machine: machine(), date: new Date().toISOString(), runs: [] };
-const targets = options.external ? [options.external.label] : options.shapes;
+const report: Report = { command: commandLine(process.argv.slice(2)), machine: machine(), date: new Date().toISOString(), runs: [] };
 let failed = false;
-for (const shape of targets) {
+for (const run of options.runs) {
   try {
-    report.runs.push(await benchShape(shape, options, interrupt.signal));
+    report.runs.push(await benchRun(run, options, interrupt.signal));
   } catch (error) {
     failed = true;
-    console.error(`${shape}: ${describe(error)}`);
+    console.error(`${runLabel(run)}: ${describe(error)}`);
     if (interrupt.signal.aborted) break;
   }
 }
@@ -64,44 +63,45 @@ if (report.runs.length > 0) {
 }
 process.exit(interrupt.signal.aborted ? 130 : failed ? 1 : 0);
 
-async function benchShape(shape: string, opts: BenchOptions, signal: AbortSignal): Promise<RunResult> {
-  const say = (message: string) => console.error(`[${shape}] ${message}`);
-  say(opts.external ? `using ${opts.external.ordersUrl}` : 'starting the system');
+async function benchRun(target: BenchRun, opts: BenchOptions, signal: AbortSignal): Promise<RunResult> {
+  const label = runLabel(target);
+  const say = (message: string) => console.error(`[${label}] ${message}`);
+  say(opts.external ? `using ${opts.external.ordersUrl}` : `starting the system${target.replicas !== null && target.replicas > 1 ? ` with ${target.replicas} processes each of orders and inventory` : ''}`);
   const startedAt = performance.now();
-  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), signal, say };
+  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), label, signal, say };
   const sut: SystemUnderTest =
     opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl, opts.external.token)
-    : shape === 'embedded' ? await startEmbedded(ctx)
-    : await startReal(ctx);
+    : target.shape === 'embedded' ? await startEmbedded(ctx)
+    : await startReal(ctx, target.replicas ?? 1);
   if (!opts.external) say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 
   try {
-    return await measure(shape, sut, opts, signal, say);
+    return await measure(target, sut, opts, signal, say);
   } finally {
     if (!opts.external) say('tearing down');
     await sut.stop().catch((error: unknown) => {
       // A failed teardown must not pass silently, but it does not void the figures.
-      console.error(`[${shape}] ${describe(error)}`);
+      console.error(`[${label}] ${describe(error)}`);
       failed = true;
     });
   }
 }
 
-async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<RunResult> {
+async function measure(target: BenchRun, sut: SystemUnderTest, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<RunResult> {
   const guard = () => sut.assertRunning();
   const skus = await createBenchProducts(sut.inventoryUrl, randomBytes(3).toString('hex').toUpperCase(), sut.authorization, signal);
-  await waitUntilOrdersKnow(sut.ordersUrl, skus, { authorization: sut.authorization, signal, guard });
+  for (const ordersUrl of sut.ordersUrls) await waitUntilOrdersKnow(ordersUrl, skus, { authorization: sut.authorization, signal, guard });
   const bodies = orderBodies(skus, BODY_POOL);
-  const url = `${sut.ordersUrl}/api/orders`;
+  const urls = sut.ordersUrls.map((ordersUrl) => `${ordersUrl}/api/orders`);
 
   say(`warm-up ${WARMUP_S} s`);
-  const warm = await fireOrders({ url, authorization: sut.authorization, connections: opts.connections, durationS: WARMUP_S, bodies, signal });
+  const warm = await fireOrders({ urls, authorization: sut.authorization, connections: opts.connections, durationS: WARMUP_S, bodies, signal });
   const warmDrain = await waitDrained(sut.ordersUrl, performance.now(), { authorization: sut.authorization, timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
   if (!warmDrain.drained) throw new Error(`warm-up orders still pending after ${DRAIN_TIMEOUT_MS / 1000} s`);
 
-  say(`load: ${opts.connections} connections for ${opts.durationS} s`);
+  say(`load: ${opts.connections} connections${urls.length > 1 ? ` over ${urls.length} orders processes` : ''} for ${opts.durationS} s`);
   const cpuBefore = { services: await sut.cpuSeconds(), bench: process.cpuUsage(), at: performance.now() };
-  const run = await fireOrders({ url, authorization: sut.authorization, connections: opts.connections, durationS: opts.durationS, bodies, signal });
+  const run = await fireOrders({ urls, authorization: sut.authorization, connections: opts.connections, durationS: opts.durationS, bodies, signal });
   const loadStopped = performance.now();
   const cpu = await cpuPercent(sut, cpuBefore);
   guard();
@@ -111,7 +111,8 @@ async function measure(shape: string, sut: SystemUnderTest, opts: BenchOptions, 
   const peaks = Object.values(memory).flat().map((p) => p.peakRssKiB);
 
   const result: RunResult = {
-    shape,
+    shape: target.shape,
+    replicas: target.replicas,
     connections: opts.connections,
     durationS: opts.durationS,
     measuredS: run.duration,

@@ -3,6 +3,8 @@ import type { ProcessMemory } from './processes';
 
 export interface RunResult {
   shape: string;
+  /** Processes each of orders and inventory, the load spread over the orders ones; null for a system the bench did not start. */
+  replicas: number | null;
   connections: number;
   durationS: number;
   /** How long autocannon actually ran. */
@@ -29,6 +31,8 @@ export interface RunResult {
 }
 
 export interface Report {
+  /** The command line that produced the report, as one would type it again. */
+  command: string;
   machine: { cpus: number; model: string; totalMemGiB: number; node: string };
   date: string;
   runs: RunResult[];
@@ -44,11 +48,12 @@ export function machine(): Report['machine'] {
   };
 }
 
-const COLUMNS = ['shape', 'connections', 'duration s', 'orders/s', 'non-2xx', 'p50 ms', 'p99 ms', 'drain s', 'peak RSS MiB'];
+const COLUMNS = ['shape', 'replicas', 'connections', 'duration s', 'orders/s', 'non-2xx', 'p50 ms', 'p99 ms', 'drain s', 'peak RSS MiB'];
 
 function cells(run: RunResult): string[] {
   return [
     run.shape,
+    run.replicas === null ? 'n/a' : String(run.replicas),
     String(run.connections),
     String(run.durationS),
     run.ordersPerSecond.toFixed(0),
@@ -71,13 +76,14 @@ export function markdown(report: Report): string {
   const m = report.machine;
   return [
     `<!-- written by npm run bench on ${report.date}; do not edit by hand -->`,
-    `\`npm run bench\` on ${m.cpus} × ${m.model}, ${m.totalMemGiB} GiB, Node ${m.node}, ${report.date.slice(0, 10)}:`,
+    `\`${report.command}\` on ${m.cpus} × ${m.model}, ${m.totalMemGiB} GiB, Node ${m.node}, ${report.date.slice(0, 10)}:`,
     '',
     `| ${COLUMNS.join(' | ')} |`,
     `| ${COLUMNS.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
     ...report.runs.map((r) => `| ${cells(r).join(' | ')} |`),
     '',
-    'orders/s: 2xx responses per second; non-2xx: other responses (socket errors and timeouts shown apart); latency of `POST /api/orders` as seen by the client; ' +
+    'replicas: processes each of orders and inventory on the one database and vhost, the connections dealt out over the orders ones; ' +
+      'orders/s: 2xx responses per second; non-2xx: other responses (socket errors and timeouts shown apart); latency of `POST /api/orders` as seen by the client; ' +
       'drain: from the end of the load until no order is `pending`; peak RSS: sum of the service processes\' VmHWM (PostgreSQL and RabbitMQ not included).',
     '',
   ].join('\n');

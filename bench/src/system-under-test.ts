@@ -7,7 +7,10 @@ import { call, describe, poll } from './http';
 import { cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
 
 export interface SystemUnderTest {
+  /** The orders process the bench sets up and reads through (every replica shares its database). */
   ordersUrl: string;
+  /** Every orders process, `ordersUrl` first: the load is spread over them. */
+  ordersUrls: string[];
   inventoryUrl: string;
   /** `Bearer …` of an admin, for every call the bench makes. */
   authorization: string;
@@ -24,11 +27,13 @@ export interface SystemUnderTest {
 }
 
 // Variables a service reads that must come from the bench, never from the caller's shell.
-const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN', 'WEB_PORT'];
+const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN', 'WEB_PORT', 'WEB_CONCURRENCY'];
 
 interface StartContext {
   repoRoot: string;
   logDir: string;
+  /** Prefix of the services' log files, e.g. `real-2x` (they go to `<logDir>/<label>-<service>.log`). */
+  label: string;
   signal: AbortSignal;
   say(message: string): void;
 }
@@ -38,41 +43,51 @@ export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest>
     const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-bench-'));
     sut.undo(() => rm(dataDir, { recursive: true, force: true }));
     const [ordersPort, inventoryPort, identityPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const launcher = sut.spawn('launcher', 'launcher/src/main.ts', 'embedded', {
+    const launcher = sut.spawn('launcher', 'launcher/src/main.ts', {
       DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort), WEB_PORT: String(webPort),
-      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', ...sut.issuer.env,
+      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', WEB_CONCURRENCY: '1', ...sut.issuer.env,
     });
     const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
     await waitReady(urls.inventoryUrl, 'inventory', launcher, ctx.signal);
     await waitReady(urls.ordersUrl, 'orders', launcher, ctx.signal);
-    return urls;
+    return { ...urls, ordersUrls: [urls.ordersUrl] };
   });
 }
 
-export async function startReal(ctx: StartContext): Promise<SystemUnderTest> {
+/**
+ * `replicas` processes each of inventory and orders on one fresh PostgreSQL database and RabbitMQ
+ * vhost, as test/support/system.ts runs them; the first of each keeps the plain service name.
+ */
+export async function startReal(ctx: StartContext, replicas = 1): Promise<SystemUnderTest> {
   return assemble(ctx, async (sut) => {
     const database = await createTestDatabase('postgres', { name: `pedidos_bench_test_${randomBytes(4).toString('hex')}` });
     sut.undo(() => database.drop());
     const vhost = await createTestVhost();
     sut.undo(() => vhost.drop());
     ctx.say(`database ${database.url ? new URL(database.url).pathname.slice(1) : '?'}, vhost ${vhost.vhost} (removed at the end; by hand only if the bench is killed)`);
-    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MIN: '0', ...sut.issuer.env };
+    // One worker per process: a replica is a process here, and CPU and memory are read per process.
+    const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MIN: '0', WEB_CONCURRENCY: '1', ...sut.issuer.env };
 
-    const inventoryUrl = `http://127.0.0.1:${await freePort()}`;
-    const inventory = sut.spawn('inventory', 'services/inventory/src/main.ts', 'real', { ...common, PORT: new URL(inventoryUrl).port, SEED_DEMO_DATA: 'false' });
-    await waitReady(inventoryUrl, 'inventory', inventory, ctx.signal);
+    const startAll = (service: 'inventory' | 'orders', env: (i: number) => Record<string, string>) =>
+      Promise.all(Array.from({ length: replicas }, async (_, i) => {
+        const name = i === 0 ? service : `${service}-${i + 1}`;
+        const url = `http://127.0.0.1:${await freePort()}`;
+        const child = sut.spawn(name, `services/${service}/src/main.ts`, { ...common, ...env(i), PORT: new URL(url).port });
+        await waitReady(url, name, child, ctx.signal);
+        return url;
+      }));
+    // Replicas start side by side: migrations queue on an advisory lock, consumers compete on the same queues.
+    const inventoryUrls = await startAll('inventory', () => ({ SEED_DEMO_DATA: 'false' }));
     // Started after inventory is ready, as the launcher does: orders copies the catalog at start.
-    const ordersUrl = `http://127.0.0.1:${await freePort()}`;
-    const orders = sut.spawn('orders', 'services/orders/src/main.ts', 'real', { ...common, PORT: new URL(ordersUrl).port, INVENTORY_URL: inventoryUrl });
-    await waitReady(ordersUrl, 'orders', orders, ctx.signal);
-    return { ordersUrl, inventoryUrl };
+    const ordersUrls = await startAll('orders', (i) => ({ INVENTORY_URL: inventoryUrls[i]! }));
+    return { ordersUrl: ordersUrls[0]!, ordersUrls, inventoryUrl: inventoryUrls[0]! };
   });
 }
 
 /** A system someone else runs: nothing to start, stop or weigh. */
 export function external(ordersUrl: string, inventoryUrl: string, token: string): SystemUnderTest {
   return {
-    ordersUrl, inventoryUrl, authorization: `Bearer ${token}`,
+    ordersUrl, ordersUrls: [ordersUrl], inventoryUrl, authorization: `Bearer ${token}`,
     assertRunning() {}, memory: async () => ({}), cpuSeconds: async () => ({}), logs: {}, stop: async () => {},
   };
 }
@@ -81,10 +96,10 @@ interface Assembly {
   /** The bench's own token issuer, which the services it starts are told to trust. */
   issuer: TestIssuer;
   undo(step: () => Promise<unknown>): void;
-  spawn(name: string, script: string, shape: string, env: Record<string, string>): ServiceProcess;
+  spawn(name: string, script: string, env: Record<string, string>): ServiceProcess;
 }
 
-async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ ordersUrl: string; inventoryUrl: string }>): Promise<SystemUnderTest> {
+async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ ordersUrl: string; ordersUrls: string[]; inventoryUrl: string }>): Promise<SystemUnderTest> {
   await mkdir(ctx.logDir, { recursive: true });
   const undo: (() => Promise<unknown>)[] = [];
   const processes: ServiceProcess[] = [];
@@ -102,9 +117,9 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
     const urls = await start({
       issuer,
       undo: (step) => undo.push(step),
-      spawn(name, script, shape, env) {
+      spawn(name, script, env) {
         const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !OWNED.includes(k))) as Record<string, string>;
-        const service = startService({ name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${shape}-${name}.log`) });
+        const service = startService({ name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${ctx.label}-${name}.log`) });
         processes.push(service);
         return service;
       },
