@@ -19,7 +19,7 @@ import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
 import { webConfigSpec } from '../../launcher/src/web-server';
-import { REPO_ROOT } from './compose-config';
+import { REPO_ROOT, resolvedCompose } from './compose-config';
 import { build, containersOf, imageName, parseEnvFile, readYamlDocuments, type Manifest } from './kustomize';
 
 const K8S_DIR = join(REPO_ROOT, 'deploy/k8s');
@@ -452,6 +452,15 @@ describe('the operators\' clusters', () => {
     expect(spec.replicas).toBe(3);
     expect(spec.resources?.requests).toBeDefined();
     expect(spec.resources?.limits).toBeDefined();
+  });
+
+  it('runs the RabbitMQ image and the PostgreSQL major that docker-compose.yml runs, the ones the services are tested with', () => {
+    const compose = resolvedCompose();
+    expect((rabbitmq.spec as { image?: string }).image).toBe(compose.services.rabbitmq?.image);
+    const major = (image: string | undefined) => /:(\d+)/.exec(image ?? '')?.[1];
+    const postgresMajor = major(compose.services.postgres?.image);
+    expect(postgresMajor).toMatch(/^\d+$/);
+    expect(major((postgres.spec as { imageName?: string }).imageName)).toBe(postgresMajor);
   });
 
   it('runs PostgreSQL as a CloudNativePG Cluster with a primary and at least one replica', () => {
