@@ -68,7 +68,8 @@ describe('sign-in form', () => {
     expect(within(nav).queryByRole('link', { name: 'Sign in' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
     expect(screen.getByText('Ana Souza')).toBeTruthy();
-    expect(app.location()).toBe('/');
+    // The session is stored first, then the form navigates: the header can show it a render earlier.
+    await waitFor(() => expect(app.location()).toBe('/'));
     expect(http.to('POST', '/api/auth/login')[0]!.body).toEqual({ email: 'ana@example.com', password: 'correct horse battery' });
     expect(JSON.parse(window.localStorage.getItem('pedidos.session')!)).toMatchObject({ accessToken: tokens().accessToken, refreshToken: 'refresh-1' });
   });

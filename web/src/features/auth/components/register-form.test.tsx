@@ -78,7 +78,8 @@ describe('registration form', () => {
     await register({ ...ana, password: 'correct horse battery' });
 
     expect(await screen.findByRole('button', { name: 'Sign out' })).toBeTruthy();
-    expect(app.location()).toBe('/');
+    // The session is stored first, then the form navigates: the header can show it a render earlier.
+    await waitFor(() => expect(app.location()).toBe('/'));
     expect(http.to('POST', '/api/auth/register')[0]!.body).toEqual({ name: 'Ana Souza', email: 'ana@example.com', password: 'correct horse battery' });
     expect(http.to('POST', '/api/auth/login')[0]!.body).toEqual({ email: 'ana@example.com', password: 'correct horse battery' });
   });
