@@ -1,14 +1,11 @@
 // The web container's nginx configuration (deploy/nginx/default.conf.template), run by Debian's
 // nginx in front of the real services of `npm start`: what `docker compose up` serves on port 3000.
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Order } from '@pedidos/contracts/orders';
 import { send } from '../support/http';
 import { startNginx, type Nginx } from '../support/nginx';
 import { freePort } from '../support/service-process';
-import { adminApi, uniqueProduct } from './support/api';
 import { eventReader } from './support/event-stream';
+import { expectEachApiPathAtItsService, expectLiveOrderStream, recordingUpstream, type RecordingUpstream } from './support/front-door';
 import { FIXTURE_ASSET, FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';
 import { useShop } from './support/shop';
 
@@ -68,77 +65,21 @@ describe('nginx in front of the services', () => {
   });
 
   it('sends each API path to its service: products to inventory, auth and .well-known to identity, orders to orders', async () => {
-    const { urls } = shop();
-    const base = nginx().baseUrl;
-    const admin = await adminApi(base);
-    const product = await admin.inventory.createProduct({ ...uniqueProduct('Nginx'), price: 1250, onHand: 5 });
-
-    expect(await send('GET', `${base}/api/products/${product.sku}`)).toMatchObject({ status: 200, body: await admin.inventory.getProduct(product.sku) });
-    expect((await send('GET', `${base}/.well-known/jwks.json`)).body).toEqual((await send('GET', `${urls.identity}/.well-known/jwks.json`)).body);
-    expect((await send('GET', `${base}/api/auth/me`, undefined, { authorization: admin.bearer })).body).toMatchObject({ role: 'admin' });
-
-    const placed = await send<Order>('POST', `${base}/api/orders`, { items: [{ sku: product.sku, quantity: 1 }] }, { authorization: admin.bearer });
-    expect(placed.status).toBe(201);
-    expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
-    const direct = await send<Order>('GET', `${urls.orders}/api/orders/${placed.body.id}`, undefined, { authorization: admin.bearer });
-    expect(direct.body.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 1, unitPrice: 1250 })]);
-
-    // The services' own errors come through as they are.
-    const invalid = await send<{ errors: { path: string }[] }>('POST', `${base}/api/orders`, { items: [] }, { authorization: admin.bearer });
-    expect(invalid.status).toBe(400);
-    expect(invalid.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await expectEachApiPathAtItsService(nginx().baseUrl, shop().urls);
   });
 
   it('keeps GET /api/orders/stream open and passes each order change through as it happens', async () => {
-    const base = nginx().baseUrl;
-    const admin = await adminApi(base);
-    const product = await admin.inventory.createProduct({ ...uniqueProduct('NginxStream'), price: 990, onHand: 3 });
-    const abort = new AbortController();
-    const response = await fetch(`${base}/api/orders/stream`, { headers: { authorization: admin.bearer, accept: 'text/event-stream' }, signal: abort.signal });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = eventReader(response.body!);
-    try {
-      const order = await admin.orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
-      const statusOf = (status: string) => (e: { event: string; data: string }) =>
-        e.event === 'order' && (JSON.parse(e.data) as Order).id === order.id && (JSON.parse(e.data) as Order).status === status;
-      await events.next(statusOf('confirmed'));
-      await admin.orders.ship(order.id);
-      await events.next(statusOf('shipped'));
-      expect(events.ended).toBe(false);
-    } finally {
-      abort.abort();
-      await events.cancel();
-    }
+    await expectLiveOrderStream(nginx().baseUrl);
   });
 });
 
 describe('nginx, seen from the service behind it', () => {
-  /** An upstream that records what reaches it; `respond` decides the answer. */
-  async function upstream(respond: (req: { url?: string }, res: ServerResponse) => void) {
-    const seen: { url?: string; headers: IncomingHttpHeaders }[] = [];
-    const server = createServer((req, res) => {
-      seen.push({ url: req.url, headers: req.headers });
-      respond(req, res);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return {
-      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-      seen,
-      close: () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-    };
-  }
-
   const writeSecond: { now?: () => void } = {};
   let secondWritten = false;
-  let service: Awaited<ReturnType<typeof upstream>>;
+  let service: RecordingUpstream;
   let closedPort = 0;
   beforeAll(async () => {
-    service = await upstream((req, res) => {
+    service = await recordingUpstream((req, res) => {
       if (req.url === '/api/orders/stream') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.write('event: order\ndata: {"n":1}\n\n');

@@ -1,17 +1,15 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Order } from '@pedidos/contracts/orders';
 import { createLogger } from '@pedidos/platform/logger';
 import { createWebServer } from '../../launcher/src/web-server';
 import { send } from '../support/http';
 import { freePort, REPO_ROOT } from '../support/service-process';
-import { adminApi, uniqueProduct } from './support/api';
 import { eventReader } from './support/event-stream';
+import { expectEachApiPathAtItsService, expectLiveOrderStream, recordingUpstream } from './support/front-door';
 import { FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';
 import { useShop } from './support/shop';
 
@@ -72,47 +70,11 @@ describe('the web server in npm start', () => {
   });
 
   it('sends each API path to its service: products to inventory, auth and .well-known to identity, orders to orders', async () => {
-    const { baseUrl, urls } = shop();
-    const admin = await adminApi(baseUrl);
-    const product = await admin.inventory.createProduct({ ...uniqueProduct('Proxy'), price: 1250, onHand: 5 });
-
-    const viaWeb = await send('GET', `${baseUrl}/api/products/${product.sku}`);
-    expect(viaWeb).toMatchObject({ status: 200, body: await admin.inventory.getProduct(product.sku) });
-    expect((await send('GET', `${baseUrl}/.well-known/jwks.json`)).body).toEqual((await send('GET', `${urls.identity}/.well-known/jwks.json`)).body);
-    expect((await send('GET', `${baseUrl}/api/auth/me`, undefined, { authorization: admin.bearer })).body).toMatchObject({ role: 'admin' });
-
-    // A POST with a body, its Location header and the order as the orders service itself has it.
-    const placed = await send<Order>('POST', `${baseUrl}/api/orders`, { items: [{ sku: product.sku, quantity: 1 }] }, { authorization: admin.bearer });
-    expect(placed.status).toBe(201);
-    expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
-    const direct = await send<Order>('GET', `${urls.orders}/api/orders/${placed.body.id}`, undefined, { authorization: admin.bearer });
-    expect(direct.status).toBe(200);
-    expect(direct.body.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 1, unitPrice: 1250 })]);
+    await expectEachApiPathAtItsService(shop().baseUrl, shop().urls);
   });
 
   it('keeps GET /api/orders/stream open and passes each order change through as it happens', async () => {
-    const { baseUrl } = shop();
-    const admin = await adminApi(baseUrl);
-    const product = await admin.inventory.createProduct({ ...uniqueProduct('Stream'), price: 990, onHand: 3 });
-
-    const abort = new AbortController();
-    const response = await fetch(`${baseUrl}/api/orders/stream`, { headers: { authorization: admin.bearer, accept: 'text/event-stream' }, signal: abort.signal });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = eventReader(response.body!);
-    try {
-      const order = await admin.orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
-      const statusOf = (status: string) => (e: { event: string; data: string }) =>
-        e.event === 'order' && (JSON.parse(e.data) as Order).id === order.id && (JSON.parse(e.data) as Order).status === status;
-      await events.next(statusOf('confirmed'));
-      // Still the same open response: a later change of the same order arrives on it too.
-      await admin.orders.ship(order.id);
-      await events.next(statusOf('shipped'));
-      expect(events.ended).toBe(false);
-    } finally {
-      abort.abort();
-      await events.cancel();
-    }
+    await expectLiveOrderStream(shop().baseUrl);
   });
 
   it('npm run start:web in front of the same services serves the app and the API', async () => {
@@ -176,26 +138,6 @@ describe('starting the web server with something wrong', () => {
 });
 
 describe('the proxy, seen from the service behind it', () => {
-  /** An upstream that records what reaches it; `respond` decides the answer. */
-  async function upstream(respond: (req: { url?: string; headers: IncomingHttpHeaders }, res: import('node:http').ServerResponse) => void) {
-    const seen: { url?: string; headers: IncomingHttpHeaders }[] = [];
-    const server: Server = createServer((req, res) => {
-      seen.push({ url: req.url, headers: req.headers });
-      respond(req, res);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const address = server.address() as { port: number };
-    return {
-      url: `http://127.0.0.1:${address.port}`,
-      seen,
-      close: () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-    };
-  }
-
   async function webServerBefore(url: string, identityUrl = url) {
     const app = await createWebServer({ distDir: dist, ordersUrl: url, inventoryUrl: url, identityUrl, log: silent, readinessTimeoutMs: 500 });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -204,7 +146,7 @@ describe('the proxy, seen from the service behind it', () => {
   }
 
   it("adds the client's address to x-forwarded-for, keeping the path, query and headers", async () => {
-    const service = await upstream((_req, res) => res.end('{}'));
+    const service = await recordingUpstream((_req, res) => res.end('{}'));
     const { app, base } = await webServerBefore(service.url);
     try {
       await send('GET', `${base}/api/products?q=caf%C3%A9&limit=2`, undefined, { 'x-request-id': 'trace-me-1', 'x-forwarded-for': '203.0.113.7' });
@@ -223,7 +165,7 @@ describe('the proxy, seen from the service behind it', () => {
   it('passes an event stream through byte by byte: the first event arrives before the second is written', async () => {
     let secondWritten = false;
     let writeSecond = () => {};
-    const service = await upstream((_req, res) => {
+    const service = await recordingUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.write('event: order\ndata: {"n":1}\n\n');
       writeSecond = () => {
@@ -249,7 +191,7 @@ describe('the proxy, seen from the service behind it', () => {
   });
 
   it('a service that does not answer is a 502 problem naming it, and /health/ready says which one is down', async () => {
-    const service = await upstream((req, res) => {
+    const service = await recordingUpstream((req, res) => {
       res.writeHead(req.url === '/health/ready' ? 200 : 204);
       res.end();
     });
