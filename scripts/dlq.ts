@@ -5,15 +5,13 @@
  */
 import { parseArgs } from 'node:util';
 import { exitOnConfigError, int, loadConfig, url } from '@pedidos/platform/config';
+import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import { connectDeadLetters, deadLetterQueue, UnknownQueueError, type DeadLetter, type DeadLetters } from '@pedidos/platform/messaging';
 
 const DEFAULT_SHOW_LIMIT = 20;
 
-/** Every durable queue a service consumes, each with its `<queue>.dlq`; loaded on demand, as the services' modules take most of a second. */
-async function systemQueues(): Promise<string[]> {
-  const [inventory, orders] = await Promise.all([import('../services/inventory/src/messaging/handlers'), import('../services/orders/src/messaging/handlers')]);
-  return [...Object.values(inventory.QUEUES), ...Object.values(orders.QUEUES)];
-}
+/** Every durable queue a service consumes, each with its `<queue>.dlq`. */
+const SYSTEM_QUEUES: string[] = Object.values(CONSUMER_QUEUES).flatMap((queues) => Object.values(queues));
 
 const USAGE = `usage: npm run dlq -- <command> [options]
 
@@ -112,7 +110,7 @@ function printLetter(letter: DeadLetter): void {
 async function run(tool: DeadLetters, inv: Invocation): Promise<number> {
   switch (inv.command) {
     case 'list': {
-      const counts = await Promise.all((await systemQueues()).map(async (queue) => ({ queue, deadLetterQueue: deadLetterQueue(queue), messages: await tool.count(queue) })));
+      const counts = await Promise.all(SYSTEM_QUEUES.map(async (queue) => ({ queue, deadLetterQueue: deadLetterQueue(queue), messages: await tool.count(queue) })));
       if (inv.json) {
         printJson(counts);
         return 0;
@@ -183,7 +181,7 @@ async function main(): Promise<number> {
   try {
     return await run(tool, inv);
   } catch (error) {
-    if (error instanceof UnknownQueueError) return fail(`${error.message} (the system's queues: ${(await systemQueues()).join(', ')})`);
+    if (error instanceof UnknownQueueError) return fail(`${error.message} (the system's queues: ${SYSTEM_QUEUES.join(', ')})`);
     return fail((error as Error).message);
   } finally {
     await tool.close();

@@ -10,8 +10,7 @@ export const EXCHANGES = {
   payments: 'payments.events',
 } as const;
 
-/** The seed's queue: `order.created` for the inventory service. */
-export const NEW_ORDERS_QUEUE = 'novos_pedidos';
+export { NEW_ORDERS_QUEUE } from './queues';
 
 export const SOURCES = {
   orders: '/services/orders',

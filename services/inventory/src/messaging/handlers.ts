@@ -1,12 +1,10 @@
 import type { Bus, CloudEvent, Subscription, SubscriptionSpec } from '@pedidos/platform/messaging';
-import { EXCHANGES, NEW_ORDERS_QUEUE } from '@pedidos/contracts/events';
+import { EXCHANGES } from '@pedidos/contracts/events';
+import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { InventoryService } from '../inventory-service';
 
 /** The queues this service consumes; each is also its inbox's consumer name. */
-export const QUEUES = {
-  newOrders: NEW_ORDERS_QUEUE,
-  orderUpdates: 'inventory.order-updates',
-} as const;
+export const QUEUES = CONSUMER_QUEUES.inventory;
 
 const ORDER_FACTS = new Set(['order.created', 'order.cancelled', 'order.shipped']);
 

@@ -1,12 +1,10 @@
 import type { Bus, CloudEvent, Subscription, SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
+import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { OrdersService } from '../orders-service';
 
 /** The queues this service consumes; each is also its inbox's consumer name. */
-export const QUEUES = {
-  stockUpdates: 'orders.stock-updates',
-  catalog: 'orders.catalog',
-} as const;
+export const QUEUES = CONSUMER_QUEUES.orders;
 
 /** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
 export function subscribeHandlers(bus: Bus, service: OrdersService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
