@@ -174,6 +174,11 @@ export const commonConfigSpec = {
   /** Requests per minute per client address, on every route; 0 turns the limit off. */
   RATE_LIMIT_PER_MIN: int({ min: 0, default: 1200 }),
   /**
+   * Where the rate limits count, shared by every worker and replica of a service; unset, each
+   * process counts on its own (N processes let an address make N times as many requests).
+   */
+  RATE_LIMIT_REDIS_URL: optional(url(['redis:', 'rediss:'])),
+  /**
    * Which proxies may tell the client's address (X-Forwarded-For): `loopback` (the web server
    * of `npm start`), `true`, `false`, or a comma list of addresses and CIDRs.
    */

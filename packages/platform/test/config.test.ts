@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       OUTBOX_POLL_MS: 500,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MIN: 1200,
+      RATE_LIMIT_REDIS_URL: undefined,
       TRUST_PROXY: ['loopback'],
       PORT: 5000,
     });
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
         OUTBOX_POLL_MS: '250',
         SHUTDOWN_TIMEOUT_MS: '0',
         RATE_LIMIT_PER_MIN: '0',
+        RATE_LIMIT_REDIS_URL: 'redis://:secret@cache:6379',
         TRUST_PROXY: '10.0.0.0/8, loopback',
         PORT: '8080',
       },
@@ -82,6 +84,7 @@ describe('loadConfig', () => {
       OUTBOX_POLL_MS: 250,
       SHUTDOWN_TIMEOUT_MS: 0,
       RATE_LIMIT_PER_MIN: 0,
+      RATE_LIMIT_REDIS_URL: 'redis://:secret@cache:6379',
       TRUST_PROXY: ['10.0.0.0/8', 'loopback'],
       PORT: 8080,
     });
@@ -159,6 +162,11 @@ describe('parsers', () => {
   it('masks the password of a URL with the wrong scheme', () => {
     const message = failure({ DATABASE_URL: 'mysql://app:s3cr3t@db/pedidos' }, { DATABASE_URL: commonConfigSpec.DATABASE_URL });
     expect(message).toBe('DATABASE_URL must be a URL starting with postgres:// or postgresql://, got "mysql://app:***@db/pedidos"');
+  });
+
+  it('wants redis:// or rediss:// for the rate limit store, without echoing its password', () => {
+    const message = failure({ RATE_LIMIT_REDIS_URL: 'http://user:secret@cache:6379' }, { RATE_LIMIT_REDIS_URL: commonConfigSpec.RATE_LIMIT_REDIS_URL });
+    expect(message).toBe('RATE_LIMIT_REDIS_URL must be a URL starting with redis:// or rediss://, got "http://user:***@cache:6379"');
   });
 
   it('masks a password that itself contains @', () => {

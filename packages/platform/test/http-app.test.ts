@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conflict, notFound, serviceUnavailable, unprocessable } from '../src/errors';
@@ -444,6 +447,56 @@ describe('hardening', () => {
       for (let i = 0; i < 5; i++) expect((await limited.inject({ url: '/health/live', remoteAddress: '10.0.0.7' })).statusCode).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('rate limits shared through Redis', () => {
+  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+  async function limitedApp(service: string, redisUrl: string) {
+    const captured = captureLogs();
+    const app = await createHttpApp({
+      service, version: '0.0.0', log: captured.log, corsOrigins: [], metrics: createMetrics({ service }),
+      readiness: {}, openapi: { title: 'Limited', description: 'Rate limited' }, rateLimitPerMinute: 3, rateLimitRedisUrl: redisUrl,
+    });
+    app.get('/api/ping', async () => ({ pong: true }));
+    return { app, logs: captured.lines };
+  }
+
+  it('counts every process of a service against one budget per address', async () => {
+    const service = `limited-${randomUUID()}`;
+    const [one, two] = [await limitedApp(service, REDIS_URL), await limitedApp(service, REDIS_URL)];
+    const other = await limitedApp(`${service}-other`, REDIS_URL);
+    const admin = new Redis(REDIS_URL);
+    try {
+      const ping = (app: HttpApp, remoteAddress = '10.0.0.7') => app.inject({ url: '/api/ping', remoteAddress }).then((r) => r.statusCode);
+      // Two replicas taking turns: the fourth request is over the budget whichever one gets it.
+      expect([await ping(one.app), await ping(two.app), await ping(one.app), await ping(two.app), await ping(one.app)]).toEqual([200, 200, 200, 429, 429]);
+      expect(await ping(two.app, '10.0.0.8')).toBe(200);
+      // Another service keeps its own count.
+      expect(await ping(other.app)).toBe(200);
+    } finally {
+      const keys = await admin.keys(`pedidos-rate-limit:${service}*`);
+      if (keys.length > 0) await admin.del(...keys);
+      await admin.quit();
+      await Promise.all([one.app.close(), two.app.close(), other.app.close()]);
+    }
+  });
+
+  it('lets requests through, and says so once, while Redis cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { app, logs: lines } = await limitedApp(`limited-${randomUUID()}`, `redis://127.0.0.1:${port}`);
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await app.inject({ url: '/api/ping', remoteAddress: '10.0.0.7' })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      expect(lines.filter((l) => l.msg === 'rate limit store unreachable; requests are let through uncounted')).toHaveLength(1);
+    } finally {
+      await app.close();
     }
   });
 });

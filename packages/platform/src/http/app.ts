@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -48,14 +49,17 @@ export interface HttpAppOptions {
   readinessTimeoutMs?: number;
   /** Requests per minute per client address on every route (a route may set its own); 0 turns it off. */
   rateLimitPerMinute?: number;
+  /** A Redis the rate limits count in, shared by every process of the service; else in memory. */
+  rateLimitRedisUrl?: string;
   /** Proxies trusted to report the client's address (Fastify's `trustProxy`); none by default. */
   trustProxy?: boolean | string[];
 }
 
 /** The HTTP settings every service reads from the common environment variables. */
-export const httpSettings = (config: Pick<CommonConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MIN' | 'TRUST_PROXY'>) => ({
+export const httpSettings = (config: Pick<CommonConfig, 'CORS_ORIGINS' | 'RATE_LIMIT_PER_MIN' | 'RATE_LIMIT_REDIS_URL' | 'TRUST_PROXY'>) => ({
   corsOrigins: config.CORS_ORIGINS,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MIN,
+  rateLimitRedisUrl: config.RATE_LIMIT_REDIS_URL,
   trustProxy: config.TRUST_PROXY,
 });
 
@@ -146,11 +150,20 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
 
-  // Per client address, in this process's memory: each replica counts on its own.
+  // Per client address: in Redis when given, shared by every worker and replica; else in this
+  // process's memory, each process counting on its own.
+  const redis = opts.rateLimitRedisUrl ? rateLimitStore(opts.rateLimitRedisUrl, opts.log) : undefined;
+  if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
   await app.register(rateLimit, {
     global: (opts.rateLimitPerMinute ?? 0) > 0,
     max: opts.rateLimitPerMinute ?? 0,
     timeWindow: 60_000,
+    ...(redis ? {
+      redis,
+      nameSpace: `pedidos-rate-limit:${opts.service}:`,
+      // A limiter that cannot count lets requests through rather than refusing every one.
+      skipOnError: true,
+    } : {}),
     errorResponseBuilder: (_request, context) =>
       new AppError(429, 'REQUEST.RATE_LIMITED', `Too many requests from this address; retry in ${context.after}.`),
   });
@@ -183,4 +196,22 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   });
 
   return app;
+}
+
+/**
+ * The Redis client of the rate limits, tuned as @fastify/rate-limit advises: a request never
+ * waits long on a Redis that is down (one retry, short connect timeout). It reconnects by itself.
+ */
+function rateLimitStore(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { connectTimeout: 500, maxRetriesPerRequest: 1, connectionName: 'pedidos-rate-limit' });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) log.warn({ err }, 'rate limit store unreachable; requests are let through uncounted');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('rate limit store reachable again');
+    down = false;
+  });
+  return redis;
 }
