@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { Order, OrderStatus } from '@pedidos/contracts/orders';
@@ -9,6 +8,7 @@ import { EmptyState } from '../../../components/empty-state';
 import { Money } from '../../../components/money';
 import { OrderStatusBadge } from '../../../components/order-status-badge';
 import { Pager } from '../../../components/pager';
+import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { errorMessage } from '../../../lib/error-message';
@@ -28,11 +28,9 @@ export function AdminOrders() {
   const [params, setParams] = useSearchParams();
   const raw = params.get('status');
   const status = STATUSES.find((s) => s === raw);
-  // Cursors of the pages before the current one; a new filter starts again from the first page.
-  const [paging, setPaging] = useState<{ status: OrderStatus | undefined; cursors: (string | undefined)[] }>({ status, cursors: [undefined] });
-  const cursors = paging.status === status ? paging.cursors : [undefined];
-  const cursor = cursors[cursors.length - 1];
-  const orders = useAllOrders(status, cursor);
+  // A new filter starts again from the first page.
+  const pages = useCursorPages(status ?? '');
+  const orders = useAllOrders(status, pages.cursor);
 
   return (
     <>
@@ -87,16 +85,7 @@ export function AdminOrders() {
           </table>
         </div>
       )}
-      {orders.isSuccess && (cursors.length > 1 || orders.data.nextCursor) && (
-        <Pager
-          page={cursors.length}
-          hasPrevious={cursors.length > 1}
-          hasNext={Boolean(orders.data.nextCursor)}
-          busy={orders.isFetching}
-          onPrevious={() => setPaging({ status, cursors: cursors.slice(0, -1) })}
-          onNext={() => setPaging({ status, cursors: [...cursors, orders.data.nextCursor ?? undefined] })}
-        />
-      )}
+      {orders.isSuccess && <Pager pages={pages} nextCursor={orders.data.nextCursor} busy={orders.isFetching} />}
     </>
   );
 }

@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DateTime } from '../../../components/date-time';
 import { EmptyState } from '../../../components/empty-state';
 import { Pager } from '../../../components/pager';
+import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { useMovements } from '../api/get-movements';
@@ -12,8 +12,9 @@ import { useProduct } from '../api/get-product';
 export function MovementsView({ sku }: { sku: string }) {
   const { t } = useTranslation();
   const product = useProduct(sku);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const movements = useMovements(sku, cursors[cursors.length - 1]);
+  // Another product starts again from its first page.
+  const pages = useCursorPages(sku);
+  const movements = useMovements(sku, pages.cursor);
 
   return (
     <>
@@ -62,16 +63,7 @@ export function MovementsView({ sku }: { sku: string }) {
           </table>
         </div>
       )}
-      {movements.isSuccess && (cursors.length > 1 || movements.data.nextCursor) && (
-        <Pager
-          page={cursors.length}
-          hasPrevious={cursors.length > 1}
-          hasNext={Boolean(movements.data.nextCursor)}
-          busy={movements.isFetching}
-          onPrevious={() => setCursors((c) => c.slice(0, -1))}
-          onNext={() => setCursors((c) => [...c, movements.data.nextCursor ?? undefined])}
-        />
-      )}
+      {movements.isSuccess && <Pager pages={pages} nextCursor={movements.data.nextCursor} busy={movements.isFetching} />}
     </>
   );
 }
