@@ -105,7 +105,7 @@ describe('nginx, seen from the service behind it', () => {
     });
   });
 
-  it('passes an event stream through unbuffered: the first event arrives before the second is written', async () => {
+  it('passes an event stream through as it is written: the first event arrives before the second is written', async () => {
     const abort = new AbortController();
     const response = await fetch(`${nginx().baseUrl}/api/orders/stream`, { signal: abort.signal });
     const events = eventReader(response.body!);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitReady } from './lifetime';
 
 export type ServiceName = 'orders' | 'inventory';
 
@@ -80,7 +81,7 @@ export async function startService(name: ServiceName, env: Record<string, string
       });
     });
     try {
-      await waitReady(url, () => child !== proc);
+      await waitReady(url, () => child === proc, READY_TIMEOUT_MS);
     } catch (error) {
       proc.kill('SIGKILL');
       await exited;
@@ -110,23 +111,6 @@ export async function startService(name: ServiceName, env: Record<string, string
       await launch();
     },
   };
-}
-
-async function waitReady(url: string, gone: () => boolean): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (gone()) throw new Error('the process exited');
-    try {
-      const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-      last = `${response.status} ${await response.text()}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`/health/ready not 200 within ${READY_TIMEOUT_MS} ms (last: ${last})`);
 }
 
 /** SIGTERM, and SIGKILL if it has not exited within `graceMs`: teardown never hangs on a stuck child. */

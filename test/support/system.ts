@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createTestDatabase, createTestIssuer, createTestVhost } from '@pedidos/platform/testing';
 import { brokerProbe, type BrokerProbe } from './broker';
+import { useForFile } from './lifetime';
 import { inventoryApi, ordersApi, type InventoryApi, type NewProduct, type OrdersApi } from './http';
 import { shutDown, startService, type ServiceHandle } from './service-process';
 
@@ -109,20 +109,5 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
  * happened), and the services' output printed under any failing test.
  */
 export function useRealSystem(opts: SystemOptions = {}): () => RealSystem {
-  let system: RealSystem | undefined;
-  beforeAll(async () => {
-    system = await startRealSystem(opts);
-  });
-  afterAll(async () => {
-    await system?.stop();
-  });
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      if (system) console.error(`services' output:\n${system.output()}`);
-    });
-  });
-  return () => {
-    if (!system) throw new Error('the system did not start');
-    return system;
-  };
+  return useForFile(() => startRealSystem(opts), 'system');
 }

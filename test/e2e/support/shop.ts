@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createLogger } from '@pedidos/platform/logger';
 import { ensureWebBuild } from '../../../launcher/src/web-build';
+import { useForFile, waitReady } from '../../support/lifetime';
 import { freePort, REPO_ROOT } from '../../support/service-process';
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' };
@@ -97,7 +97,7 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   }
 
   try {
-    await waitReady(baseUrl, () => running);
+    await waitReady(baseUrl, () => running, READY_TIMEOUT_MS);
   } catch (error) {
     await stop();
     throw new Error(`the shop did not start: ${(error as Error).message}\n${log}`);
@@ -113,42 +113,10 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   };
 }
 
-async function waitReady(baseUrl: string, running: () => boolean): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (!running()) throw new Error('the launcher exited');
-    try {
-      const response = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-      last = `${response.status} ${await response.text()}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${baseUrl}/health/ready not 200 within ${READY_TIMEOUT_MS} ms (last: ${last})`);
-}
-
 /**
  * One shop for the whole test file: started in beforeAll, stopped in afterAll whatever happened,
  * and the launcher's output printed under any failing test.
  */
 export function useShop(opts: ShopOptions = {}): () => Shop {
-  let shop: Shop | undefined;
-  beforeAll(async () => {
-    shop = await startShop(opts);
-  });
-  afterAll(async () => {
-    await shop?.stop();
-  });
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      if (shop) console.error(`launcher output:\n${shop.output()}`);
-    });
-  });
-  return () => {
-    if (!shop) throw new Error('the shop did not start');
-    return shop;
-  };
+  return useForFile(() => startShop(opts), 'shop');
 }
