@@ -11,6 +11,8 @@ export interface SystemOptions {
   products?: NewProduct[];
   /** Extra or overriding variables for both services. */
   env?: Record<string, string>;
+  /** The database URL the services are given, from the test database's own (e.g. through a proxy). */
+  serviceDatabaseUrl?: (url: string) => string;
 }
 
 export interface RealSystem {
@@ -46,7 +48,7 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
   const [db, vhost, issuer] = await Promise.all([createTestDatabase('postgres'), createTestVhost(), createTestIssuer()]);
   // Long-lived: a system test may outlast the default 15 minutes on a slow machine.
   const admin = await issuer.bearer({ role: 'admin', expiresIn: 3600 });
-  const env = { ...BASE_ENV, DATABASE_URL: db.url!, RABBITMQ_URL: vhost.url, ...issuer.env, ...opts.env };
+  const env = { ...BASE_ENV, DATABASE_URL: opts.serviceDatabaseUrl?.(db.url!) ?? db.url!, RABBITMQ_URL: vhost.url, ...issuer.env, ...opts.env };
   const broker = brokerProbe(vhost.url);
   let inventory: ServiceHandle | undefined;
   let orders: ServiceHandle | undefined;

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Database, type Db } from '../src/db';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
+import { startTcpProxy } from '../src/testing/tcp-proxy';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -86,6 +87,55 @@ describe('database on postgres', () => {
       expect(await tablesOf(testDb.database.db, 'outbox_test')).toEqual(['__migrations', 'inbox', 'outbox']);
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
+      await testDb.drop();
+    }
+  });
+
+  it('a session killed by the server between two statements of a transaction fails that transaction, and the next one gets a new session', async () => {
+    const testDb = await createTestDatabase('postgres');
+    const database = await openDatabase({ url: testDb.url!, poolSize: 1 });
+    const backendPid = async (db: Db) => (await rows<{ pid: number }>(db, sql`select pg_backend_pid() as pid`))[0]!.pid;
+    try {
+      let killed = 0;
+      await expect(
+        database.db.transaction(async (tx) => {
+          killed = await backendPid(tx);
+          // What a restart or failover does to every session: the server ends it (57P01).
+          await testDb.database.db.execute(sql`select pg_terminate_backend(${killed})`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await tx.execute(sql`select 1`);
+        }),
+      ).rejects.toThrow();
+      expect(await backendPid(database.db)).not.toBe(killed);
+    } finally {
+      await database.close();
+      await testDb.drop();
+    }
+  });
+
+  it('a statement the server does not answer within the query timeout fails, and its session is never handed out again', async () => {
+    const testDb = await createTestDatabase('postgres');
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(testDb.url!).port) });
+    const through = new URL(testDb.url!);
+    through.port = String(proxy.port);
+    const database = await openDatabase({ url: through.toString(), poolSize: 1, queryTimeoutMs: 300 });
+    const backendPid = async (db: Db) => (await rows<{ pid: number }>(db, sql`select pg_backend_pid() as pid`))[0]!.pid;
+    try {
+      let stalled = 0;
+      await expect(
+        database.db.transaction(async (tx) => {
+          stalled = await backendPid(tx);
+          proxy.cut();
+          await tx.execute(sql`select 1`);
+        }),
+      ).rejects.toThrow();
+      proxy.heal();
+      // The late answers to the stalled session may still arrive: it must not be the one reused.
+      expect(await backendPid(database.db)).not.toBe(stalled);
+    } finally {
+      proxy.heal();
+      await database.close();
+      await proxy.close();
       await testDb.drop();
     }
   });

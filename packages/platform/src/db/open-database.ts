@@ -25,7 +25,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Queryable = Db | Tx;
 
 export type DatabaseOptions =
-  | { url: string; poolSize?: number }
+  | { url: string; poolSize?: number; connectTimeoutMs?: number; queryTimeoutMs?: number }
   /** Borrowed: `close()` leaves it open; whoever created it closes it (one PGlite shared by every service). */
   | { pglite: PGlite }
   /** Owned: persisted under `dataDir` (created if missing), closed by `close()`. */
@@ -44,9 +44,23 @@ export const driverOf = new WeakMap<Database, { pool: pg.Pool } | { pglite: PGli
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if ('url' in opts) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    // An idle client losing its connection emits 'error' on the pool, which would crash the
-    // process; the pool replaces it and the next query or ping reports a real outage.
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      // A server that does not answer (a partition, a host gone) fails the query instead of
+      // holding its caller and its connection for the kernel's TCP timeout of many minutes.
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+      query_timeout: opts.queryTimeoutMs ?? 30_000,
+      keepAlive: true,
+    });
+    // pg-pool listens for 'error' only on idle clients. A client checked out between two
+    // statements of a transaction that loses its server (a restart, a failover) would emit
+    // 'error' to nobody and crash the process: every client gets a listener for its lifetime.
+    // The failing statement rejects on its own, and the pool drops the dead client on release.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      discardOnQueryTimeout(client);
+    });
     pool.on('error', () => {});
     const db: Db = drizzleNodePg({ client: pool });
     const database: Database = {
@@ -78,4 +92,25 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   };
   driverOf.set(database, { pglite });
   return database;
+}
+
+/**
+ * After pg's `query_timeout` the statement may still be running on the server and its answer
+ * still on the way: the connection's protocol state is unknown, so it is closed rather than
+ * handed to the next caller (who would wait behind the lost answer). Closing it ends the
+ * session, and PostgreSQL rolls back whatever transaction it had open.
+ */
+function discardOnQueryTimeout(client: pg.PoolClient): void {
+  // pg keeps the socket on a field its types do not declare.
+  const socket = () => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === 'Query read timeout') socket().destroy();
+      });
+    }
+    return result;
+  };
 }

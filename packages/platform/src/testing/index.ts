@@ -3,3 +3,4 @@ export { createTestVhost, type TestVhost } from './rabbitmq';
 export * from './shapes';
 export { badTokens, createTestIssuer, type TestIssuer, type TokenClaims } from './issuer';
 export { runToExit } from './process';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
