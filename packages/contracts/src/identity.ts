@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Uuid } from './common';
+import { SingleLineText, Uuid } from './common';
 
 export const ROLES = ['customer', 'admin'] as const;
 export const Role = Type.Enum(ROLES);
@@ -14,19 +14,19 @@ const Password = Type.String({
 });
 
 export const RegisterBody = Type.Object(
-  { email: Email, password: Password, name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) },
+  { email: Email, password: Password, name: SingleLineText({ minLength: 1, maxLength: 100, pattern: '\\S' }) },
   { additionalProperties: false },
 );
 export type RegisterBody = Static<typeof RegisterBody>;
 
 export const LoginBody = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { email: SingleLineText({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 );
 export type LoginBody = Static<typeof LoginBody>;
 
 export const RefreshTokenBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { refreshToken: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' }) },
   { additionalProperties: false },
 );
 export type RefreshTokenBody = Static<typeof RefreshTokenBody>;

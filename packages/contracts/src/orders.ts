@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Currency, Money, PageQuery, Sku, Timestamp, Uuid, page } from './common';
+import { Currency, Money, MultiLineText, PageQuery, SingleLineText, Sku, Timestamp, Uuid, page } from './common';
 
 export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'rejected', 'cancelled'] as const;
 export const OrderStatus = Type.Enum(ORDER_STATUSES);
@@ -16,7 +16,7 @@ export const PlaceOrderBody = Type.Object(
       Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }),
       { minItems: 1, maxItems: MAX_LINES, description: 'each SKU at most once' },
     ),
-    note: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    note: Type.Optional(Type.Union([MultiLineText({ maxLength: 500 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -62,7 +62,7 @@ export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
 export const OrderIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 export const CancelOrderBody = Type.Union([
-  Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+  Type.Object({ reason: Type.Optional(SingleLineText({ maxLength: 200 })) }, { additionalProperties: false }),
   Type.Null(),
 ]);
 

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { serializeError } from './error-summary';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,6 +28,8 @@ export function createLogger(opts: { level: LogLevel; service: string; destinati
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // A failed query's parameters and PostgreSQL's quoted values never reach a line.
+      serializers: { err: serializeError },
     },
     opts.destination,
   );

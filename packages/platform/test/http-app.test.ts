@@ -193,6 +193,35 @@ describe('problem details', () => {
     expect(body.detail).toContain(String(64 * 1024));
   });
 
+  it('answers a body that is not UTF-8 with 400 instead of storing replacement characters', async () => {
+    const payload = Buffer.concat([Buffer.from('{"items":[{"sku":"CAFE-1KG","quantity":1}],"note":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const res = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json' }, payload });
+    expect(expectProblem(res, 400).code).toBe('REQUEST.INVALID_UTF8');
+  });
+
+  it('answers JSON sent as text/plain with 415: a body is parsed only as what it says it is', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'text/plain' }, payload: '{"items":[{"sku":"CAFE-1KG","quantity":1}]}' });
+    expect(expectProblem(res, 415).code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers headers too large for the HTTP parser with a 431 problem, on a real socket', async () => {
+    const { log } = captureLogs();
+    const served = await createHttpApp({
+      service: 'served', version: '0.0.0', log, corsOrigins: [], metrics: createMetrics({ service: 'served' }),
+      readiness: {}, openapi: { title: 'Served', description: 'Listening' },
+    });
+    served.get('/api/ping', async () => ({ pong: true }));
+    try {
+      const base = await served.listen({ port: 0, host: '127.0.0.1' });
+      const res = await fetch(`${base}/api/ping`, { headers: { authorization: `Bearer ${'a'.repeat(20 * 1024)}` } });
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ status: 431, code: 'REQUEST.HEADERS_TOO_LARGE', title: 'Request Header Fields Too Large' });
+    } finally {
+      await served.close();
+    }
+  });
+
   it('answers an unsupported media type with 415', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/xml' }, payload: '<order/>' });
     expect(expectProblem(res, 415).code).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');

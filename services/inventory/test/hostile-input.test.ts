@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
-import { SHAPES, createTestIssuer, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import {
+  SHAPES, capturedLog, createTestIssuer, expectHandled, expectNoSecretsLogged, hostileText, invalidUtf8, isAcceptableText, openTestAdapters,
+  percentEncode, withRawBytes, type TestAdapters, type TestIssuer,
+} from '@pedidos/platform/testing';
 import { buildInventory } from '../src/app';
 import { inventoryConfigSpec } from '../src/config';
 
@@ -22,6 +25,7 @@ describe.each(SHAPES)('hostile input to the inventory service (%s shape)', (shap
   let issuer: TestIssuer;
   let admin: string;
   let app: Awaited<ReturnType<typeof buildInventory>>;
+  const logged = capturedLog();
   const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
     app.http.inject({ method, url, headers: { authorization: admin, 'content-type': 'application/json' }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) ?? 'null' }) });
 
@@ -29,7 +33,7 @@ describe.each(SHAPES)('hostile input to the inventory service (%s shape)', (shap
     adapters = await openTestAdapters(shape);
     issuer = await createTestIssuer();
     admin = await issuer.bearer({ role: 'admin', expiresIn: 3600 });
-    app = await buildInventory({ ...adapters, config: loadConfig({ SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', ...issuer.env }, inventoryConfigSpec) });
+    app = await buildInventory({ ...adapters, log: logged.log, config: loadConfig({ SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', ...issuer.env }, inventoryConfigSpec) });
     await app.start();
     await inject('POST', '/api/products', { sku: 'FUZZ', name: 'Alvo', price: 100, onHand: 50 });
   });
@@ -80,5 +84,66 @@ describe.each(SHAPES)('hostile input to the inventory service (%s shape)', (shap
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('3,000 requests with control characters, lone surrogates or invalid UTF-8 in every text field and query parameter: refused as problem+json, nothing stored, nothing secret logged', async () => {
+    await inject('POST', '/api/products', { sku: 'TEXTO', name: 'Alvo de texto', price: 100, onHand: 50 });
+    const raw = (method: 'POST' | 'PATCH', url: string, payload: Buffer) =>
+      app.http.inject({ method, url, headers: { authorization: admin, 'content-type': 'application/json' }, payload });
+    const route = fc.constantFrom('create', 'rename', 'adjust', 'bytes', 'search', 'paths');
+    let created = 0;
+    let adjusted = 0;
+
+    await fc.assert(
+      fc.asyncProperty(route, hostileText(), invalidUtf8, fc.nat(), async (where, text, bytes, n) => {
+        switch (where) {
+          case 'create': {
+            const reply = await inject('POST', '/api/products', { sku: `TXT-${n}`, name: `N${text}`, price: 100 });
+            expectHandled(reply, `name ${JSON.stringify(text)}`);
+            if (isAcceptableText(text, false)) expect([201, 409]).toContain(reply.statusCode);
+            else expect(reply.statusCode).toBe(400);
+            if (reply.statusCode === 201) created += 1;
+            return;
+          }
+          case 'rename': {
+            const reply = await inject('PATCH', '/api/products/TEXTO', { name: `N${text}` });
+            expectHandled(reply, `rename ${JSON.stringify(text)}`);
+            expect(reply.statusCode).toBe(isAcceptableText(text, false) ? 200 : 400);
+            return;
+          }
+          case 'adjust': {
+            const reply = await inject('POST', '/api/products/TEXTO/adjustments', { delta: 1, reason: `R${text}` });
+            expectHandled(reply, `reason ${JSON.stringify(text)}`);
+            expect(reply.statusCode).toBe(isAcceptableText(text, false) ? 200 : 400);
+            if (reply.statusCode === 200) adjusted += 1;
+            return;
+          }
+          case 'bytes': {
+            expect((await raw('POST', '/api/products', withRawBytes({ sku: `TXT-B${n}`, name: `N${text}`, price: 1 }, 'name', bytes))).statusCode).toBe(400);
+            expect((await raw('PATCH', '/api/products/TEXTO', withRawBytes({ name: `N${text}` }, 'name', bytes))).statusCode).toBe(400);
+            expect((await raw('POST', '/api/products/TEXTO/adjustments', withRawBytes({ delta: 1, reason: `R${text}` }, 'reason', bytes))).statusCode).toBe(400);
+            return;
+          }
+          case 'search':
+            for (const param of ['q', 'cursor', 'limit']) {
+              expectHandled(await app.http.inject({ method: 'GET', url: `/api/products?${param}=${percentEncode(text)}` }), `list ${param}`);
+              expectHandled(await app.http.inject({ method: 'GET', url: `/api/products?${param}=${percentEncode(bytes)}` }), `list ${param} with invalid UTF-8`);
+            }
+            expectHandled(await inject('GET', `/api/products/TEXTO/movements?cursor=${percentEncode(text)}`), 'movements cursor');
+            return;
+          case 'paths':
+            for (const path of [`/api/products/${percentEncode(text)}`, `/api/products/${percentEncode(bytes)}/movements`]) expectHandled(await inject('GET', path), path);
+            return;
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    const product = (await inject('GET', '/api/products/TEXTO')).json();
+    expect(isAcceptableText(product.name, false)).toBe(true);
+    expect(product.onHand).toBe(50 + adjusted);
+    const texts = (await inject('GET', '/api/products?q=TXT-&limit=100')).json().items as { name: string }[];
+    expect(texts.filter((p) => !isAcceptableText(p.name, false))).toEqual([]);
+    expect(created).toBeGreaterThan(0);
+    expectNoSecretsLogged(logged.lines(), [admin.replace(/^Bearer /, '')]);
   });
 });

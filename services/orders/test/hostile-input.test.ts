@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, createTestIssuer, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import {
+  SHAPES, ackCounter, capturedLog, createTestIssuer, expectHandled, expectNoSecretsLogged, hostileText, invalidUtf8, isAcceptableText,
+  openTestAdapters, percentEncode, withRawBytes, type TestAdapters, type TestIssuer,
+} from '@pedidos/platform/testing';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
@@ -40,12 +43,13 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
   let customer: string;
   let app: Awaited<ReturnType<typeof buildOrders>>;
   const accepted = new Set<string>();
+  const logged = capturedLog();
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
     issuer = await createTestIssuer();
     customer = await issuer.bearer({ role: 'customer', expiresIn: 3600 });
-    app = await buildOrders({ ...adapters, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', RATE_LIMIT_PER_MIN: '0', ...issuer.env }, ordersConfigSpec) });
+    app = await buildOrders({ ...adapters, log: logged.log, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', RATE_LIMIT_PER_MIN: '0', ...issuer.env }, ordersConfigSpec) });
     await app.start();
     const products = SKUS.map((sku) => cloudEvent({ source: SOURCES.inventory, type: 'product.upserted', data: { sku, name: sku, price: 100, currency: 'BRL', updatedAt: new Date().toISOString() } }));
     const acks = products.map((e) => ackCounter(adapters.bus, e.id));
@@ -92,5 +96,91 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('3,000 requests with control characters, lone surrogates or invalid UTF-8 in every text field, header and query parameter: refused as problem+json naming the field, nothing stored, nothing secret logged', async () => {
+    const target = (await app.http.inject({
+      method: 'POST', url: '/api/orders', headers: { authorization: customer, 'content-type': 'application/json' },
+      payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }] }),
+    })).json();
+    accepted.add(target.id);
+    const send = (method: 'GET' | 'POST', url: string, payload?: string | Buffer, headers: Record<string, string> = {}) =>
+      app.http.inject({ method, url, headers: { authorization: customer, 'content-type': 'application/json', ...headers }, ...(payload === undefined ? {} : { payload }) });
+    const validOrder = { items: [{ sku: SKUS[1], quantity: 1 }] };
+    const route = fc.constantFrom('note', 'note-bytes', 'sku', 'idempotency-key', 'list', 'get', 'cancel', 'stream');
+
+    await fc.assert(
+      fc.asyncProperty(route, hostileText(), invalidUtf8, async (where, text, bytes) => {
+        switch (where) {
+          case 'note': {
+            const reply = await send('POST', '/api/orders', JSON.stringify({ ...validOrder, note: text }));
+            expectHandled(reply, `note ${JSON.stringify(text)}`);
+            if (isAcceptableText(text, true)) {
+              expect(reply.statusCode).toBe(201);
+              expect(reply.json().note).toBe(text);
+              accepted.add(reply.json().id);
+            } else {
+              expect(reply.statusCode).toBe(400);
+              expect(reply.json().errors).toContainEqual({ path: '/note', message: expect.stringContaining('printable') });
+            }
+            return;
+          }
+          case 'note-bytes': {
+            const reply = await send('POST', '/api/orders', withRawBytes({ ...validOrder, note: text }, 'note', bytes));
+            expectHandled(reply, 'note with invalid UTF-8');
+            expect(reply.statusCode).toBe(400);
+            return;
+          }
+          case 'sku': {
+            const reply = await send('POST', '/api/orders', JSON.stringify({ items: [{ sku: `CAFE${text}`, quantity: 1 }] }));
+            expectHandled(reply, `sku ${JSON.stringify(text)}`);
+            expect([400, 422]).toContain(reply.statusCode);
+            return;
+          }
+          case 'idempotency-key': {
+            const reply = await send('POST', '/api/orders', JSON.stringify(validOrder), { 'idempotency-key': `k${text}` });
+            expectHandled(reply, `idempotency key ${JSON.stringify(text)}`);
+            if (reply.statusCode === 201) accepted.add(reply.json().id);
+            return;
+          }
+          case 'list':
+            for (const param of ['status', 'cursor', 'limit']) {
+              expectHandled(await send('GET', `/api/orders?${param}=${percentEncode(text)}`), `list ${param}`);
+              expectHandled(await send('GET', `/api/orders?${param}=${percentEncode(bytes)}`), `list ${param} with invalid UTF-8`);
+            }
+            return;
+          case 'get':
+            expectHandled(await send('GET', `/api/orders/${percentEncode(text)}`), 'get by id');
+            expectHandled(await send('GET', `/api/orders/${percentEncode(bytes)}`), 'get by id with invalid UTF-8');
+            return;
+          case 'cancel': {
+            const reply = await send('POST', `/api/orders/${target.id}/cancel`, JSON.stringify({ reason: text }));
+            expectHandled(reply, `cancel reason ${JSON.stringify(text)}`);
+            if (!isAcceptableText(text, false)) expect(reply.statusCode).toBe(400);
+            return;
+          }
+          case 'stream': {
+            // Never all digits, so it can never open a stream that would hold the request open.
+            const reply = await send('GET', `/api/orders/stream?lastEventId=x${percentEncode(text)}`);
+            expectHandled(reply, 'stream position');
+            expect(reply.statusCode).toBe(400);
+            return;
+          }
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    const history = (await send('GET', `/api/orders/${target.id}`)).json().history as { reason: string | null }[];
+    expect(history.filter((h) => h.reason !== null && !isAcceptableText(h.reason, false))).toEqual([]);
+    expectNoSecretsLogged(logged.lines(), [customer.replace(/^Bearer /, '')]);
+  });
+
+  it('a JSON body sent as text/plain is refused with 415 and nothing is stored', async () => {
+    const reply = await app.http.inject({
+      method: 'POST', url: '/api/orders', headers: { authorization: customer, 'content-type': 'text/plain' },
+      payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }] }),
+    });
+    expect(reply.statusCode).toBe(415);
+    expect(reply.headers['content-type']).toContain('application/problem+json');
   });
 });

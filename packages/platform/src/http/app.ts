@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -13,12 +14,14 @@ import { continueTrace } from '../trace';
 import type {} from '../auth/authorize';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { clientErrorHandler } from './client-error';
 import { registerOpsRoutes, type ReadinessChecks } from './health';
 import { problemFromError, sendProblem } from './problem';
 import { RequestLog, REQUEST_ID_HEADER, requestId } from './request-log';
 import { Problem, problemResponses } from './schemas';
 import { buildValidator } from './validator';
 
+export { clientErrorHandler } from './client-error';
 export { fieldErrors, problemFromError, sendProblem } from './problem';
 export { REQUEST_ID_HEADER } from './request-log';
 export { Problem, ProblemRef, problemResponses } from './schemas';
@@ -89,6 +92,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     trustProxy: opts.trustProxy ?? false,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    clientErrorHandler,
     // Rejected before routing (malformed URL, oversized param): no hooks run, so id and log line are ours to add.
     frameworkErrors: (error, request, reply) => {
       const details = problemFromError(error, request);
@@ -99,6 +103,16 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(Problem);
+
+  // Bodies are JSON in UTF-8 (RFC 8259 §8.1) and nothing else: invalid bytes are refused, not
+  // turned into U+FFFD and stored, and text/plain is no second way in. Fastify's own parser
+  // (with its prototype-poisoning checks) does the rest.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!isUtf8(body as Buffer)) return done(new AppError(400, 'REQUEST.INVALID_UTF8', 'The request body is not valid UTF-8.'), undefined);
+    parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
 
   app.decorateRequest('traceparent', '');
   app.decorateRequest('principal', null);

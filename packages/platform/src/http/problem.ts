@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, PROBLEM_CONTENT_TYPE, pointerToken, problem, type FieldError, type ProblemDetails } from '../errors';
+import { TEXT_FORMATS } from './validator';
 
 /** The subset of an Ajv error object that fastify hands to the error handler. */
 interface SchemaIssue {
@@ -117,6 +118,9 @@ function describeUnion(union: SchemaIssue, branchIssues: SchemaIssue[]): FieldEr
     const branch = b.schemaPath.slice(union.schemaPath.length + 1).split('/', 1)[0]!;
     byBranch.set(branch, [...(byBranch.get(branch) ?? []), b]);
   }
+  // A branch refused only for its type (a note that is not null) says less than one whose type fitted.
+  const typeFitted = [...byBranch.values()].filter((b) => !b.every((i) => i.instancePath === path && i.keyword === 'type'));
+  if (typeFitted.length === 1) return collect(typeFitted[0]!);
   const sizes = [...byBranch.values()].sort((a, b) => a.length - b.length);
   const closest = sizes[0];
   if (closest && (sizes.length === 1 || closest.length < sizes[1]!.length) && closest.every((b) => b.instancePath !== path || !['const', 'enum', 'type'].includes(b.keyword))) {
@@ -136,6 +140,10 @@ function describe(issue: SchemaIssue): FieldError {
       return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
     case 'const':
       return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'format': {
+      const text = TEXT_FORMATS[params.format as keyof typeof TEXT_FORMATS];
+      return { path, message: text?.message ?? issue.message ?? 'has the wrong format' };
+    }
     default:
       return { path, message: issue.message ?? `fails ${keyword}` };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterFailure, deadLetterQueue, signalHub, type Bus, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 import { createInProcessBroker, type InProcessBroker, type StoredMessage } from './in-process-broker';
+import { errorSummary } from '../error-summary';
 
 export { createInProcessBroker, type InProcessBroker } from './in-process-broker';
 
@@ -43,8 +44,6 @@ export interface InProcessBusOptions {
 const DEFAULT_RETRY: RetryPolicy = { delaysMs: [200, 1000, 5000] };
 const DEFAULT_PREFETCH = 10;
 
-const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 function tryParse(body: string): CloudEvent | null {
   try {
     return parseCloudEvent(body);
@@ -71,14 +70,14 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     try {
       event = parseCloudEvent(message.body);
     } catch (err) {
-      giveUp(spec, queue, message, null, attempt, errorMessage(err));
+      giveUp(spec, queue, message, null, attempt, errorSummary(err));
       return;
     }
     try {
       await spec.handler(event, { attempt, queue });
       emit({ kind: 'ack', queue, event, attempt });
     } catch (err) {
-      const error = errorMessage(err);
+      const error = errorSummary(err);
       const { delayMs, attempts, waiting } = await afterFailure(spec, attempt, delaysMs);
       if (delayMs === undefined) {
         giveUp(spec, queue, message, event, attempt, error);

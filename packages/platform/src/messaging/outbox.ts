@@ -3,6 +3,7 @@ import { bigint, index, integer, jsonb, type PgSchema, text, timestamp } from 'd
 import type { Db, Tx } from '../db';
 import type { Bus } from './bus';
 import type { CloudEvent } from './cloud-event';
+import { errorSummary } from '../error-summary';
 
 /** The outbox of one service; include it in the service's Drizzle schema so its migrations create it. */
 export function outboxTable(schema: PgSchema) {
@@ -140,7 +141,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       } catch (error) {
         // Every row of a unit has the same attempts: fresh units are all 0, others are single.
         const attempts = unit[0]!.attempts + 1;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorSummary(error);
         await db
           .update(t)
           .set({ attempts: sql`${t.attempts} + 1`, lastError: message.slice(0, 2000), nextAttemptAt: later(backoff(attempts)) })

@@ -3,6 +3,7 @@ import { afterFailure, deadLetterQueue, type BusSignal, type SubscriptionSpec } 
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 import type { BusLog } from './in-process-bus';
 import { errorHeader, retryQueue } from './rabbitmq-topology';
+import { errorSummary } from '../error-summary';
 
 export interface DeliveryDeps {
   delaysMs: number[];
@@ -11,8 +12,6 @@ export interface DeliveryDeps {
   emit(signal: BusSignal): void;
   log?: BusLog;
 }
-
-const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Acks unless the channel died meanwhile, in which case the broker redelivers. */
 function ack(ch: Channel, msg: ConsumeMessage): boolean {
@@ -46,12 +45,12 @@ export function createDeliveryHandler({ delaysMs, forward, emit, log }: Delivery
     try {
       event = parseCloudEvent(msg.content);
     } catch (err) {
-      return giveUp(spec, ch, queue, msg, null, attempt, errorMessage(err));
+      return giveUp(spec, ch, queue, msg, null, attempt, errorSummary(err));
     }
     try {
       await spec.handler(event, { attempt, queue });
     } catch (err) {
-      const error = errorMessage(err);
+      const error = errorSummary(err);
       const { delayMs, attempts, waiting } = await afterFailure(spec, attempt, delaysMs);
       if (delayMs === undefined) return giveUp(spec, ch, queue, msg, event, attempt, error);
       await forward(retryQueue(queue, delayMs), msg, { 'x-attempts': attempts, 'x-last-error': errorHeader(error) });

@@ -4,3 +4,4 @@ export * from './shapes';
 export { badTokens, createTestIssuer, type TestIssuer, type TokenClaims } from './issuer';
 export { runToExit } from './process';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { HOSTILE_CHARACTERS, capturedLog, expectHandled, expectNoSecretsLogged, hostileText, invalidUtf8, isAcceptableText, percentEncode, withRawBytes } from './hostile';
