@@ -41,15 +41,21 @@ export async function buildIdentity({ database, log, config, now = () => new Dat
     registerPerMinute: config.REGISTER_RATE_LIMIT_PER_MIN,
   });
 
-  const rotateIfDue = async () => {
+  const dailyUpkeep = async () => {
     try {
       const { kid, rotated } = await keys.rotate();
       if (rotated) log.info({ kid }, 'new signing key');
     } catch (error) {
       log.error({ err: error }, 'signing key rotation failed');
     }
+    try {
+      const forgotten = await service.forgetStaleLoginFailures();
+      if (forgotten > 0) log.info({ forgotten }, 'stale login failures forgotten');
+    } catch (error) {
+      log.error({ err: error }, 'forgetting stale login failures failed');
+    }
   };
-  let rotation: NodeJS.Timeout | undefined;
+  let upkeep: NodeJS.Timeout | undefined;
 
   return {
     http,
@@ -62,11 +68,11 @@ export async function buildIdentity({ database, log, config, now = () => new Dat
       if (admin.created) log.info({ email: config.ADMIN_EMAIL }, 'admin account created');
       // A password the operator chose is theirs to know; only the public default is shown.
       if (config.NODE_ENV === 'development') log.info(`admin: ${config.ADMIN_EMAIL} / ${password === DEV_ADMIN_PASSWORD ? password : '(ADMIN_PASSWORD)'}`);
-      rotation = setInterval(() => void rotateIfDue(), DAY_MS);
-      rotation.unref();
+      upkeep = setInterval(() => void dailyUpkeep(), DAY_MS);
+      upkeep.unref();
     },
     async stop() {
-      clearInterval(rotation);
+      clearInterval(upkeep);
       await http.close();
     },
   } satisfies ServiceApp & Record<string, unknown>;

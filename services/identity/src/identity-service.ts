@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { errors } from 'jose';
 import type { Db, Queryable } from '@pedidos/platform/db';
 import { AppError, badRequest, conflict, unauthorized } from '@pedidos/platform/errors';
@@ -9,6 +9,7 @@ import type { IdentityConfig } from './config';
 import { refreshTokens, users } from './db/schema';
 import { passwordProblems } from './domain/password-policy';
 import type { KeyRing } from './key-ring';
+import { createLoginThrottle, throttleKey, type LoginThrottleSettings } from './login-throttle';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
 
 type UserRow = typeof users.$inferSelect;
@@ -20,9 +21,9 @@ const normalizeEmail = (email: string) => email.trim().toLowerCase();
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A 429 that tells the client when to come back (the route copies it into `Retry-After`). */
-export class AccountLocked extends AppError {
+export class LockedOut extends AppError {
   constructor(readonly retryAfterS: number) {
-    super(429, 'AUTH.ACCOUNT_LOCKED', `Too many failed logins for this account; try again in ${retryAfterS} s.`);
+    super(429, 'AUTH.ACCOUNT_LOCKED', `Too many failed logins for this account from this address; try again in ${retryAfterS} s.`);
   }
 }
 
@@ -30,7 +31,7 @@ export class AccountLocked extends AppError {
 const invalidCredentials = () => unauthorized('AUTH.INVALID_CREDENTIALS', 'The email or password is wrong.');
 const invalidRefreshToken = () => unauthorized('AUTH.INVALID_REFRESH_TOKEN', 'The refresh token is unknown, expired, revoked or already used; log in again.');
 
-export type IdentitySettings = Pick<IdentityConfig, 'SCRYPT_COST' | 'LOGIN_MAX_FAILURES' | 'LOCKOUT_S' | 'REFRESH_TOKEN_TTL_S'>;
+export type IdentitySettings = Pick<IdentityConfig, 'SCRYPT_COST' | 'REFRESH_TOKEN_TTL_S'> & LoginThrottleSettings;
 
 export function createIdentityService({ db, keys, log, settings, now = () => new Date() }: {
   db: Db;
@@ -41,6 +42,7 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
 }) {
   // An unknown email still costs one full verification, so response times do not reveal which emails exist.
   const dummyHash = hashPassword(randomBytes(16).toString('hex'), settings.SCRYPT_COST);
+  const throttle = createLoginThrottle(settings);
 
   /** Stores a new refresh token of `familyId` and returns it; only its hash is kept. */
   async function newRefreshToken(q: Queryable, userId: string, familyId: string): Promise<string> {
@@ -56,22 +58,6 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
   async function tokenResponse(user: UserRow, refreshToken: string): Promise<TokenResponse> {
     const { token, expiresIn } = await keys.sign(user);
     return { accessToken: token, tokenType: 'Bearer', expiresIn, refreshToken, user: toUser(user) };
-  }
-
-  /** Counts a wrong password in one statement (concurrent attempts cannot lose a count); the last allowed one locks. */
-  async function recordFailure(user: UserRow) {
-    const at = now();
-    const lockedUntil = new Date(at.getTime() + settings.LOCKOUT_S * 1000);
-    const reachesLimit = sql`${users.failedLogins} + 1 >= ${settings.LOGIN_MAX_FAILURES}`;
-    const [after] = await db
-      .update(users)
-      .set({
-        failedLogins: sql`CASE WHEN ${reachesLimit} THEN 0 ELSE ${users.failedLogins} + 1 END`,
-        lockedUntil: sql`CASE WHEN ${reachesLimit} THEN ${lockedUntil.toISOString()}::timestamptz ELSE ${users.lockedUntil} END`,
-      })
-      .where(eq(users.id, user.id))
-      .returning({ lockedUntil: users.lockedUntil });
-    if (after?.lockedUntil && after.lockedUntil > at) log.warn({ userId: user.id, lockedUntil: after.lockedUntil }, 'account locked after repeated failed logins');
   }
 
   async function createUser(body: { email: string; password: string; name: string }, role: Role) {
@@ -98,27 +84,33 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
       return toUser(created);
     },
 
-    async login({ email, password }: LoginBody): Promise<TokenResponse> {
-      const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+    /** `clientIp` is the caller's address: lockouts count per email and address, so nobody elsewhere can lock the owner out. */
+    async login({ email, password }: LoginBody, clientIp: string): Promise<TokenResponse> {
+      const normalized = normalizeEmail(email);
+      const key = throttleKey(normalized, clientIp);
       const at = now();
-      if (user?.lockedUntil && user.lockedUntil > at) throw new AccountLocked(Math.ceil((user.lockedUntil.getTime() - at.getTime()) / 1000));
+      // Asked before the account is looked up: a locked-out unknown email gets the same answer as fast.
+      const lockedForS = await throttle.lockedFor(db, key, at);
+      if (lockedForS !== undefined) throw new LockedOut(lockedForS);
+      const [user] = await db.select().from(users).where(eq(users.email, normalized));
       const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-      if (!user || !valid) {
-        if (user) await recordFailure(user);
+      if (!user || !valid || user.disabledAt !== null) {
+        const lockedUntil = await throttle.recordFailure(db, key, at);
+        if (user && lockedUntil) log.warn({ userId: user.id, lockedUntil }, 'an address is locked out of an account after repeated failed logins');
         throw invalidCredentials();
       }
-      const rehash = needsRehash(user.passwordHash, settings.SCRYPT_COST);
-      if (user.failedLogins > 0 || user.lockedUntil !== null || rehash) {
-        await db
-          .update(users)
-          .set({ failedLogins: 0, lockedUntil: null, ...(rehash ? { passwordHash: await hashPassword(password, settings.SCRYPT_COST) } : {}) })
-          .where(eq(users.id, user.id));
+      await throttle.forgive(db, key);
+      if (needsRehash(user.passwordHash, settings.SCRYPT_COST)) {
+        await db.update(users).set({ passwordHash: await hashPassword(password, settings.SCRYPT_COST) }).where(eq(users.id, user.id));
       }
       return tokenResponse(user, await newRefreshToken(db, user.id, randomUUID()));
     },
 
-    /** Rotation: the token presented is spent and a new one returned. A spent token presented again revokes its whole chain. */
-    async refresh(refreshToken: string): Promise<TokenResponse> {
+    /**
+     * Rotation: the token presented is spent and a new one returned. A spent token presented again revokes its whole chain.
+     * Refused, unspent, while the account is disabled or `clientIp` is locked out of it.
+     */
+    async refresh(refreshToken: string, clientIp: string): Promise<TokenResponse> {
       const tokenHash = sha256(refreshToken);
       const at = now();
       const outcome = await db.transaction(async (tx) => {
@@ -132,7 +124,9 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
           return { spent: false as const, replayedFamily: known?.revokedAt ? known.familyId : undefined };
         }
         const [user] = await tx.select().from(users).where(eq(users.id, spent.userId));
-        return { spent: true as const, user: user!, refreshToken: await newRefreshToken(tx, spent.userId, spent.familyId) };
+        // Thrown inside the transaction, so the token is not spent and works again once the account may log in.
+        if (!user || user.disabledAt !== null || (await throttle.lockedFor(tx, throttleKey(user.email, clientIp), at)) !== undefined) throw invalidRefreshToken();
+        return { spent: true as const, user, refreshToken: await newRefreshToken(tx, spent.userId, spent.familyId) };
       });
       // Signed after commit: the key ring reads through `db`, which a PGlite transaction would block.
       if (outcome.spent) return tokenResponse(outcome.user, outcome.refreshToken);
@@ -170,13 +164,16 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
       return toUser(user);
     },
 
-    /** Creates the admin account unless one with this email exists; the password policy does not apply here. */
+    /** Creates the admin account unless one with this email exists; the policy applies only in production, through the configuration. */
     async bootstrapAdmin(email: string, password: string): Promise<{ created: boolean }> {
       const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
       if (existing) return { created: false };
       const created = await createUser({ email, password, name: 'Administrator' }, 'admin');
       return { created: created !== undefined };
     },
+
+    /** Storage upkeep: failures of no consequence any more; returns how many keys were dropped. */
+    forgetStaleLoginFailures: () => throttle.forgetStale(db, now()),
 
     jwks: () => keys.jwks(),
     rotateKeys: () => keys.rotate({ force: true }),

@@ -31,7 +31,7 @@ describe.each(SHAPES)('hostile input to the identity service (%s shape)', (shape
     await adapters?.close();
   });
 
-  it('1,500 registrations, logins, refreshes and token checks with control characters, lone surrogates or invalid UTF-8: refused as problem+json, no account stored, no password or hash logged', async () => {
+  it('1,500 registrations, logins, refreshes and token checks with control characters, lone surrogates or invalid UTF-8: refused as problem+json, no account stored, no password or hash logged', { timeout: 120_000 }, async () => {
     const registered: string[] = [];
     const route = fc.constantFrom('register-name', 'register-email', 'register-bytes', 'login', 'login-bytes', 'refresh', 'logout', 'me');
     await fc.assert(

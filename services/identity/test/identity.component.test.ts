@@ -1,14 +1,21 @@
 import { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { loadConfig, type Env } from '@pedidos/platform/config';
+import { ConfigError, loadConfig, type Env } from '@pedidos/platform/config';
 import { createLogger } from '@pedidos/platform/logger';
 import { SHAPES, openTestAdapters, type TestAdapters } from '@pedidos/platform/testing';
 import type { Adapters } from '@pedidos/platform/runtime';
 import { buildIdentity } from '../src/app';
 import { identityConfigSpec } from '../src/config';
 import { users } from '../src/db/schema';
+import { verifyPassword } from '../src/passwords';
+
+// A pass-through spy: it shows which logins do the scrypt work, without timing anything.
+vi.mock('../src/passwords', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/passwords')>();
+  return { ...actual, verifyPassword: vi.fn(actual.verifyPassword) };
+});
 
 const ISSUER = 'http://identity.test';
 const TTL_S = 900;
@@ -24,8 +31,12 @@ const PASSWORD = 'correct horse battery';
 type App = Awaited<ReturnType<typeof buildIdentity>>;
 type Method = 'GET' | 'POST';
 
-/** A clock the tests can move forward; the app reads it for keys, tokens and lockouts. */
-const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
+/** A clock the tests can move forward or stop; the app reads it for keys, tokens and lockouts. */
+const clock = {
+  offsetMs: 0,
+  stoppedAt: undefined as number | undefined,
+  now: () => new Date((clock.stoppedAt ?? Date.now()) + clock.offsetMs),
+};
 
 async function startIdentity(adapters: Adapters, env: Env = {}): Promise<App> {
   const app = await buildIdentity({ ...adapters, config: loadConfig({ ...BASE_ENV, ...env }, identityConfigSpec), now: clock.now });
@@ -39,8 +50,8 @@ const client = (app: App) => {
   return {
     inject,
     register: (body: object) => inject('POST', '/api/auth/register', body),
-    login: (email: string, password: string) => inject('POST', '/api/auth/login', { email, password }),
-    refresh: (refreshToken: string) => inject('POST', '/api/auth/refresh', { refreshToken }),
+    login: (email: string, password: string, from?: string) => inject('POST', '/api/auth/login', { email, password }, {}, from),
+    refresh: (refreshToken: string, from?: string) => inject('POST', '/api/auth/refresh', { refreshToken }, {}, from),
     logout: (refreshToken: string) => inject('POST', '/api/auth/logout', { refreshToken }),
     me: (authorization?: string) => inject('GET', '/api/auth/me', undefined, authorization === undefined ? {} : { authorization }),
     jwks: async () => (await inject('GET', '/.well-known/jwks.json')).json() as JSONWebKeySet,
@@ -66,6 +77,7 @@ describe.each(SHAPES)('identity service (%s shape)', (shape) => {
   });
   afterEach(() => {
     clock.offsetMs = 0;
+    clock.stoppedAt = undefined;
   });
 
   const registered = async (who = 'user') => {
@@ -74,8 +86,8 @@ describe.each(SHAPES)('identity service (%s shape)', (shape) => {
     expect(response.statusCode).toBe(201);
     return response.json() as { id: string; email: string; name: string; role: string };
   };
-  const loggedIn = async (email: string, password = PASSWORD) => {
-    const response = await api.login(email, password);
+  const loggedIn = async (email: string, password = PASSWORD, from?: string) => {
+    const response = await api.login(email, password, from);
     expect(response.statusCode).toBe(200);
     return response.json() as { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; role: string } };
   };
@@ -127,6 +139,13 @@ describe.each(SHAPES)('identity service (%s shape)', (shape) => {
   });
 
   describe('login', () => {
+    const failTimes = async (times: number, email: string, from?: string) => {
+      for (let i = 0; i < times; i++) expect((await api.login(email, `wrong ${i}`, from)).statusCode).toBe(401);
+    };
+    // What may differ between two answers that are meant to be the same.
+    const alike = (headers: Record<string, unknown>) =>
+      Object.keys(headers).filter((h) => !['x-request-id', 'date', 'x-ratelimit-remaining', 'x-ratelimit-reset'].includes(h)).map((h) => [h, headers[h]]);
+
     it('answers tokens whose signature and claims check out against the published keys', async () => {
       const user = await registered('login');
       const tokens = await loggedIn(user.email.toUpperCase());
@@ -154,26 +173,78 @@ describe.each(SHAPES)('identity service (%s shape)', (shape) => {
       }
       expect(wrong.body).toBe(unknown.body);
       expect(wrong.json()).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS' });
-      const alike = (headers: Record<string, unknown>) =>
-        Object.keys(headers).filter((h) => !['x-request-id', 'date', 'x-ratelimit-remaining', 'x-ratelimit-reset'].includes(h)).map((h) => [h, headers[h]]);
       expect(alike(wrong.headers)).toEqual(alike(unknown.headers));
     });
 
-    it('locks an account after 5 wrong passwords in a row, even against the right one, until the lock expires', async () => {
+    it('after 5 wrong passwords in a row from one address, locks that address out of the account, even with the right password, until the lock expires', async () => {
       const { email } = await registered('locked');
-      for (let i = 0; i < 5; i++) expect((await api.login(email, `wrong ${i}`)).statusCode).toBe(401);
+      await failTimes(5, email, '203.0.113.66');
 
-      const refused = await api.login(email, PASSWORD);
+      const refused = await api.login(email, PASSWORD, '203.0.113.66');
       expect(refused.statusCode).toBe(429);
       expect(refused.headers['content-type']).toContain('application/problem+json');
       expect(refused.json()).toMatchObject({ status: 429, code: 'AUTH.ACCOUNT_LOCKED' });
       const retryAfter = Number(refused.headers['retry-after']);
       expect(retryAfter).toBeGreaterThan(800);
       expect(retryAfter).toBeLessThanOrEqual(900);
-      // Other accounts are not affected.
-      await loggedIn((await registered()).email);
 
       clock.offsetMs = (retryAfter + 1) * 1000;
+      await loggedIn(email, PASSWORD, '203.0.113.66');
+    });
+
+    it('does not let an attacker lock the owner out: the owner logs in from another address meanwhile', async () => {
+      const { email } = await registered('target');
+      await failTimes(5, email, '203.0.113.66');
+      expect((await api.login(email, PASSWORD, '203.0.113.66')).statusCode).toBe(429);
+      await loggedIn(email, PASSWORD, '198.51.100.7');
+      await loggedIn(email);
+    });
+
+    it('counts the addresses of one IPv6 /64 as one, and its neighbour /64 apart', async () => {
+      const { email } = await registered('ipv6');
+      for (let i = 0; i < 5; i++) expect((await api.login(email, `wrong ${i}`, `2001:db8:1:2::${i + 1}`)).statusCode).toBe(401);
+      expect((await api.login(email, PASSWORD, '2001:db8:1:2:ffff:ffff:ffff:ffff')).statusCode).toBe(429);
+      await loggedIn(email, PASSWORD, '2001:db8:1:3::1');
+    });
+
+    it('answers a locked-out unknown email exactly as a locked-out account, and checks no password for either', async () => {
+      clock.stoppedAt = Date.now();
+      const { email } = await registered('locked-known');
+      const unknown = newEmail('locked-unknown');
+      await failTimes(5, email, '203.0.113.70');
+      await failTimes(5, unknown, '203.0.113.70');
+
+      vi.mocked(verifyPassword).mockClear();
+      const known = await api.login(email, PASSWORD, '203.0.113.70');
+      const nobody = await api.login(unknown, PASSWORD, '203.0.113.70');
+      expect(verifyPassword).not.toHaveBeenCalled();
+      expect(known.statusCode).toBe(429);
+      expect(nobody.statusCode).toBe(429);
+      expect(nobody.body).toBe(known.body);
+      expect(alike(nobody.headers)).toEqual(alike(known.headers));
+      expect(known.headers['retry-after']).toBe('900');
+    });
+
+    it('spends one scrypt verification of the same cost on an unknown email as on a wrong password', async () => {
+      const { email } = await registered('scrypt');
+      const calls = vi.mocked(verifyPassword).mock.calls;
+      const costOfLogin = async (who: string) => {
+        const before = calls.length;
+        expect((await api.login(who, 'not the password')).statusCode).toBe(401);
+        expect(calls.length - before).toBe(1);
+        // `scrypt$N$r$p$…`: the parameters that set the work.
+        return calls.at(-1)![1].split('$').slice(0, 4);
+      };
+      const known = await costOfLogin(email);
+      expect(known).toEqual(['scrypt', '1024', '8', '1']);
+      expect(await costOfLogin(newEmail('nobody'))).toEqual(known);
+    });
+
+    it('forgets the failures of an address once it has been quiet for LOCKOUT_MAX_S', async () => {
+      const { email } = await registered('quiet');
+      await failTimes(4, email);
+      clock.offsetMs = (24 * 3600 + 1) * 1000;
+      await failTimes(4, email);
       await loggedIn(email);
     });
 
@@ -224,6 +295,35 @@ describe.each(SHAPES)('identity service (%s shape)', (shape) => {
       expect((await api.refresh(tokens.refreshToken)).statusCode).toBe(401);
       expect((await api.logout(tokens.refreshToken)).statusCode).toBe(204);
       expect((await api.logout('never-issued')).statusCode).toBe(204);
+    });
+
+    it('are refused, and not spent, from an address locked out of their account, and work again once the lock ends', async () => {
+      const { email } = await registered('refresh-locked');
+      const tokens = await loggedIn(email, PASSWORD, '203.0.113.80');
+      const bad = await api.refresh('never-issued', '203.0.113.80');
+      for (let i = 0; i < 5; i++) expect((await api.login(email, `wrong ${i}`, '203.0.113.80')).statusCode).toBe(401);
+
+      const refused = await api.refresh(tokens.refreshToken, '203.0.113.80');
+      expect(refused.statusCode).toBe(401);
+      expect(refused.body).toBe(bad.body);
+
+      clock.offsetMs = 901 * 1000;
+      expect((await api.refresh(tokens.refreshToken, '203.0.113.80')).statusCode).toBe(200);
+    });
+
+    it('are refused once their account is disabled, and its password no longer logs in', async () => {
+      const { email } = await registered('disabled');
+      const tokens = await loggedIn(email);
+      const bad = await api.refresh('never-issued');
+      const wrongPassword = await api.login(email, 'not the password');
+      await adapters.database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.email, email));
+
+      const refused = await api.refresh(tokens.refreshToken);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.body).toBe(bad.body);
+      const login = await api.login(email, PASSWORD);
+      expect(login.statusCode).toBe(401);
+      expect(login.body).toBe(wrongPassword.body);
     });
 
     it('expire', async () => {
@@ -335,11 +435,55 @@ describe.each(SHAPES)('identity service (%s shape)', (shape) => {
       expect((await api.me(`Bearer ${tokens.accessToken}`)).json().role).toBe('admin');
     });
 
+    it('cannot be built in production with the public development password', async () => {
+      const production = loadConfig({ ...BASE_ENV, NODE_ENV: 'production', ADMIN_PASSWORD: 'admin12345' }, identityConfigSpec);
+      await expect(buildIdentity({ ...adapters, config: production })).rejects.toThrow(ConfigError);
+    });
+
     it('is created once: bootstrapping again changes nothing', async () => {
       const { user } = await loggedIn('admin@pedidos.local', 'admin12345');
       expect(await app.service.bootstrapAdmin('ADMIN@pedidos.local', 'another password')).toEqual({ created: false });
       expect((await loggedIn('admin@pedidos.local', 'admin12345')).user.id).toBe(user.id);
       expect((await api.login('admin@pedidos.local', 'another password')).statusCode).toBe(401);
+    });
+  });
+
+  describe('lockouts', () => {
+    let short: App;
+    beforeAll(async () => {
+      short = await startIdentity(adapters, { LOGIN_MAX_FAILURES: '2', LOCKOUT_S: '60', LOCKOUT_MAX_S: '150' });
+    });
+    afterAll(async () => {
+      await short?.stop();
+    });
+
+    it('grow: each further lockout of the same address lasts twice as long as the one before, up to LOCKOUT_MAX_S, also after waiting the longest out', async () => {
+      clock.stoppedAt = Date.now();
+      const { email } = await registered('growing');
+      const login = (password: string) => client(short).login(email, password, '203.0.113.90');
+      const lockout = async () => {
+        for (const password of ['wrong 1', 'wrong 2']) expect((await login(password)).statusCode).toBe(401);
+        const refused = await login(PASSWORD);
+        expect(refused.statusCode).toBe(429);
+        return Number(refused.headers['retry-after']);
+      };
+      const waited: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        waited.push(await lockout());
+        clock.offsetMs += (waited.at(-1)! + 1) * 1000;
+      }
+      expect(waited).toEqual([60, 120, 150, 150]);
+      expect((await login(PASSWORD)).statusCode).toBe(200);
+      // The right password wiped the slate: the next lockout is a first one again.
+      expect(await lockout()).toBe(60);
+    });
+
+    it('are forgotten by the sweep once their address has been quiet for LOCKOUT_MAX_S', async () => {
+      const { email } = await registered('swept');
+      expect((await client(short).login(email, 'wrong', '203.0.113.91')).statusCode).toBe(401);
+      expect(await short.service.forgetStaleLoginFailures()).toBe(0);
+      clock.offsetMs = 151 * 1000;
+      expect(await short.service.forgetStaleLoginFailures()).toBeGreaterThanOrEqual(1);
     });
   });
 

@@ -19,7 +19,11 @@ export const users = identitySchema.table(
     name: text('name').notNull(),
     role: text('role').$type<Role>().notNull(),
     createdAt: at('created_at').notNull(),
+    /** Set by an operator: the account can neither log in nor refresh its tokens. */
+    disabledAt: at('disabled_at'),
+    /** Unused since login_throttles replaced the per-account lock; dropped once no older replica runs. */
     failedLogins: integer('failed_logins').notNull().default(0),
+    /** Unused, as failedLogins. */
     lockedUntil: at('locked_until'),
   },
   (t) => [check('users_role_check', sql`${t.role} IN ('customer', 'admin')`)],
@@ -54,4 +58,20 @@ export const refreshTokens = identitySchema.table(
     revokedAt: at('revoked_at'),
   },
   (t) => [index('refresh_tokens_family_idx').on(t.familyId)],
+);
+
+/**
+ * Failed logins per email and client address (an IPv6 /64), keyed by a hash of both: the
+ * table names neither. Kept for unknown emails too, so a lockout does not tell which exist.
+ */
+export const loginThrottles = identitySchema.table(
+  'login_throttles',
+  {
+    key: text('key').primaryKey(),
+    /** Wrong passwords since the last success; every LOGIN_MAX_FAILURES-th one locks. */
+    failures: integer('failures').notNull(),
+    lastFailureAt: at('last_failure_at').notNull(),
+    lockedUntil: at('locked_until'),
+  },
+  (t) => [index('login_throttles_last_failure_idx').on(t.lastFailureAt)],
 );

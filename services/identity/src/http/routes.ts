@@ -5,7 +5,7 @@ import { problemResponses } from '@pedidos/platform/http';
 import {
   Jwks, LoginBody, OpenIdConfiguration, RefreshTokenBody, RegisterBody, TokenResponse, User,
 } from '@pedidos/contracts/identity';
-import { AccountLocked, type IdentityService } from '../identity-service';
+import { LockedOut, type IdentityService } from '../identity-service';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const JWKS_PATH = '/.well-known/jwks.json';
@@ -34,15 +34,15 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
     config: perMinute(loginPerMinute),
     schema: {
       tags, summary: 'Exchange email and password for tokens',
-      description: 'A wrong email and a wrong password get the same 401. After repeated failures the account is locked for a while: 429 with `Retry-After`.',
+      description: 'A wrong email and a wrong password get the same 401. After repeated failures for one email from one address (an IPv6 /64), that address is locked out of that email for a while, longer each time: 429 with `Retry-After`, the same whether or not the account exists. Other addresses are not affected.',
       body: LoginBody, response: { 200: TokenResponse, ...problemResponses(400, 401, 429) },
     },
   }, async (request, reply) => {
     try {
-      const tokens = await service.login(request.body);
+      const tokens = await service.login(request.body, request.ip);
       return reply.header('cache-control', 'no-store').send(tokens);
     } catch (error) {
-      if (error instanceof AccountLocked) reply.header('retry-after', String(error.retryAfterS));
+      if (error instanceof LockedOut) reply.header('retry-after', String(error.retryAfterS));
       throw error;
     }
   });
@@ -50,10 +50,10 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
   app.post('/api/auth/refresh', {
     schema: {
       tags, summary: 'Exchange a refresh token for new tokens',
-      description: 'The refresh token presented is spent: keep the new one. Presenting a spent token again revokes every token descended from the same login.',
+      description: 'The refresh token presented is spent: keep the new one. Presenting a spent token again revokes every token descended from the same login. Refused, without being spent, while the account is disabled or the caller\'s address is locked out of it.',
       body: RefreshTokenBody, response: { 200: TokenResponse, ...problemResponses(400, 401) },
     },
-  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await service.refresh(request.body.refreshToken)));
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await service.refresh(request.body.refreshToken, request.ip)));
 
   app.post('/api/auth/logout', {
     schema: {
