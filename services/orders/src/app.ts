@@ -42,7 +42,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
   const operations = () => operationsReport(outbox.relay, bus, Object.values(QUEUES));
   await http.register(orderRoutes, { service, authorize, operations });
-  await http.register(orderStreamRoutes, { service, feed, authorize });
+  await http.register(orderStreamRoutes, { service, feed, authorize, perUserMax: config.STREAMS_PER_USER_MAX });
 
   let subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;

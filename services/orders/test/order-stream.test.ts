@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect as amqpConnect } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, createRabbitMqBus, type Bus, type CloudEvent, type InProcessBus } from '@pedidos/platform/messaging';
 import { SHAPES, TEST_RETRY, ackCounter, createTestIssuer, eventProbe, eventually, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
@@ -20,6 +20,9 @@ const orderOf = (e: SseEvent) => JSON.parse(e.data) as Order;
 const isChange = (orderId: string, status: string) => (e: SseEvent) => e.event === 'order' && orderOf(e).id === orderId && orderOf(e).status === status;
 const about = (client: SseClient, orderId: string) => client.events.filter((e) => orderOf(e).id === orderId);
 
+/** STREAMS_PER_USER_MAX when unset. */
+const DEFAULT_STREAMS_PER_USER = 5;
+
 describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
   let adapters: TestAdapters;
   let issuer: TestIssuer;
@@ -29,13 +32,14 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
   let busB: Bus;
   let probe: Awaited<ReturnType<typeof eventProbe>>;
   const clients: SseClient[] = [];
-  const config = () => loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec);
+  const config = (env: Record<string, string> = {}) =>
+    loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env, ...env }, ordersConfigSpec);
   const customer = { id: randomUUID(), token: '' };
   const other = { id: randomUUID(), token: '' };
   let admin: string;
 
-  async function instance(bus: Bus): Promise<Instance> {
-    const app = await buildOrders({ ...adapters, bus, config: config() });
+  async function instance(bus: Bus, env?: Record<string, string>): Promise<Instance> {
+    const app = await buildOrders({ ...adapters, bus, config: config(env) });
     await app.start();
     return Object.assign(app, { url: await app.http.listen({ port: 0, host: '127.0.0.1' }) });
   }
@@ -52,8 +56,11 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
     probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.orders, routingKey: 'order.status-changed' }]);
     await tell(fromInventory('product.upserted', { sku: 'CAFE-1KG', name: 'Café', price: 4990, currency: 'BRL', updatedAt: new Date().toISOString() }));
   });
+  // Streams left open would count against their user's cap in the tests that follow.
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+  });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
     await probe?.cancel();
     await a?.stop();
     await b?.stop();
@@ -255,7 +262,66 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
     expect(route.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(route.responses['200'].content)).toEqual(['text/event-stream']);
     expect(route.responses['401'].content['application/problem+json']).toBeDefined();
+    expect(route.responses['429'].content['application/problem+json']).toBeDefined();
     expect(route.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(['header:last-event-id', 'query:lastEventId']);
+  });
+
+  /** A customer of their own, so no other test's streams count against them. */
+  const newCustomer = () => issuer.bearer({ sub: randomUUID(), role: 'customer' });
+  const openStreams = (on: Instance, authorization: string, n: number) => Promise.all(Array.from({ length: n }, () => connect(on, authorization)));
+  /** A stream request expected to be refused: a problem is read whole; a stream, wrongly opened, is dropped. */
+  const refused = async (on: Instance, authorization: string) => {
+    const response = await fetch(`${on.url}/api/orders/stream`, { headers: { authorization } });
+    const isProblem = response.headers.get('content-type')?.includes('application/problem+json');
+    const body = isProblem ? ((await response.json()) as Record<string, unknown>) : await response.body?.cancel();
+    return { status: response.status, headers: response.headers, body };
+  };
+
+  it('lets a user keep five streams open by default, and refuses a sixth with 429 problem+json and Retry-After', async () => {
+    const user = await newCustomer();
+    const open = await openStreams(a, user, DEFAULT_STREAMS_PER_USER);
+    const sixth = await refused(a, user);
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get('content-type')).toContain('application/problem+json');
+    expect(sixth.headers.get('retry-after')).toBe('3');
+    expect(sixth.body).toMatchObject({
+      status: 429,
+      code: 'STREAM.TOO_MANY',
+      type: 'https://pedidos.dev/problems/stream-too-many',
+      title: 'Too many open streams',
+      detail: expect.stringContaining(`${DEFAULT_STREAMS_PER_USER} live order streams`),
+    });
+    // The open ones carry on as before.
+    const order = await place(user);
+    await Promise.all(open.map((client) => client.next(isChange(order.id, 'pending'))));
+  });
+
+  it('does not count one user\'s streams against another', async () => {
+    const [full, next] = [await newCustomer(), await newCustomer()];
+    await openStreams(a, full, DEFAULT_STREAMS_PER_USER);
+    expect((await refused(a, full)).status).toBe(429);
+    await openStreams(a, next, DEFAULT_STREAMS_PER_USER);
+    await connect(a, await issuer.bearer({ role: 'admin' }));
+    expect((await refused(a, next)).status).toBe(429);
+  });
+
+  it('gives a user\'s place back as soon as one of their streams closes, and none to a refused request', async () => {
+    const user = await newCustomer();
+    const [leaving] = await openStreams(a, user, DEFAULT_STREAMS_PER_USER);
+    expect((await refused(a, user)).status).toBe(429);
+    expect((await refused(a, user)).status).toBe(429);
+    await leaving!.hangUp();
+    await connect(a, user);
+    expect((await refused(a, user)).status).toBe(429);
+  });
+
+  it('lifts the cap with STREAMS_PER_USER_MAX=0', async () => {
+    const uncapped = await instance(adapters.bus, { STREAMS_PER_USER_MAX: '0' });
+    try {
+      await openStreams(uncapped, await newCustomer(), DEFAULT_STREAMS_PER_USER + 1);
+    } finally {
+      await uncapped.stop();
+    }
   });
 
   it('stop() ends the open streams promptly and cancels the replica\'s live queue', async () => {

@@ -38,6 +38,15 @@ describe('event streams on the raw socket', () => {
       });
     route('/quiet', { retryMs: 1500, heartbeatMs: 20, maxBufferedBytes: 1024 * 1024 });
     route('/flood', { retryMs: 1500, heartbeatMs: 60_000, maxBufferedBytes: 256 * 1024, endGraceMs: 50 });
+    // Opens its stream only once the client has gone, as when a client leaves while its token is checked.
+    app.get('/late', {
+      preHandler: async (request) => {
+        const { socket } = request.raw;
+        if (!socket.closed) await new Promise((resolve) => socket.once('close', resolve));
+      },
+    }, async (_request, reply) => {
+      waiting.shift()?.({ stream: openEventStream(reply, { retryMs: 1500, heartbeatMs: 20, maxBufferedBytes: 1024 * 1024 }), res: reply.raw });
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;
   });
@@ -80,6 +89,16 @@ describe('event streams on the raw socket', () => {
     expect(stream.open).toBe(false);
     await gone;
     expect(res.destroyed).toBe(true);
+  });
+
+  it('is closed from the start when its client left before the route opened it', async () => {
+    const opening = nextStream();
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    socket.end('GET /late HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: text/event-stream\r\n\r\n');
+    const { stream } = await opening;
+    expect(stream.open).toBe(false);
+    await closed(stream);
   });
 
   it('end() gives a stalled client a moment to take the rest, then drops it', async () => {

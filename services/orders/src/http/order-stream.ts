@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { AppError } from '@pedidos/platform/errors';
 import { problemResponses } from '@pedidos/platform/http';
 import { BEARER, type Authorize } from '@pedidos/platform/auth';
 import { ORDER_STREAM_EVENT, OrderStreamHeaders, OrderStreamQuery } from '@pedidos/contracts/orders';
@@ -23,15 +24,47 @@ it stands now. Then an \`id:\` line with no data (a position to resume from, not
 from which the stream is live. A comment line (\`: keep-alive\`) comes every 15 s.
 
 A connection never sends an order's older state after a newer one; events of different orders may
-arrive out of id order. When the service shuts down it ends the stream: reconnect with the last id.`;
+arrive out of id order. When the service shuts down it ends the stream: reconnect with the last id.
+
+A user may hold only a few streams open at once (one per tab is fine); one more is refused with 429
+and \`Retry-After\`, and nothing is opened: close another first.`;
+
+/** One open stream too many for this user; nothing was opened. */
+const tooManyStreams = (max: number) =>
+  new AppError(429, 'STREAM.TOO_MANY', `You already have ${max} live order streams open; close one before opening another.`, undefined, {
+    title: 'Too many open streams',
+  });
+
+/** Counts each user's open streams; a user with none takes no memory. */
+function streamsPerUser() {
+  const open = new Map<string, number>();
+  return {
+    count: (user: string) => open.get(user) ?? 0,
+    /** Returns the release, to be called once when the stream closes. */
+    add(user: string) {
+      open.set(user, (open.get(user) ?? 0) + 1);
+      return () => {
+        const left = (open.get(user) ?? 1) - 1;
+        if (left > 0) open.set(user, left);
+        else open.delete(user);
+      };
+    },
+  };
+}
 
 export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
   service: OrdersService;
   feed: LiveFeed;
   authorize: Authorize;
+  /** Streams one user may hold open at once in this process; 0: no cap. */
+  perUserMax: number;
   stream?: EventStreamOptions;
-}> = async (app, { service, feed, authorize, stream: streamOptions = STREAM_DEFAULTS }) => {
+}> = async (app, { service, feed, authorize, perUserMax, stream: streamOptions = STREAM_DEFAULTS }) => {
   const streams = new Set<EventStream>();
+  // Each open stream holds a socket, a feed listener and a replay: one token must not open them without end.
+  const perUser = streamsPerUser();
+  // Time frees no place, only a closed stream: ask for the pause an EventSource takes between reconnections.
+  const retryAfterS = String(Math.ceil(streamOptions.retryMs / 1000));
   let closing = false;
 
   // An open stream would keep http.close() waiting forever; ending them sends clients to reconnect elsewhere.
@@ -54,7 +87,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
           description: 'An endless event stream: `id: <position>`, `event: order`, `data: <Order JSON>`.',
           content: { 'text/event-stream': { schema: Type.String() } },
         },
-        ...problemResponses(400, 401, 403),
+        ...problemResponses(400, 401, 403, 429),
       },
     },
   }, async (request, reply) => {
@@ -62,7 +95,13 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
     const given = request.headers['last-event-id'] ?? request.query.lastEventId;
     const resumeFrom = given === undefined ? undefined : Number(given);
 
+    if (perUserMax > 0 && perUser.count(who.id) >= perUserMax) {
+      reply.header('retry-after', retryAfterS);
+      throw tooManyStreams(perUserMax);
+    }
+    // Counted in the same tick as the check: two requests at once cannot both take the last place.
     const stream = openEventStream(reply, streamOptions);
+    stream.onClose(perUser.add(who.id));
     streams.add(stream);
     stream.onClose(() => streams.delete(stream));
     if (closing) {

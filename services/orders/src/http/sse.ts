@@ -63,6 +63,8 @@ export function openEventStream(reply: FastifyReply, opts: EventStreamOptions): 
   const heartbeat = setInterval(() => write(': keep-alive\n\n'), opts.heartbeatMs);
   heartbeat.unref();
   write(`retry: ${opts.retryMs}\n\n`);
+  // A client that left before the route got here had its 'close' when no one listened: it never comes again.
+  if (res.destroyed) finish();
 
   return {
     get open() {

@@ -132,6 +132,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       request.destroy();
       return ended;
     },
+    /** Sends FIN as a leaving client does and resolves once the server closed its side: it has let the stream go by then. */
+    hangUp() {
+      request.socket?.end();
+      return ended;
+    },
   };
 }
 
