@@ -62,7 +62,7 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
     await issuer?.close();
   });
 
-  it('5,000 generated order bodies and headers: never a 5xx, and only accepted orders are stored', async () => {
+  it('5,000 generated order bodies and headers: never a 5xx, and only accepted orders are stored', { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(body, headers, async (payload, extra) => {
         const response = await app.http.inject({
@@ -86,7 +86,7 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
     expect(count).toBe(accepted.size);
   });
 
-  it('5,000 generated list queries and order ids: never a 5xx', async () => {
+  it('5,000 generated list queries and order ids: never a 5xx', { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(query, fc.oneof(fc.uuid(), fc.string({ maxLength: 80 })), async (params, id) => {
         const list = await app.http.inject({ method: 'GET', url: '/api/orders', query: params, headers: { authorization: customer } });
@@ -98,7 +98,7 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
     );
   });
 
-  it('3,000 requests with control characters, lone surrogates or invalid UTF-8 in every text field, header and query parameter: refused as problem+json naming the field, nothing stored, nothing secret logged', async () => {
+  it('3,000 requests with control characters, lone surrogates or invalid UTF-8 in every text field, header and query parameter: refused as problem+json naming the field, nothing stored, nothing secret logged', { timeout: 120_000 }, async () => {
     const target = (await app.http.inject({
       method: 'POST', url: '/api/orders', headers: { authorization: customer, 'content-type': 'application/json' },
       payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }] }),
