@@ -1,3 +1,4 @@
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { loadConfig, commonConfigSpec, optional, port, string, type Env } from '@pedidos/platform/config';
 import { createLogger, type Logger } from '@pedidos/platform/logger';
 import { openBusFor, openDatabaseFor } from '@pedidos/platform/runtime';
@@ -21,10 +22,21 @@ export const launcherConfigSpec = {
   WEB_DIST_DIR: optional(string()),
 };
 
+/**
+ * The loopback address the web server connects to the services from, so that they can trust it by
+ * that address and nobody else: a local caller of their ports comes from 127.0.0.1. Linux routes
+ * all of 127.0.0.0/8 to lo; other systems may need it added (`ifconfig lo0 alias 127.0.0.2`).
+ */
+export const WEB_SOURCE_ADDRESS = '127.0.0.2';
+
 export type System = Awaited<ReturnType<typeof startSystem>>;
 export type SystemConfig = ReturnType<typeof loadSystemConfig>;
 
-/** Each service still reads its own variables, exactly as it would alone; only PORT differs. */
+/**
+ * Each service still reads its own variables, exactly as it would alone; only PORT differs, and
+ * TRUST_PROXY, which here names the proxies in front of the web server: the services trust the web
+ * server alone (startSystem).
+ */
 export function loadSystemConfig(env: Env) {
   const config = loadConfig(env, launcherConfigSpec);
   const issuer = `http://127.0.0.1:${config.IDENTITY_PORT}`;
@@ -50,6 +62,7 @@ export async function startSystem(
     identity: `http://127.0.0.1:${config.IDENTITY_PORT}`,
     web: `http://127.0.0.1:${config.WEB_PORT}`,
   };
+  const proxySource = (await canConnectFrom(WEB_SOURCE_ADDRESS)) ? WEB_SOURCE_ADDRESS : undefined;
   // Before anything opens: a missing bundle stops the start with nothing to undo.
   const web = await createWebServer({
     distDir: config.WEB_DIST_DIR ?? WEB_DIST_DIR,
@@ -57,12 +70,19 @@ export async function startSystem(
     inventoryUrl: urls.inventory,
     identityUrl: urls.identity,
     log: createLogger({ level: config.LOG_LEVEL, service: 'web' }),
+    trustProxy: config.TRUST_PROXY,
+    localAddress: proxySource,
   });
+  if (!proxySource) {
+    log.warn(`cannot connect from ${WEB_SOURCE_ADDRESS}: the services trust no proxy, so their per-address rate limits count every client of the web server as one`);
+  }
+  // X-Forwarded-For is believed from the web server's address only, never from a caller of the services' own ports.
+  const trust = { TRUST_PROXY: proxySource ? [proxySource] : false };
   const database = await openDatabaseFor(config, log);
   const bus = await openBusFor(config, log);
-  const identity = await buildIdentity({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'identity' }), config: identityConfig });
-  const inventory = await buildInventory({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'inventory' }), config: inventoryConfig });
-  const orders = await buildOrders({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'orders' }), config: ordersConfig });
+  const identity = await buildIdentity({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'identity' }), config: { ...identityConfig, ...trust } });
+  const inventory = await buildInventory({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'inventory' }), config: { ...inventoryConfig, ...trust } });
+  const orders = await buildOrders({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'orders' }), config: { ...ordersConfig, ...trust } });
 
   // Identity first: the others fetch its keys to check tokens. Then inventory: orders copies its catalog at start.
   await identity.start();
@@ -73,7 +93,7 @@ export async function startSystem(
   const ordersUrl = await orders.http.listen({ port: config.ORDERS_PORT, host: '0.0.0.0' });
   // Last: the browser's way in opens once everything behind it answers.
   const webUrl = await web.listen({ port: config.WEB_PORT, host: '0.0.0.0' });
-  log.info({ web: webUrl, orders: ordersUrl, inventory: inventoryUrl, identity: identityUrl }, 'all services listening');
+  log.info({ web: webUrl, orders: ordersUrl, inventory: inventoryUrl, identity: identityUrl, trustedProxy: proxySource ?? null }, 'all services listening');
 
   return {
     orders,
@@ -92,4 +112,32 @@ export async function startSystem(
       await database.close();
     },
   };
+}
+
+/** Whether this host lets a socket connect to 127.0.0.1 from `localAddress`, seen by the other end as that address. */
+export async function canConnectFrom(localAddress: string, timeoutMs = 1_000): Promise<boolean> {
+  const server = createServer();
+  const seen = new Promise<string | undefined>((resolve) => {
+    server.once('connection', (socket) => {
+      resolve(socket.remoteAddress);
+      socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const client = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, localAddress });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const peer = await Promise.race([
+      seen,
+      new Promise<undefined>((resolve) => {
+        client.once('error', () => resolve(undefined));
+        timer = setTimeout(resolve, timeoutMs, undefined);
+      }),
+    ]);
+    return peer === localAddress;
+  } finally {
+    clearTimeout(timer);
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }

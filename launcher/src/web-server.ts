@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { commonConfigSpec, optional, port, string, url } from '@pedidos/platform/config';
 import { problem } from '@pedidos/platform/errors';
-import { sendProblem } from '@pedidos/platform/http';
+import { clientErrorHandler, problemFromError, sendProblem } from '@pedidos/platform/http';
 import type { Logger } from '@pedidos/platform/logger';
 import { StartupError } from '@pedidos/platform/runtime';
 
@@ -17,6 +17,8 @@ export const webConfigSpec = {
   ORDERS_URL: url(['http:', 'https:'], 'http://127.0.0.1:5000'),
   INVENTORY_URL: url(['http:', 'https:'], 'http://127.0.0.1:5001'),
   IDENTITY_URL: url(['http:', 'https:'], 'http://127.0.0.1:5003'),
+  /** Proxies in front of the web server whose X-Forwarded-For it believes; none by default. */
+  TRUST_PROXY: commonConfigSpec.TRUST_PROXY,
   /** A built web app to serve instead of web/dist, which is then not built at start. */
   WEB_DIST_DIR: optional(string()),
 };
@@ -30,6 +32,10 @@ export interface WebServerOptions {
   log: Logger;
   /** Per upstream readiness probe. */
   readinessTimeoutMs?: number;
+  /** Proxies in front of this server whose X-Forwarded-For it believes (Fastify's `trustProxy`); none by default. */
+  trustProxy?: boolean | string[];
+  /** The address to connect to the services from, so that they can trust this server by it and nobody else. */
+  localAddress?: string;
 }
 
 export type WebServer = Awaited<ReturnType<typeof createWebServer>>;
@@ -72,6 +78,25 @@ export async function createWebServer(opts: WebServerOptions) {
     // Open event streams would otherwise hold close() until their browsers leave.
     forceCloseConnections: true,
     return503OnClosing: true,
+    trustProxy: opts.trustProxy ?? false,
+    clientErrorHandler,
+    // Refused before routing (a malformed percent-encoding): no hook runs, the answer is still a problem.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, problemFromError(error, request)),
+  });
+
+  // Whatever a plugin throws (the static files' 403, the proxy's refusals) is a problem too.
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = thrown instanceof Error ? thrown : new Error(`non-error thrown: ${String(thrown)}`);
+    const details = problemFromError(error, request);
+    if (details.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, details);
+  });
+
+  // One answer for a path that climbs out of its folder, whichever route would have taken it:
+  // neither the files on disk nor a service behind the proxy ever sees one.
+  app.addHook('onRequest', async (request, reply) => {
+    const refusal = pathRefusal(request.url.split('?', 1)[0] ?? '/');
+    if (refusal) return sendProblem(reply, refusal);
   });
 
   for (const route of routes(opts)) {
@@ -80,6 +105,7 @@ export async function createWebServer(opts: WebServerOptions) {
       prefix: route.prefix,
       rewritePrefix: route.prefix,
       disableRequestLogging: true,
+      ...(opts.localAddress ? { undici: { localAddress: opts.localAddress } } : {}),
       replyOptions: {
         rewriteRequestHeaders: (request, headers) => forwardedHeaders(request, headers),
         onError: (reply, { error }) => {
@@ -147,16 +173,29 @@ class RequestLog extends LogController {
   }
 }
 
-/** The client's address appended to the chain it came with, as every proxy hop does. */
-function forwardedHeaders(request: Pick<FastifyRequest, 'protocol' | 'host'> & { socket: { remoteAddress?: string } }, headers: Record<string, string | string[] | undefined>) {
-  const previous = headers['x-forwarded-for'];
-  const chain = [...(Array.isArray(previous) ? previous : previous ? [previous] : []), request.socket.remoteAddress ?? 'unknown'];
+/**
+ * What the services hear about the client: the one address this server determined, its peer's or
+ * the one a proxy it trusts reported, never a chain the client wrote itself.
+ */
+function forwardedHeaders(request: Pick<FastifyRequest, 'ip' | 'protocol' | 'host'>, headers: Record<string, string | string[] | undefined>) {
   return {
     ...headers,
-    'x-forwarded-for': chain.join(', '),
+    'x-forwarded-for': request.ip,
     'x-forwarded-proto': request.protocol,
     'x-forwarded-host': request.host,
   };
+}
+
+/** A `..` segment (however encoded, between `/` or `\`) or a NUL byte: refused, not resolved. */
+function pathRefusal(path: string) {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return problem(400, 'REQUEST.BAD_URL', 'The request URL is not correctly percent-encoded.', { title: 'Malformed URL' });
+  }
+  if (!decoded.includes('\0') && !decoded.split(/[/\\]/).includes('..')) return undefined;
+  return problem(400, 'REQUEST.BAD_PATH', 'The request path may not contain a ".." segment or a NUL byte.', { title: 'Path not allowed' });
 }
 
 async function probe(base: string, timeoutMs: number): Promise<string> {

@@ -18,6 +18,8 @@ export interface ComposeService {
   volumes?: Mount[];
   init?: boolean;
   restart?: string;
+  /** By network name; a service without it is on `default` only. */
+  networks?: Record<string, { ipv4_address?: string } | null>;
 }
 
 export interface Mount {
@@ -29,6 +31,7 @@ export interface Mount {
 export interface ComposeConfig {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  networks?: Record<string, { ipam?: { config?: { subnet?: string; ip_range?: string; gateway?: string }[] } } | null>;
 }
 
 export interface Run {

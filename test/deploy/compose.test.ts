@@ -42,6 +42,22 @@ const expectServicePort = (variable: string, url: URL) => {
   const target = NODE_COMPONENTS[url.hostname];
   if (target) expect(url.port, `${variable} uses ${url.hostname}'s port`).toBe(String(defaultPort(target.spec)));
 };
+/** The one network web has a fixed address on, and that address. */
+function webAddress(): { network: string; address: string } {
+  const fixed = Object.entries(service('web').networks ?? {}).flatMap(([network, n]) => (n?.ipv4_address ? [{ network, address: n.ipv4_address }] : []));
+  expect(fixed, 'web has a fixed address on one network').toHaveLength(1);
+  return fixed[0]!;
+}
+const ipv4 = (address: string) => address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+const inCidr = (address: string, cidr: string) => {
+  const [base = '', bits = '32'] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(ipv4(address) / size) === Math.floor(ipv4(base) / size);
+};
+const firstHost = (cidr: string) => {
+  const n = ipv4(cidr.split('/')[0]!) + 1;
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+};
 const environment = (s: ComposeService) =>
   Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? ''])) as Record<string, string>;
 
@@ -152,13 +168,36 @@ describe('docker-compose.yml', () => {
     });
 
     if (component.usesDatabase || component.usesBroker) {
-      it('runs in production against PostgreSQL and RabbitMQ, trusting the private network\'s proxy', () => {
+      it('runs in production against PostgreSQL and RabbitMQ', () => {
         expect(env.NODE_ENV).toBe('production');
         expect(new URL(env.DATABASE_URL ?? '').hostname).toBe('postgres');
         expect(new URL(env.RABBITMQ_URL ?? '').hostname).toBe('rabbitmq');
-        expect(env.TRUST_PROXY).toBeDefined();
       });
     }
+
+    it("believes X-Forwarded-For from the web container's fixed address alone, on the network they share", () => {
+      const { network, address } = webAddress();
+      expect(loadConfig(env, component.spec).TRUST_PROXY).toEqual([address]);
+      expect(Object.keys(s.networks ?? { default: null }), `${name} is on web's network`).toContain(network);
+    });
+  });
+
+  describe("the web container's address", () => {
+    it('is fixed on a network with a declared subnet, outside the range the other containers take theirs from', () => {
+      const { network, address } = webAddress();
+      const ipam = compose.networks?.[network]?.ipam?.config ?? [];
+      expect(ipam, `${network} declares its subnet`).toHaveLength(1);
+      const { subnet = '', ip_range: range, gateway } = ipam[0]!;
+      expect(inCidr(address, subnet), `${address} is in ${subnet}`).toBe(true);
+      expect(range, 'an ip_range keeps dynamic addresses off web\'s').toBeDefined();
+      expect(inCidr(address, range!), `${address} is outside ${range}`).toBe(false);
+      expect(inCidr(range!.split('/')[0]!, subnet)).toBe(true);
+      // Callers of the published ports arrive from the gateway: it must not be the trusted address.
+      expect(address).not.toBe(gateway ?? firstHost(subnet));
+      for (const [other, s] of Object.entries(compose.services)) {
+        if (other !== 'web') expect(s.networks?.[network]?.ipv4_address, `${other} has no fixed address`).toBeUndefined();
+      }
+    });
   });
 
   describe('web', () => {

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { Cluster, Database } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { loadConfig, type ConfigSpec } from '@pedidos/platform/config';
@@ -55,6 +55,7 @@ const MODELS: Record<string, { apiVersion: string; validate: (object: Manifest) 
   HorizontalPodAutoscaler: model(HorizontalPodAutoscaler),
   PodDisruptionBudget: model(PodDisruptionBudget),
   Ingress: model(Ingress),
+  NetworkPolicy: model(NetworkPolicy),
   Cluster: model(Cluster),
   Database: model(Database),
   RabbitmqCluster: { apiVersion: 'rabbitmq.com/v1beta1', validate: validateRabbitmqCluster },
@@ -413,6 +414,74 @@ describe.each(Object.entries(COMPONENTS))('%s', (name, component) => {
       }
     });
   }
+});
+
+interface PolicyPeer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: unknown;
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  ports?: { port?: number | string; protocol?: string }[];
+}
+
+/** Which components call which, from the URLs in their environment: `{ identity: ['inventory', 'orders', 'web'], ... }`. */
+function callersByService(): Record<string, string[]> {
+  const callers: Record<string, Set<string>> = Object.fromEntries(NODE_SERVICES.map((s) => [s, new Set<string>()]));
+  for (const caller of Object.keys(COMPONENTS)) {
+    for (const value of Object.values(resolveEnv(theContainer(caller)).env)) {
+      if (!/^https?:\/\//.test(value)) continue;
+      const callee = new URL(value).hostname;
+      if (callee !== caller && callers[callee]) callers[callee].add(caller);
+    }
+  }
+  return Object.fromEntries(Object.entries(callers).map(([s, set]) => [s, [...set].sort()]));
+}
+
+describe('who reaches the services, and whose X-Forwarded-For they believe', () => {
+  const trust = configMapData('pedidos-config').TRUST_PROXY ?? '';
+
+  it('believes the pod network by CIDR, not every peer nor every private address', () => {
+    const parsed = loadConfig({ TRUST_PROXY: trust }, { TRUST_PROXY: identityConfigSpec.TRUST_PROXY }).TRUST_PROXY;
+    expect(Array.isArray(parsed), `TRUST_PROXY=${trust} names networks`).toBe(true);
+    for (const entry of parsed as string[]) expect(entry, 'a CIDR').toMatch(/^[\d.]+\/\d{1,2}$|^[\da-f:]+\/\d{1,3}$/i);
+  });
+
+  it.each(NODE_SERVICES)("lets only the web pods, the services that call it and the metrics scraper's namespace reach %s's port", (name) => {
+    const labels = podLabels(one('Deployment', name));
+    const container = theContainer(name);
+    const port = COMPONENTS[name]!.spec.PORT?.fallback?.value as number;
+    const policies = all('NetworkPolicy').filter((p) => selects((p.spec as { podSelector: Selector }).podSelector, labels));
+    expect(policies.length, `a NetworkPolicy selects the ${name} pods`).toBeGreaterThan(0);
+    const allowed = new Set<string>();
+    const namespaces = new Set<string>();
+    for (const policy of policies) {
+      const spec = policy.spec as { policyTypes?: string[]; ingress?: PolicyRule[] };
+      expect(spec.policyTypes, `${policy.metadata.name} restricts ingress`).toContain('Ingress');
+      for (const rule of spec.ingress ?? []) {
+        // A rule without `from` admits everyone; one without `ports` every port.
+        expect(rule.from?.length, `${policy.metadata.name}: every rule names its peers`).toBeGreaterThan(0);
+        expect(rule.ports?.map((p) => containerPort(container, p.port)), `${policy.metadata.name}: only the service's port`).toEqual([port]);
+        for (const peer of rule.from ?? []) {
+          expect(peer.ipBlock, 'no address ranges: pod addresses change').toBeUndefined();
+          if (peer.namespaceSelector) {
+            // One named namespace, never `{}` (every namespace), and not another namespace's pods by label.
+            expect(peer.podSelector).toBeUndefined();
+            expect(Object.keys(peer.namespaceSelector.matchLabels ?? {})).toEqual(['kubernetes.io/metadata.name']);
+            namespaces.add(peer.namespaceSelector.matchLabels!['kubernetes.io/metadata.name']!);
+            continue;
+          }
+          const selected = Object.keys(COMPONENTS).filter((c) => selects(peer.podSelector ?? {}, podLabels(one('Deployment', c))));
+          expect(selected, `${policy.metadata.name}: a pod selector picks one component`).toHaveLength(1);
+          allowed.add(selected[0]!);
+        }
+      }
+    }
+    expect([...allowed].sort()).toEqual(callersByService()[name]);
+    expect([...allowed]).toContain('web');
+    expect([...namespaces]).toEqual(['monitoring']);
+  });
 });
 
 describe('scaling and disruptions', () => {

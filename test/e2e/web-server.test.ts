@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@pedidos/platform/logger';
+import { canConnectFrom, WEB_SOURCE_ADDRESS } from '../../launcher/src/system';
 import { createWebServer } from '../../launcher/src/web-server';
 import { send } from '../support/http';
 import { freePort, REPO_ROOT } from '../support/service-process';
@@ -17,6 +19,40 @@ const dist = useFixtureDist();
 const INDEX = FIXTURE_INDEX;
 
 const silent = createLogger({ level: 'silent', service: 'web' });
+
+/**
+ * One request exactly as written (no URL normalising, unlike fetch), optionally from another
+ * loopback address of this host (Linux routes all of 127.0.0.0/8 to lo), with the parsed answer.
+ */
+function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown; from?: string; path?: string } = {}) {
+  const target = new URL(url);
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise<{ status: number; type: string; body: Record<string, unknown> | undefined }>((resolve, reject) => {
+    const req = httpRequest({
+      host: target.hostname, port: target.port, method: opts.method ?? 'GET', path: opts.path ?? `${target.pathname}${target.search}`,
+      localAddress: opts.from, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers }, timeout: 15_000,
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
+        let parsed: Record<string, unknown> | undefined;
+        try {
+          parsed = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body: parsed });
+      });
+    });
+    req.on('error', reject).end(body);
+  });
+}
+
+/** An RFC 9457 problem with `status`: the content type and the four members every error has. */
+function expectProblem(reply: Awaited<ReturnType<typeof raw>>, status: number, what: string) {
+  expect(reply.status, what).toBe(status);
+  expect(reply.type, what).toMatch(/^application\/problem\+json/);
+  expect(reply.body, what).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
+}
 
 /** Runs an entry point to its exit (SIGKILL after 30 s); its exit code and everything it printed. */
 function runToExit(entry: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
@@ -67,6 +103,19 @@ describe('the web server in npm start', () => {
       expect(missing.status, path).toBe(404);
       expect(missing.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
     }
+  });
+
+  it('answers a malformed URL, a path that climbs out of its folder and oversized headers with a problem, never Fastify\'s or Node\'s own body', async () => {
+    const base = shop().baseUrl;
+    for (const path of ['/%', '/%zz', '/api/orders/%', '/a%c0%af']) expectProblem(await raw(`${base}/`, { path }), 400, path);
+    for (const path of ['/../../etc/passwd', '/api/orders/..%2f..', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%5c..%5cpackage.json', '/index.html%00']) {
+      const reply = await raw(`${base}/`, { path });
+      expectProblem(reply, 400, path);
+      expect(reply.body?.code, path).toBe('REQUEST.BAD_PATH');
+    }
+    // Node's parser refuses headers over 16 KiB before Fastify sees the request.
+    expectProblem(await raw(`${base}/`, { headers: { 'x-padding': 'a'.repeat(20_000) } }), 431, '20 KB of headers');
+    expectProblem(await raw(`${base}/`, { method: 'GET', headers: { 'content-length': 'x' } }), 400, 'a bad Content-Length');
   });
 
   it('sends each API path to its service: products to inventory, auth and .well-known to identity, orders to orders', async () => {
@@ -137,6 +186,47 @@ describe('starting the web server with something wrong', () => {
   });
 });
 
+describe('per-address limits in npm start', () => {
+  const LOGIN_LIMIT = 3;
+  const API_LIMIT = 20;
+  const shop = useShop({ env: { WEB_DIST_DIR: dist, LOGIN_RATE_LIMIT_PER_MIN: String(LOGIN_LIMIT), RATE_LIMIT_PER_MIN: String(API_LIMIT) } });
+  const wrongLogin = { email: 'nobody@example.com', password: 'not-the-password' };
+  const logins = async (url: string, n: number, opts: { from?: string; forwardedFrom?: (i: number) => string } = {}) => {
+    const statuses = [];
+    for (let i = 0; i < n; i++) {
+      const headers = opts.forwardedFrom ? { 'x-forwarded-for': opts.forwardedFrom(i) } : undefined;
+      statuses.push((await raw(`${url}/api/auth/login`, { method: 'POST', body: wrongLogin, from: opts.from, headers })).status);
+    }
+    return statuses;
+  };
+
+  it('finds that this host can connect from the address the web server uses, and not from one it does not have', async () => {
+    expect(await canConnectFrom(WEB_SOURCE_ADDRESS)).toBe(true);
+    // TEST-NET-1: no interface here has it, so the launcher would trust nobody and say so.
+    expect(await canConnectFrom('192.0.2.1')).toBe(false);
+  });
+
+  it("counts a caller of a service's own port under its own address, whatever x-forwarded-for it sends", async () => {
+    const { urls } = shop();
+    expect(await logins(urls.identity, LOGIN_LIMIT + 1, { forwardedFrom: (i) => `198.51.100.${i + 1}` })).toEqual([...Array(LOGIN_LIMIT).fill(401), 429]);
+    const statuses = [];
+    for (let i = 0; i <= API_LIMIT; i++) {
+      statuses.push((await raw(`${urls.inventory}/api/products?limit=1`, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })).status);
+    }
+    // Whatever the services themselves asked inventory for counts too (they call from 127.0.0.1 as well).
+    expect(statuses[0]).toBe(200);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('counts each client of the web server on its own, under the address the web server got it from', async () => {
+    const { baseUrl } = shop();
+    const lying = await logins(baseUrl, LOGIN_LIMIT + 1, { from: '127.0.0.3', forwardedFrom: (i) => `198.51.100.${i + 100}` });
+    expect(lying).toEqual([...Array(LOGIN_LIMIT).fill(401), 429]);
+    // Another client of the same web server has a budget of its own.
+    expect(await logins(baseUrl, 1, { from: '127.0.0.4' })).toEqual([401]);
+  });
+});
+
 describe('the proxy, seen from the service behind it', () => {
   async function webServerBefore(url: string, identityUrl = url) {
     const app = await createWebServer({ distDir: dist, ordersUrl: url, inventoryUrl: url, identityUrl, log: silent, readinessTimeoutMs: 500 });
@@ -145,7 +235,7 @@ describe('the proxy, seen from the service behind it', () => {
     return { app, base: `http://127.0.0.1:${address.port}` };
   }
 
-  it("adds the client's address to x-forwarded-for, keeping the path, query and headers", async () => {
+  it("sets x-forwarded-for to the address the request came from, not one the client wrote, keeping the path, query and headers", async () => {
     const service = await recordingUpstream((_req, res) => res.end('{}'));
     const { app, base } = await webServerBefore(service.url);
     try {
@@ -153,9 +243,41 @@ describe('the proxy, seen from the service behind it', () => {
       await send('GET', `${base}/api/auth/me`, undefined, { authorization: 'Bearer a.b.c' });
       expect(service.seen[0]).toMatchObject({
         url: '/api/products?q=caf%C3%A9&limit=2',
-        headers: expect.objectContaining({ 'x-forwarded-for': '203.0.113.7, 127.0.0.1', 'x-forwarded-proto': 'http', 'x-request-id': 'trace-me-1' }),
+        headers: expect.objectContaining({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-request-id': 'trace-me-1' }),
       });
       expect(service.seen[1]).toMatchObject({ url: '/api/auth/me', headers: expect.objectContaining({ 'x-forwarded-for': '127.0.0.1', authorization: 'Bearer a.b.c' }) });
+    } finally {
+      await app.close();
+      await service.close();
+    }
+  });
+
+  it('passes on the client address reported by a proxy it trusts, and only that one address', async () => {
+    const service = await recordingUpstream((_req, res) => res.end('{}'));
+    const app = await createWebServer({ distDir: dist, ordersUrl: service.url, inventoryUrl: service.url, identityUrl: service.url, log: silent, trustProxy: ['127.0.0.1'] });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    try {
+      await raw(`${base}/api/products`, { headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.7' } });
+      await raw(`${base}/api/products`, { from: '127.0.0.3', headers: { 'x-forwarded-for': '203.0.113.7' } });
+      expect(service.seen.map((r) => r.headers['x-forwarded-for'])).toEqual(['203.0.113.7', '127.0.0.3']);
+    } finally {
+      await app.close();
+      await service.close();
+    }
+  });
+
+  it('connects to the services from the address it is given, by which they can trust it alone', async () => {
+    const peers: (string | undefined)[] = [];
+    const service = await recordingUpstream((req, res) => {
+      peers.push((req as IncomingMessage).socket.remoteAddress);
+      res.end('{}');
+    });
+    const app = await createWebServer({ distDir: dist, ordersUrl: service.url, inventoryUrl: service.url, identityUrl: service.url, log: silent, localAddress: '127.0.0.2' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await send('GET', `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/products`);
+      expect(peers).toEqual(['127.0.0.2']);
     } finally {
       await app.close();
       await service.close();

@@ -3,6 +3,8 @@
  * empty variable takes the parser's default, and a bad value fails with one line naming it.
  */
 
+import { isIP } from 'node:net';
+
 export interface Parser<T> {
   /** What a good value looks like, completing "NAME must be …". */
   readonly expected: string;
@@ -149,12 +151,33 @@ export function secret<T>(inner: Parser<T>): Parser<T> {
   return { ...inner, secret: true };
 }
 
+// Above proxyTrust: commonConfigSpec calls it while this module loads.
+const PROXY_ADDRESS_WORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What proxy-addr (Fastify's `trustProxy`) accepts, minus its netmask form: an address, a CIDR or one of its words. */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_ADDRESS_WORDS.has(value)) return true;
+  const [address = '', bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Which peers may report the client's address in X-Forwarded-For: `true` (any: only behind a proxy
+ * that overwrites the header), `false` (none), or a comma list of addresses, CIDRs and proxy-addr's
+ * words `loopback`, `linklocal`, `uniquelocal`.
+ */
 export function proxyTrust(defaultValue: string): Parser<boolean | string[]> {
-  return parser(
-    '"true", "false", or a comma list of addresses, CIDRs and the words loopback, linklocal, uniquelocal',
-    (raw) => (raw === 'true' ? true : raw === 'false' ? false : splitList(raw).every((p) => /^[\w.:/]+$/.test(p)) ? splitList(raw) : undefined),
-    { value: defaultValue === 'true' ? true : defaultValue === 'false' ? false : splitList(defaultValue) },
-  );
+  const parse = (raw: string) => {
+    if (raw === 'true') return true;
+    if (raw === 'false') return false;
+    const items = splitList(raw);
+    return items.length > 0 && items.every(isProxyAddress) ? items : undefined;
+  };
+  const fallback = parse(defaultValue);
+  if (fallback === undefined) throw new Error(`proxyTrust: bad default ${JSON.stringify(defaultValue)}`);
+  return parser('"true", "false", or a comma list of IP addresses, CIDRs and the words loopback, linklocal, uniquelocal', parse, { value: fallback });
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -179,10 +202,11 @@ export const commonConfigSpec = {
    */
   RATE_LIMIT_REDIS_URL: optional(url(['redis:', 'rediss:'])),
   /**
-   * Which proxies may tell the client's address (X-Forwarded-For): `loopback` (the web server
-   * of `npm start`), `true`, `false`, or a comma list of addresses and CIDRs.
+   * Which proxies may tell the client's address (X-Forwarded-For). None by default: anyone who can
+   * reach the port could otherwise pick the address its rate limits count under. Name the proxy
+   * the deployment really has, by its own address (`npm start` sets the web server's for you).
    */
-  TRUST_PROXY: proxyTrust('loopback'),
+  TRUST_PROXY: proxyTrust('false'),
 };
 
 export type CommonConfig = ConfigOf<typeof commonConfigSpec>;

@@ -14,6 +14,7 @@ import {
   optional,
   originList,
   port,
+  proxyTrust,
   secret,
   string,
   url,
@@ -47,7 +48,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       RATE_LIMIT_PER_MIN: 1200,
       RATE_LIMIT_REDIS_URL: undefined,
-      TRUST_PROXY: ['loopback'],
+      TRUST_PROXY: false,
       PORT: 5000,
     });
   });
@@ -188,6 +189,41 @@ describe('parsers', () => {
     const config = loadConfig({}, { PORT: port(5000), LEVEL: oneOf(['a', 'b'], 'a'), URL: optional(url(['https:'])) });
     const typed: { readonly PORT: number; readonly LEVEL: 'a' | 'b'; readonly URL: string | undefined } = config;
     expect(typed.LEVEL).toBe('a');
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const trust = (raw: string | undefined) => loadConfig({ TRUST_PROXY: raw }, { TRUST_PROXY: commonConfigSpec.TRUST_PROXY }).TRUST_PROXY;
+
+  it('trusts no proxy unless told: a caller who reaches the port cannot choose the address it is counted under', () => {
+    expect(trust(undefined)).toBe(false);
+    expect(trust('')).toBe(false);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['127.0.0.2', ['127.0.0.2']],
+    ['172.28.0.10', ['172.28.0.10']],
+    ['10.244.0.0/16, 10.0.0.0/8', ['10.244.0.0/16', '10.0.0.0/8']],
+    ['fd00::/8,::1', ['fd00::/8', '::1']],
+    ['loopback, uniquelocal, linklocal', ['loopback', 'uniquelocal', 'linklocal']],
+  ])('takes %j', (raw, expected) => {
+    expect(trust(raw)).toEqual(expected);
+  });
+
+  it.each(['proxy.internal', '10.0.0', '10.0.0.0/33', '::1/129', '10.0.0.0/8/8', '10.0.0.0/x', 'loopbacks', 'yes', ','])(
+    'refuses %j in one line, before Fastify would fail on it at the first request',
+    (raw) => {
+      expect(failure({ TRUST_PROXY: raw }, { TRUST_PROXY: commonConfigSpec.TRUST_PROXY })).toBe(
+        `TRUST_PROXY must be "true", "false", or a comma list of IP addresses, CIDRs and the words loopback, linklocal, uniquelocal, got ${JSON.stringify(raw)}`,
+      );
+    },
+  );
+
+  it('takes a default of addresses, and refuses one it would not accept from the environment', () => {
+    expect(loadConfig({}, { X: proxyTrust('127.0.0.2, 10.0.0.0/8') }).X).toEqual(['127.0.0.2', '10.0.0.0/8']);
+    expect(() => proxyTrust('everyone')).toThrow('proxyTrust: bad default "everyone"');
   });
 });
 
