@@ -10,6 +10,7 @@ import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedid
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
 import { catalog, idempotencyKeys, inbox, orderHistory, orderItems, orders } from './db/schema';
+import { catalogEntries, insertOrder } from './db/insert-order';
 import type { Principal } from './principal';
 
 type OrderRow = typeof orders.$inferSelect;
@@ -40,9 +41,6 @@ const toOrder = (r: OrderRow, items: LineRow[], history: HistoryRow[]): Order =>
   updatedAt: r.updatedAt.toISOString(),
   history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason, actor: h.actor })),
 });
-
-/** Signals a lost race on an Idempotency-Key: the transaction rolls back and the winner's order is returned. */
-class KeyTaken extends Error {}
 
 const hashRequest = (body: PlaceOrderBody) =>
   createHash('sha256').update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null })).digest('base64url');
@@ -123,8 +121,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   async function placeOrder(who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) {
-    const skus = body.items.map((i) => i.sku);
-    const entries = await db.select().from(catalog).where(inArray(catalog.sku, skus));
+    const entries = await catalogEntries(db, body.items.map((i) => i.sku));
     const priced = priceOrder(body.items, new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e])));
     if (!priced.ok) {
       throw unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
@@ -132,50 +129,35 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       ]);
     }
     const requestHash = hashRequest(body);
-    try {
-      const order = await inTransaction(async (tx) => {
-        const at = now();
-        const id = randomUUID();
-        const [row] = await tx
-          .insert(orders)
-          .values({ id, number: sql`nextval('orders.order_number_seq')`, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at })
-          .returning();
-        if (idempotencyKey !== undefined) {
-          const [kept] = await tx
-            .insert(idempotencyKeys)
-            .values({ customerId: who.id, key: idempotencyKey, requestHash, orderId: id, createdAt: at })
-            .onConflictDoNothing()
-            .returning();
-          if (!kept) throw new KeyTaken();
-        }
-        const first = { orderId: id, status: 'pending', reason: null, actor: who.id, at };
-        await tx.insert(orderItems).values(priced.lines.map((l, line) => ({ orderId: id, line, ...l })));
-        const [history] = await tx.insert(orderHistory).values(first).returning({ id: orderHistory.id });
-        const order = toOrder(row!, priced.lines, [first]);
-        await publish(tx, event('order.created', {
-          orderId: id,
-          number: row!.number,
-          customerId: who.id,
-          items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-          total: priced.total,
-          currency: priced.currency,
-          createdAt: at.toISOString(),
-        }, traceparent), statusChanged({ order, historyId: history!.id }, traceparent));
-        // Everything the answer needs was just written: no need to read it back.
-        return order;
-      });
-      return { order, replayed: false };
-    } catch (error) {
-      if (!(error instanceof KeyTaken)) throw error;
-      const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
-      if (!kept) throw error;
-      if (kept.requestHash !== requestHash) {
-        throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [
-          { path: '/headers/idempotency-key', message: 'already used with a different body' },
-        ]);
-      }
-      return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
+    const at = now();
+    const id = randomUUID();
+    // The number and the first history row's id are the statement's to give: 0 until it has.
+    const row: OrderRow = { id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at };
+    const draft = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
+    const created = event('order.created', {
+      orderId: id, number: 0, customerId: who.id,
+      items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      total: priced.total, currency: priced.currency, createdAt: at.toISOString(),
+    }, traceparent);
+    const written = await insertOrder(db, {
+      id, customerId: who.id, total: priced.total, currency: priced.currency, note: row.note, at, lines: priced.lines,
+      idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
+      created, changed: statusChanged({ order: draft, historyId: 0 }, traceparent), exchange: EXCHANGES.orders,
+    });
+    if (written) {
+      outbox.relay.kick();
+      return { order: { ...draft, number: written.number }, replayed: false };
     }
+
+    // The key was taken: by this very request sent before, or by another body.
+    const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
+    if (!kept) throw new Error('an Idempotency-Key refused the order but is not stored');
+    if (kept.requestHash !== requestHash) {
+      throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [
+        { path: '/headers/idempotency-key', message: 'already used with a different body' },
+      ]);
+    }
+    return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
   }
 
   /** A fact from inventory about an order: deduplicated by event id; refused moves are no-ops. */
