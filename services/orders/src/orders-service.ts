@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
-import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
@@ -9,8 +9,9 @@ import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } fr
 import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
-import { catalog, idempotencyKeys, inbox, orderHistory, orderItems, orders } from './db/schema';
+import { catalog, idempotencyKeys, orderHistory, orderItems, orders } from './db/schema';
 import { catalogEntries, insertOrder } from './db/insert-order';
+import { changeStatus, claimAndLock, linesAndHistory } from './db/order-rows';
 import type { Principal } from './principal';
 
 type OrderRow = typeof orders.$inferSelect;
@@ -60,17 +61,13 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
 
   const publish = (tx: Tx, ...events: CloudEvent[]) => outbox.enqueue(tx, EXCHANGES.orders, events);
 
-  /** Orders with their lines and history (and its latest row id), in two extra queries whatever the page size. */
+  /** Orders with their lines and history (and its latest row id), in one extra statement whatever the page size. */
   async function load(q: Db | Tx, rows: OrderRow[]): Promise<OrderChange[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const [items, history] = await Promise.all([
-      q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.orderId), asc(orderItems.line)),
-      q.select().from(orderHistory).where(inArray(orderHistory.orderId, ids)).orderBy(asc(orderHistory.id)),
-    ]);
+    const details = await linesAndHistory(q, rows.map((r) => r.id));
     return rows.map((r) => {
-      const own = history.filter((h) => h.orderId === r.id);
-      return { order: toOrder(r, items.filter((i) => i.orderId === r.id), own), historyId: own.at(-1)?.id ?? 0 };
+      const { lines, history } = details.get(r.id) ?? { lines: [], history: [] };
+      return { order: toOrder(r, lines, history), historyId: history.at(-1)?.id ?? 0 };
     });
   }
 
@@ -95,17 +92,17 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const next = transition(row.status as OrderStatus, e);
     if (!next.ok) return false;
     const at = now();
-    await tx.update(orders).set({ status: next.status, updatedAt: at }).where(eq(orders.id, row.id));
-    await tx.insert(orderHistory).values({ orderId: row.id, status: next.status, reason: next.reason, actor, at });
+    await changeStatus(tx, { orderId: row.id, status: next.status, reason: next.reason, actor, at });
     // The row is locked, so the history row just written is this order's latest.
     const [change] = await load(tx, [{ ...row, status: next.status, updatedAt: at }]);
-    await publish(tx, statusChanged(change!, traceparent));
+    const events: CloudEvent[] = [statusChanged(change!, traceparent)];
     if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
       // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
-      await publish(tx, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
+      events.push(event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
     } else if (next.status === 'shipped') {
-      await publish(tx, event('order.shipped', { orderId: row.id }, traceparent));
+      events.push(event('order.shipped', { orderId: row.id }, traceparent));
     }
+    await publish(tx, ...events);
     return true;
   }
 
@@ -165,10 +162,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const type = e.type as 'stock.reserved' | 'stock.rejected';
     const { orderId } = parseEventData(type, e.data);
     await inTransaction(async (tx) => {
-      if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
-      const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-      if (!row) throw new Error(`${type} for unknown order ${orderId}`);
-      await move(tx, row, { type }, { traceparent: e.traceparent });
+      const claim = await claimAndLock(tx, consumer, e.id, orderId);
+      if (!claim.fresh) return;
+      if (!claim.order) throw new Error(`${type} for unknown order ${orderId}`);
+      await move(tx, claim.order, { type }, { traceparent: e.traceparent });
     });
   }
 
