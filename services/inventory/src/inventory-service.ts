@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
-import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { conflict, notFound } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
 import { SKU_PATTERN } from '@pedidos/contracts/common';
-import { inbox, movements, products, reservations } from './db/schema';
+import { movements, products, reservations } from './db/schema';
+import { claimAndLockOrder, reserveLines } from './db/reservation-rows';
 import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
 
@@ -76,18 +77,8 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       await publish(tx, event('stock.rejected', { orderId, reason: 'out_of_stock', shortages }, cause));
       return;
     }
-    for (const line of ordered) {
-      // The guard repeats the check in SQL: even a logic slip above cannot oversell.
-      const [after] = await tx
-        .update(products)
-        .set({ reserved: sql`${products.reserved} + ${line.quantity}`, updatedAt: now() })
-        .where(and(eq(products.sku, line.sku), sql`${products.onHand} - ${products.reserved} >= ${line.quantity}`))
-        .returning();
-      if (!after) throw new Error(`stock of ${line.sku} changed under a row lock`);
-      await record(tx, after, 'reservation', line.quantity, { orderId });
-    }
-    await tx.insert(reservations).values({ orderId, status: 'reserved', items: ordered, updatedAt: now() });
-    await publish(tx, event('stock.reserved', { orderId, items: ordered }, cause));
+    const reserved = await reserveLines(tx, { orderId, lines: ordered, at: now(), event: event('stock.reserved', { orderId, items: ordered }, cause), exchange: EXCHANGES.inventory });
+    if (reserved !== ordered.length) throw new Error(`stock of order ${orderId} changed under its row locks`);
   }
 
   /** Gives back what an order holds: to the shelf (release) or out of the building (ship). */
@@ -113,9 +104,8 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     const fact = e.type as 'order.created' | 'order.cancelled' | 'order.shipped';
     const data = parseEventData(fact, e.data);
     await inTransaction(async (tx) => {
-      if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
-      // Facts about one order arrive on different queues; this lock makes them take turns.
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${data.orderId}))`);
+      // Facts about one order arrive on different queues; its lock makes them take turns.
+      if (!(await claimAndLockOrder(tx, consumer, e.id, data.orderId))) return;
       const [held] = await tx.select().from(reservations).where(eq(reservations.orderId, data.orderId));
       switch (nextStep(held?.status ?? null, fact)) {
         case 'reserve':
