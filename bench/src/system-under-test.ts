@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, createTestIssuer, createTestVhost, type TestIssuer } from '@pedidos/platform/testing';
 import { call, describe, poll } from './http';
-import { cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
+import { compileServices, cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
 
 export interface SystemUnderTest {
   /** The orders process the bench sets up and reads through (every replica shares its database). */
@@ -101,6 +101,7 @@ interface Assembly {
 
 async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ ordersUrl: string; ordersUrls: string[]; inventoryUrl: string }>): Promise<SystemUnderTest> {
   await mkdir(ctx.logDir, { recursive: true });
+  await compileServices();
   const undo: (() => Promise<unknown>)[] = [];
   const processes: ServiceProcess[] = [];
   const issuer = await createTestIssuer();
