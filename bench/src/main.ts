@@ -74,7 +74,7 @@ async function benchRun(target: BenchRun, opts: BenchOptions, signal: AbortSigna
   const say = (message: string) => console.error(`[${label}] ${message}`);
   say(opts.external ? `using ${opts.external.ordersUrl}` : `starting the system${target.replicas !== null && target.replicas > 1 ? ` with ${target.replicas} processes each of orders and inventory` : ''}`);
   const startedAt = performance.now();
-  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), label, signal, say };
+  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), label, signal, say, ...(opts.cpuProfileDir ? { cpuProfileDir: resolve(opts.cpuProfileDir) } : {}) };
   const sut: SystemUnderTest =
     opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl, opts.external.token)
     : target.shape === 'embedded' ? await startEmbedded(ctx)

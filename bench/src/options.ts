@@ -21,13 +21,15 @@ export interface BenchOptions {
   maxInFlight: number;
   /** Whether to run pgbench after each run on PostgreSQL for the ceiling. */
   pgbench: boolean;
+  /** Where each service process writes a V8 CPU profile of its whole life (`node --cpu-prof`); unset: none. */
+  cpuProfileDir?: string;
   /** Set when measuring a system someone else started: base URLs, no trailing slash. */
   external?: { ordersUrl: string; inventoryUrl: string; token: string; label: string };
   out: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--shape embedded|real|both] [--replicas N[,N...]] [--connections N] [--duration SECONDS]
-                        [--rate REQUESTS_PER_S [--max-in-flight N]] [--no-pgbench]
+                        [--rate REQUESTS_PER_S [--max-in-flight N]] [--no-pgbench] [--cpu-prof DIR]
                         [--url ORDERS_URL --inventory-url INVENTORY_URL --token ADMIN_JWT] [--out FILE]`;
 
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
@@ -44,6 +46,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rate: { type: 'string' },
       'max-in-flight': { type: 'string' },
       'no-pgbench': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
       url: { type: 'string' },
       'inventory-url': { type: 'string' },
       token: { type: 'string' },
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rate,
     maxInFlight,
     pgbench: !values['no-pgbench'],
+    ...(values['cpu-prof'] === undefined ? {} : { cpuProfileDir: values['cpu-prof'] }),
     external,
     out: values.out,
   };

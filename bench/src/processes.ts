@@ -35,11 +35,13 @@ export function compileServices(): Promise<unknown> {
  * Runs the compiled JavaScript of a TypeScript entry point (`services/orders/src/main.ts` runs
  * `services/orders/dist/main.js`; compileServices() first) in one plain node process, as production does.
  */
-export function startService(opts: { name: string; script: string; cwd: string; env: Record<string, string>; logPath: string }): ServiceProcess {
+export function startService(opts: { name: string; script: string; cwd: string; env: Record<string, string>; logPath: string; cpuProfile?: { dir: string; name: string } }): ServiceProcess {
   const entry = compiledPath(opts.script);
   if (!existsSync(join(opts.cwd, entry))) throw new Error(`${opts.name}: ${entry} is missing; compile first (npm run build:services)`);
   const log = openSync(opts.logPath, 'w');
-  const child = spawn(process.execPath, ['--enable-source-maps', '--import', LIFELINE, entry], {
+  // Written when the process exits: the bench stops every service with SIGTERM.
+  const profile = opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfile.dir}`, `--cpu-prof-name=${opts.cpuProfile.name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--enable-source-maps', '--import', LIFELINE, entry], {
     cwd: opts.cwd,
     env: opts.env,
     detached: true,

@@ -36,6 +36,8 @@ interface StartContext {
   label: string;
   signal: AbortSignal;
   say(message: string): void;
+  /** Each service writes `<dir>/<label>-<service>.cpuprofile` when it stops. */
+  cpuProfileDir?: string;
 }
 
 export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest> {
@@ -120,7 +122,10 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
       undo: (step) => undo.push(step),
       spawn(name, script, env) {
         const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !OWNED.includes(k))) as Record<string, string>;
-        const service = startService({ name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${ctx.label}-${name}.log`) });
+        const service = startService({
+          name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${ctx.label}-${name}.log`),
+          ...(ctx.cpuProfileDir ? { cpuProfile: { dir: ctx.cpuProfileDir, name: `${ctx.label}-${name}` } } : {}),
+        });
         processes.push(service);
         return service;
       },

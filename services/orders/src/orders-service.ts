@@ -11,7 +11,7 @@ import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
 import { catalog, idempotencyKeys, orderHistory, orderItems, orders } from './db/schema';
 import { catalogEntries, insertOrder } from './db/insert-order';
-import { changeStatus, claimAndLock, linesAndHistory } from './db/order-rows';
+import { changeStatuses, claimAndLockOrders, linesAndHistory } from './db/order-rows';
 import type { Principal } from './principal';
 
 type OrderRow = typeof orders.$inferSelect;
@@ -86,30 +86,44 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return row;
   }
 
-  /** Applies one state-machine event; false when the machine refuses it (nothing is written). */
-  async function move(tx: Tx, row: OrderRow, e: OrderEvent, cause: { traceparent?: string; actor?: string } = {}): Promise<boolean> {
-    const { traceparent, actor = null } = cause;
-    const next = transition(row.status as OrderStatus, e);
-    if (!next.ok) return false;
+  interface Move {
+    row: OrderRow;
+    e: OrderEvent;
+    cause?: { traceparent?: string; actor?: string };
+  }
+
+  /**
+   * Applies state-machine events to locked rows of distinct orders: for each, whether it moved
+   * (false when the machine refuses it, and nothing is written for it). One statement each for the
+   * statuses with their history, the orders as they now are, and the events, whatever the count.
+   */
+  async function moveAll(tx: Tx, moves: Move[]): Promise<boolean[]> {
     const at = now();
-    await changeStatus(tx, { orderId: row.id, status: next.status, reason: next.reason, actor, at });
-    // The row is locked, so the history row just written is this order's latest.
-    const [change] = await load(tx, [{ ...row, status: next.status, updatedAt: at }]);
-    const events: CloudEvent[] = [statusChanged(change!, traceparent)];
-    if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
-      // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
-      events.push(event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
-    } else if (next.status === 'shipped') {
-      events.push(event('order.shipped', { orderId: row.id }, traceparent));
-    }
+    const planned = moves.map((m) => ({ ...m, next: transition(m.row.status as OrderStatus, m.e) }));
+    const accepted = planned.flatMap((p) => (p.next.ok ? [{ ...p, next: p.next }] : []));
+    if (accepted.length === 0) return planned.map(() => false);
+    await changeStatuses(tx, accepted.map(({ row, next, cause }) => ({ orderId: row.id, status: next.status, reason: next.reason, actor: cause?.actor ?? null })), at);
+    // The rows are locked, so the history rows just written are their orders' latest.
+    const changes = await load(tx, accepted.map(({ row, next }) => ({ ...row, status: next.status, updatedAt: at })));
+    const events = accepted.flatMap(({ row, next, cause }, i): CloudEvent[] => {
+      const traceparent = cause?.traceparent;
+      const changed = statusChanged(changes[i]!, traceparent);
+      if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
+        // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
+        return [changed, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent)];
+      }
+      if (next.status === 'shipped') return [changed, event('order.shipped', { orderId: row.id }, traceparent)];
+      return [changed];
+    });
     await publish(tx, ...events);
-    return true;
+    return planned.map((p) => p.next.ok);
   }
 
   async function command(who: Principal, id: string, e: OrderEvent, traceparent: string) {
     const result = await inTransaction(async (tx) => {
       const row = await findOrder(tx, who, id, true);
-      if (!(await move(tx, row, e, { traceparent, actor: who.id }))) {
+      const [moved] = await moveAll(tx, [{ row, e, cause: { traceparent, actor: who.id } }]);
+      if (!moved) {
         throw conflict('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
       return row.id;
@@ -157,15 +171,25 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
   }
 
-  /** A fact from inventory about an order: deduplicated by event id; refused moves are no-ops. */
-  async function onStockFact(consumer: string, e: CloudEvent) {
-    const type = e.type as 'stock.reserved' | 'stock.rejected';
-    const { orderId } = parseEventData(type, e.data);
+  /**
+   * Facts from inventory about orders, applied in one transaction however many: deduplicated by
+   * event id, refused moves are no-ops. Two facts about one order in one batch are refused (the
+   * batch is then applied message by message).
+   */
+  async function onStockFacts(consumer: string, batch: CloudEvent[]) {
+    const facts = batch.map((e) => {
+      const type = e.type as 'stock.reserved' | 'stock.rejected';
+      return { e, type, orderId: parseEventData(type, e.data).orderId };
+    });
+    if (new Set(facts.map((f) => f.orderId)).size !== facts.length) throw new Error('two facts about one order in one batch');
     await inTransaction(async (tx) => {
-      const claim = await claimAndLock(tx, consumer, e.id, orderId);
-      if (!claim.fresh) return;
-      if (!claim.order) throw new Error(`${type} for unknown order ${orderId}`);
-      await move(tx, claim.order, { type }, { traceparent: e.traceparent });
+      const claimed = await claimAndLockOrders(tx, consumer, facts.map((f) => ({ eventId: f.e.id, orderId: f.orderId })));
+      const moves = facts.filter((f) => claimed.fresh.has(f.e.id)).map((f) => {
+        const row = claimed.orders.get(f.orderId);
+        if (!row) throw new Error(`${f.type} for unknown order ${f.orderId}`);
+        return { row, e: { type: f.type }, cause: { traceparent: f.e.traceparent } };
+      });
+      await moveAll(tx, moves);
     });
   }
 
@@ -239,7 +263,8 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     ship: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'ship' }, traceparent),
     deliver: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'deliver' }, traceparent),
 
-    onStockFact,
+    onStockFact: (consumer: string, e: CloudEvent) => onStockFacts(consumer, [e]),
+    onStockFacts,
     upsertCatalog,
     async onProductUpserted(e: CloudEvent) {
       await upsertCatalog(parseEventData('product.upserted', e.data));
@@ -255,7 +280,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
           .orderBy(asc(orders.number))
           .limit(batch)
           .for('update', { skipLocked: true });
-        for (const row of stale) await move(tx, row, { type: 'expire' });
+        await moveAll(tx, stale.map((row) => ({ row, e: { type: 'expire' } })));
         return stale.length;
       });
     },

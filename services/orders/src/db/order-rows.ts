@@ -32,41 +32,60 @@ export async function linesAndHistory(q: Queryable, ids: string[]): Promise<Map<
   return new Map(rows.map((r) => [r.id, { lines: r.lines, history: r.history.map((h) => ({ ...h, at: new Date(h.at) })) }]));
 }
 
-/** A status change and its history row, in one statement; returns the history row's id. */
-export async function changeStatus(q: Queryable, change: { orderId: string; status: string; reason: string | null; actor: string | null; at: Date }): Promise<number> {
-  const at = change.at.toISOString();
-  const { rows } = await q.execute<{ id: string | number }>(sql`
-    WITH moved AS (
-      UPDATE ${orders} SET status = ${change.status}::text, updated_at = ${at}::timestamptz WHERE id = ${change.orderId}::uuid RETURNING id
-    )
-    INSERT INTO ${orderHistory} (order_id, status, reason, actor, at)
-    SELECT id, ${change.status}::text, ${change.reason}::text, ${change.actor}::uuid, ${at}::timestamptz FROM moved
-    RETURNING id`);
-  if (!rows[0]) throw new Error(`order ${change.orderId} vanished under its row lock`);
-  return Number(rows[0].id);
+export interface StatusChange {
+  orderId: string;
+  status: string;
+  reason: string | null;
+  actor: string | null;
 }
 
 /**
- * Records `eventId` as handled by `consumer` and locks the order it is about, in one statement;
- * undefined when the event was handled before (or the order is unknown: `known` tells which).
+ * Status changes of distinct orders and their history rows, in one statement whatever their
+ * number; returns the history rows' ids in the order of `changes`.
  */
-export async function claimAndLock(q: Queryable, consumer: string, eventId: string, orderId: string) {
-  const { rows } = await q.execute<{ fresh: boolean; id: string | null; status: string | null; number: string | null; customer_id: string | null; total: string | null;
-    currency: string | null; note: string | null; created_at: string | null; updated_at: string | null }>(sql`
-    WITH claimed AS (
-      INSERT INTO ${inbox} (consumer, event_id) VALUES (${consumer}, ${eventId}) ON CONFLICT DO NOTHING RETURNING 1
-    ), locked AS (
-      SELECT * FROM ${orders} WHERE id = ${orderId}::uuid AND EXISTS (SELECT 1 FROM claimed) FOR UPDATE
+export async function changeStatuses(q: Queryable, changes: StatusChange[], at: Date): Promise<number[]> {
+  const when = at.toISOString();
+  const { rows } = await q.execute<{ id: string | number; ord: string | number }>(sql`
+    WITH c AS (
+      SELECT * FROM unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[], ${sql.param(changes.map((c) => c.status))}::text[],
+        ${sql.param(changes.map((c) => c.reason))}::text[], ${sql.param(changes.map((c) => c.actor))}::uuid[]) WITH ORDINALITY AS c(order_id, status, reason, actor, ord)
+    ), moved AS (
+      UPDATE ${orders} o SET status = c.status, updated_at = ${when}::timestamptz FROM c WHERE o.id = c.order_id RETURNING o.id
+    ), written AS (
+      INSERT INTO ${orderHistory} (order_id, status, reason, actor, at)
+      SELECT order_id, status, reason, actor, ${when}::timestamptz FROM c ORDER BY ord
+      RETURNING id, order_id
     )
-    SELECT EXISTS (SELECT 1 FROM claimed) AS fresh, locked.* FROM (SELECT 1) AS one LEFT JOIN locked ON true`);
-  const row = rows[0]!;
-  if (!row.fresh) return { fresh: false as const };
-  if (row.id === null) return { fresh: true as const, order: undefined };
-  return {
-    fresh: true as const,
-    order: {
-      id: row.id, number: Number(row.number), customerId: row.customer_id!, status: row.status!, total: Number(row.total), currency: row.currency!,
-      note: row.note, createdAt: new Date(row.created_at!), updatedAt: new Date(row.updated_at!),
-    },
-  };
+    SELECT written.id, c.ord FROM written JOIN c ON c.order_id = written.order_id
+    WHERE (SELECT count(*) FROM moved) = ${changes.length}::int`);
+  if (rows.length !== changes.length) throw new Error('an order vanished under its row lock');
+  return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map((r) => Number(r.id));
+}
+
+type OrderRow = typeof orders.$inferSelect;
+
+/**
+ * Records each event as handled by `consumer` and locks the orders they are about (in id order,
+ * so two batches never wait on each other), in one statement. Returns the ids of the events not
+ * handled before, and the locked orders by id (an unknown order is missing).
+ */
+export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
+  const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
+    currency: string; note: string | null; created_at: string; updated_at: string }>(sql`
+    WITH claimed AS (
+      INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, unnest(${sql.param(facts.map((f) => f.eventId))}::text[])
+      ON CONFLICT DO NOTHING RETURNING event_id
+    ), locked AS (
+      SELECT * FROM ${orders} WHERE id = ANY(${sql.param(facts.map((f) => f.orderId))}::uuid[]) ORDER BY id FOR UPDATE
+    )
+    SELECT f.fresh, locked.* FROM (SELECT coalesce(array_agg(event_id), '{}') AS fresh FROM claimed) f LEFT JOIN locked ON true`);
+  const orderRows = new Map<string, OrderRow>();
+  for (const r of rows) {
+    if (r.id === null) continue;
+    orderRows.set(r.id, {
+      id: r.id, number: Number(r.number), customerId: r.customer_id, status: r.status, total: Number(r.total), currency: r.currency,
+      note: r.note, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+    });
+  }
+  return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };
 }
