@@ -19,7 +19,7 @@ it('a poison message inside a full consumer batch is dead-lettered alone while i
   const placed = [];
   for (let i = 0; i < NEIGHBOURS; i++) placed.push(await ordersApi.placeOrder([{ sku: SKU, quantity: 1 }]));
 
-  // With orders stopped the facts pile up in its queue, and its prefetch (20) hands them over together.
+  // With orders stopped the facts pile up in its queue, and its prefetch (CONSUMER_PREFETCH) hands them over together.
   await orders.stop();
   const facts = placed.map((o) => stockReserved(o.id));
   const poison = stockReserved(randomUUID());

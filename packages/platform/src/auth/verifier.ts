@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 export type Role = 'customer' | 'admin';
 
@@ -37,6 +38,9 @@ export class InvalidToken extends Error {
 /** However many unknown key ids arrive, the issuer is asked again at most this often. */
 const FORCED_RELOAD_MS = 1_000;
 
+/** Tokens remembered as verified; a client sends the same one with every request until it expires. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 /**
  * Checks a bearer token against the issuer's published keys: signature, algorithm, issuer,
  * audience and expiry. Keys are cached; an unknown key id triggers a refresh, so a rotated
@@ -61,7 +65,18 @@ export function createTokenVerifier(opts: VerifierOptions) {
     }
   }
 
+  // A signature check (Ed25519 in WebCrypto) costs more than the rest of a request's handling; the
+  // answer for one token cannot change before it expires (a retired key stays published until
+  // then, and nothing revokes an access token), so it is remembered until then, in bounded memory.
+  const verified = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({ max: VERIFIED_TOKENS_MAX });
+
   return async function verify(token: string): Promise<Principal> {
+    const known = verified.get(token);
+    if (known && Date.now() < known.expiresAtMs) return known.principal;
+    return verifyAnew(token);
+  };
+
+  async function verifyAnew(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
       ({ payload } = await checkWithFreshKeys(token));
@@ -71,8 +86,10 @@ export function createTokenVerifier(opts: VerifierOptions) {
     }
     const claim = rolePath.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
     const roles = Array.isArray(claim) ? claim : [claim];
-    return { id: subjectId(opts.issuer, payload.sub!), role: roles.includes(opts.adminRole) ? 'admin' : 'customer' };
-  };
+    const principal: Principal = { id: subjectId(opts.issuer, payload.sub!), role: roles.includes(opts.adminRole) ? 'admin' : 'customer' };
+    verified.set(token, { principal, expiresAtMs: payload.exp! * 1000 });
+    return principal;
+  }
 }
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
