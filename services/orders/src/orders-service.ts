@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { createBatcher } from '@pedidos/platform/batcher';
 import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
@@ -10,7 +11,7 @@ import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedid
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
 import { catalog, idempotencyKeys, orderHistory, orderItems, orders } from './db/schema';
-import { catalogEntries, insertOrder } from './db/insert-order';
+import { catalogEntries, insertOrders, type NewOrder } from './db/insert-order';
 import { changeStatuses, claimAndLockOrders, linesAndHistory } from './db/order-rows';
 import type { Principal } from './principal';
 
@@ -131,36 +132,70 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return (await hydrate(db, [await findOrder(db, who, result)]))[0]!;
   }
 
-  async function placeOrder(who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) {
-    const entries = await catalogEntries(db, body.items.map((i) => i.sku));
-    const priced = priceOrder(body.items, new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e])));
-    if (!priced.ok) {
-      throw unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
-        { path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] },
-      ]);
-    }
-    const requestHash = hashRequest(body);
-    const at = now();
-    const id = randomUUID();
-    // The number and the first history row's id are the statement's to give: 0 until it has.
-    const row: OrderRow = { id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at };
-    const draft = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
-    const created = event('order.created', {
-      orderId: id, number: 0, customerId: who.id,
-      items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-      total: priced.total, currency: priced.currency, createdAt: at.toISOString(),
-    }, traceparent);
-    const written = await insertOrder(db, {
-      id, customerId: who.id, total: priced.total, currency: priced.currency, note: row.note, at, lines: priced.lines,
-      idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
-      created, changed: statusChanged({ order: draft, historyId: 0 }, traceparent), exchange: EXCHANGES.orders,
-    });
-    if (written) {
-      outbox.relay.kick();
-      return { order: { ...draft, number: written.number }, replayed: false };
-    }
+  interface Placement {
+    who: Principal;
+    body: PlaceOrderBody;
+    idempotencyKey: string | undefined;
+    traceparent: string;
+  }
 
-    // The key was taken: by this very request sent before, or by another body.
+  /**
+   * Orders placed together: one catalog read and one statement for all of them (group commit);
+   * each answers for itself: its order, the order its Idempotency-Key already made, or its refusal.
+   */
+  async function placeOrders(placements: Placement[]): Promise<PromiseSettledResult<{ order: Order; replayed: boolean }>[]> {
+    const entries = await catalogEntries(db, [...new Set(placements.flatMap((p) => p.body.items.map((i) => i.sku)))]);
+    const prices = new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e]));
+    const at = now();
+    const drafts = placements.map(({ who, body, idempotencyKey, traceparent }) => {
+      const priced = priceOrder(body.items, prices);
+      if (!priced.ok) {
+        return unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
+          { path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] },
+        ]);
+      }
+      const id = randomUUID();
+      // The number and the first history row's id are the statement's to give: 0 until it has.
+      const row: OrderRow = { id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at };
+      const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
+      const requestHash = hashRequest(body);
+      const created = event('order.created', {
+        orderId: id, number: 0, customerId: who.id,
+        items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+        total: priced.total, currency: priced.currency, createdAt: at.toISOString(),
+      }, traceparent);
+      const written: NewOrder = {
+        id, customerId: who.id, total: priced.total, currency: priced.currency, note: row.note, lines: priced.lines,
+        idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
+        created, changed: statusChanged({ order, historyId: 0 }, traceparent),
+      };
+      return { order, requestHash, written };
+    });
+    const valid = drafts.flatMap((d) => (d instanceof Error ? [] : [d]));
+    const outcomes = valid.length === 0 ? [] : await insertOrders(db, valid.map((d) => d.written), at, EXCHANGES.orders);
+    if (outcomes.some((o) => o !== undefined)) outbox.relay.kick();
+
+    const results: PromiseSettledResult<{ order: Order; replayed: boolean }>[] = [];
+    for (const [i, draft] of drafts.entries()) {
+      if (draft instanceof Error) {
+        results.push({ status: 'rejected', reason: draft });
+        continue;
+      }
+      const outcome = outcomes[valid.indexOf(draft)];
+      if (outcome) {
+        results.push({ status: 'fulfilled', value: { order: { ...draft.order, number: outcome.number }, replayed: false } });
+        continue;
+      }
+      // The key was taken: by this very request sent before, or by another body.
+      results.push(await replayFor(placements[i]!, draft.requestHash).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      ));
+    }
+    return results;
+  }
+
+  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string) {
     const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
     if (!kept) throw new Error('an Idempotency-Key refused the order but is not stored');
     if (kept.requestHash !== requestHash) {
@@ -170,6 +205,13 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     }
     return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
   }
+
+  const placeOne = async (placement: Placement) => {
+    const [result] = await placeOrders([placement]);
+    if (result!.status === 'rejected') throw result!.reason;
+    return result!.value;
+  };
+  const place = createBatcher({ many: placeOrders, one: placeOne });
 
   /**
    * Facts from inventory about orders, applied in one transaction however many: deduplicated by
@@ -207,7 +249,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   return {
-    placeOrder,
+    placeOrder: (who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) => place({ who, body, idempotencyKey, traceparent }),
 
     async getOrder(who: Principal, id: string) {
       return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;

@@ -1,3 +1,4 @@
+import { createBatcher } from '../batcher';
 import type { CloudEvent } from './cloud-event';
 import type { DeliveryContext, Handler } from './bus';
 
@@ -10,54 +11,24 @@ export interface BatchingOptions {
   max?: number;
 }
 
-interface Waiting {
-  event: CloudEvent;
-  ctx: DeliveryContext;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /**
  * A handler that applies together the deliveries a transport holds in flight at once (up to its
  * prefetch), so that a busy queue costs one transaction per batch rather than per message. It
  * sits above the transport: each delivery still resolves or rejects on its own, so acks, retries
- * and dead letters stay per message on both transports. While a batch runs, new deliveries wait
- * for the next one; an idle queue sends a lone message through at once, so batching adds no
- * latency of its own.
+ * and dead letters stay per message on both transports.
  *
  * A batch that fails is applied again message by message, so a poison message fails alone and
  * its neighbours are applied once (`many` must have written nothing when it throws: one
  * transaction). A redelivered message (attempt > 1) goes alone from the start.
  */
-export function batchingHandler({ one, many, max = 100 }: BatchingOptions): Handler {
-  const waiting: Waiting[] = [];
-  let running = false;
-
-  async function drain(): Promise<void> {
-    while (waiting.length > 0) {
-      const batch = waiting.splice(0, max);
-      if (batch.length > 1) {
-        try {
-          await many(batch.map((w) => w.event), batch[0]!.ctx.queue);
-          for (const w of batch) w.resolve();
-          continue;
-        } catch {
-          // Someone in the batch failed it: each is tried alone below and answers for itself.
-        }
-      }
-      for (const w of batch) await one(w.event, w.ctx).then(w.resolve, w.reject);
-    }
-    running = false;
-  }
-
-  return (event, ctx) => {
-    if (ctx.attempt > 1) return one(event, ctx);
-    return new Promise<void>((resolve, reject) => {
-      waiting.push({ event, ctx, resolve, reject });
-      if (running) return;
-      running = true;
-      // The deliveries that arrived together (one socket read) join the first batch.
-      setImmediate(() => void drain());
-    });
-  };
+export function batchingHandler({ one, many, max }: BatchingOptions): Handler {
+  const batched = createBatcher<{ event: CloudEvent; ctx: DeliveryContext }, void>({
+    many: async (deliveries) => {
+      await many(deliveries.map((d) => d.event), deliveries[0]!.ctx.queue);
+      return deliveries.map(() => ({ status: 'fulfilled', value: undefined }));
+    },
+    one: (d) => one(d.event, d.ctx),
+    max,
+  });
+  return (event, ctx) => (ctx.attempt > 1 ? one(event, ctx) : batched({ event, ctx }));
 }

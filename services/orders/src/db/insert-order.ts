@@ -9,7 +9,6 @@ export interface NewOrder {
   total: number;
   currency: string;
   note: string | null;
-  at: Date;
   lines: { sku: string; name: string; quantity: number; unitPrice: number }[];
   /** With it, the order is written only if this customer has not used the key before. */
   idempotency?: { key: string; requestHash: string };
@@ -17,52 +16,62 @@ export interface NewOrder {
   created: CloudEvent;
   /** `order.status-changed`, whose `data.historyId` and `data.order.number` the statement fills in. */
   changed: CloudEvent;
-  exchange: string;
 }
 
+const param = <T>(values: T[]) => sql.param(values);
+
 /**
- * Accepting an order is one statement, so one round trip and its own transaction: the order, its
- * lines, its first history row, its Idempotency-Key and both events in the outbox, all or none.
- * The number and the history row's id come from sequences, so the events get them in SQL.
- * Returns undefined, having written nothing, when the key was already taken.
+ * Accepting orders is one statement however many arrive together, so one round trip and one
+ * commit: each order, its lines, its first history row, its Idempotency-Key and both its events
+ * in the outbox, all of them or none. Numbers and history ids come from sequences, so the events
+ * get them in SQL. For each order: its number and history row id, or undefined (nothing written
+ * for it) when its Idempotency-Key was already taken.
  */
-export async function insertOrder(q: Queryable, o: NewOrder): Promise<{ number: number; historyId: number } | undefined> {
-  const key = o.idempotency?.key ?? null;
-  const at = o.at.toISOString();
-  const { rows } = await q.execute<{ number: string | number; history_id: string | number }>(sql`
-    WITH kept AS (
+export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, exchange: string): Promise<({ number: number; historyId: number } | undefined)[]> {
+  const when = at.toISOString();
+  const lines = batch.flatMap((o) => o.lines.map((l, line) => ({ ...l, orderId: o.id, line })));
+  const { rows } = await q.execute<{ id: string; number: string | number; history_id: string | number }>(sql`
+    WITH o AS (
+      SELECT * FROM unnest(${param(batch.map((o) => o.id))}::uuid[], ${param(batch.map((o) => o.customerId))}::uuid[],
+        ${param(batch.map((o) => o.total))}::bigint[], ${param(batch.map((o) => o.currency))}::text[], ${param(batch.map((o) => o.note))}::text[],
+        ${param(batch.map((o) => o.idempotency?.key ?? null))}::text[], ${param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[],
+        ${param(batch.map((o) => o.created.id))}::text[], ${param(batch.map((o) => JSON.stringify(o.created)))}::jsonb[],
+        ${param(batch.map((o) => o.changed.id))}::text[], ${param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[])
+        WITH ORDINALITY AS o(id, customer_id, total, currency, note, key, request_hash, created_id, created, changed_id, changed, ord)
+    ), kept AS (
       INSERT INTO ${idempotencyKeys} (customer_id, key, request_hash, order_id, created_at)
-      SELECT ${o.customerId}::uuid, ${key}::text, ${o.idempotency?.requestHash ?? null}::text, ${o.id}::uuid, ${at}::timestamptz
-      WHERE ${key}::text IS NOT NULL
+      SELECT customer_id, key, request_hash, id, ${when}::timestamptz FROM o WHERE key IS NOT NULL ORDER BY ord
       ON CONFLICT DO NOTHING
-      RETURNING 1
+      RETURNING order_id
     ), placed AS (
       INSERT INTO ${orders} (id, number, customer_id, status, total, currency, note, created_at, updated_at)
-      SELECT ${o.id}::uuid, nextval('orders.order_number_seq'), ${o.customerId}::uuid, 'pending', ${o.total}::bigint, ${o.currency}::text, ${o.note}::text, ${at}::timestamptz, ${at}::timestamptz
-      WHERE ${key}::text IS NULL OR EXISTS (SELECT 1 FROM kept)
+      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, ${when}::timestamptz, ${when}::timestamptz
+      FROM o WHERE key IS NULL OR id IN (SELECT order_id FROM kept) ORDER BY ord
       RETURNING id, number
-    ), lines AS (
+    ), written_lines AS (
       INSERT INTO ${orderItems} (order_id, line, sku, name, quantity, unit_price)
-      SELECT placed.id, l.ord - 1, l.sku, l.name, l.quantity, l.unit_price
-      FROM placed, unnest(${sql.param(o.lines.map((l) => l.sku))}::text[], ${sql.param(o.lines.map((l) => l.name))}::text[],
-        ${sql.param(o.lines.map((l) => l.quantity))}::int[], ${sql.param(o.lines.map((l) => l.unitPrice))}::bigint[]) WITH ORDINALITY AS l(sku, name, quantity, unit_price, ord)
+      SELECT l.order_id, l.line, l.sku, l.name, l.quantity, l.unit_price
+      FROM unnest(${param(lines.map((l) => l.orderId))}::uuid[], ${param(lines.map((l) => l.line))}::int[], ${param(lines.map((l) => l.sku))}::text[],
+        ${param(lines.map((l) => l.name))}::text[], ${param(lines.map((l) => l.quantity))}::int[], ${param(lines.map((l) => l.unitPrice))}::bigint[])
+        AS l(order_id, line, sku, name, quantity, unit_price)
+      WHERE l.order_id IN (SELECT id FROM placed)
     ), first AS (
       INSERT INTO ${orderHistory} (order_id, status, reason, actor, at)
-      SELECT id, 'pending', NULL, ${o.customerId}::uuid, ${at}::timestamptz FROM placed
-      RETURNING id
+      SELECT o.id, 'pending', NULL, o.customer_id, ${when}::timestamptz FROM o JOIN placed ON placed.id = o.id ORDER BY o.ord
+      RETURNING id, order_id
     ), events AS (
       INSERT INTO ${outbox} (id, exchange, event)
-      SELECT e.id, ${o.exchange}::text, CASE e.kind
-        WHEN 'created' THEN jsonb_set(e.event, '{data,number}', to_jsonb(placed.number))
-        ELSE jsonb_set(jsonb_set(e.event, '{data,historyId}', to_jsonb(first.id)), '{data,order,number}', to_jsonb(placed.number))
-      END
-      FROM placed, first, (VALUES (1, ${o.created.id}::text, 'created', ${JSON.stringify(o.created)}::jsonb),
-        (2, ${o.changed.id}::text, 'changed', ${JSON.stringify(o.changed)}::jsonb)) AS e(position, id, kind, event)
-      ORDER BY e.position
+      SELECT e.id, ${exchange}::text, e.event FROM (
+        SELECT o.ord, 1 AS position, o.created_id AS id, jsonb_set(o.created, '{data,number}', to_jsonb(placed.number)) AS event
+        FROM o JOIN placed ON placed.id = o.id
+        UNION ALL
+        SELECT o.ord, 2, o.changed_id, jsonb_set(jsonb_set(o.changed, '{data,historyId}', to_jsonb(first.id)), '{data,order,number}', to_jsonb(placed.number))
+        FROM o JOIN placed ON placed.id = o.id JOIN first ON first.order_id = o.id
+      ) AS e ORDER BY e.ord, e.position
     )
-    SELECT placed.number, first.id AS history_id FROM placed, first`);
-  const [row] = rows;
-  return row ? { number: Number(row.number), historyId: Number(row.history_id) } : undefined;
+    SELECT placed.id, placed.number, first.id AS history_id FROM placed JOIN first ON first.order_id = placed.id`);
+  const written = new Map(rows.map((r) => [r.id, { number: Number(r.number), historyId: Number(r.history_id) }]));
+  return batch.map((o) => written.get(o.id));
 }
 
 /** The catalog entries of `skus`, for pricing. */
