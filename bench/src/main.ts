@@ -9,7 +9,7 @@ import { fireOpenLoop, type OpenLoopFigures } from './open-loop';
 import { commandLine, parseOptions, runLabel, USAGE, type BenchOptions, type BenchRun } from './options';
 import { measureCeiling, PGBENCH_MAX_S, pgbenchVersion, type Ceiling, type NoCeiling } from './pgbench';
 import { machine, markdown, textTable, type Report, type RunResult } from './report';
-import { external, startEmbedded, startReal, type SystemUnderTest } from './system-under-test';
+import { external, startEmbedded, startOneProcess, startReal, type SystemUnderTest } from './system-under-test';
 import { countOrders, createBenchProducts, orderBodies, waitDrained, waitUntilOrdersKnow } from './workload';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -78,6 +78,7 @@ async function benchRun(target: BenchRun, opts: BenchOptions, signal: AbortSigna
   const sut: SystemUnderTest =
     opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl, opts.external.token)
     : target.shape === 'embedded' ? await startEmbedded(ctx)
+    : target.shape === 'one-process' ? await startOneProcess(ctx)
     : await startReal(ctx, target.replicas ?? 1);
   if (!opts.external) say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SHAPE_CHOICES = ['embedded', 'real', 'both'] as const;
+export const SHAPE_CHOICES = ['embedded', 'real', 'one-process', 'both', 'all'] as const;
 export type ShapeChoice = (typeof SHAPE_CHOICES)[number];
 
 /** One measured run: a fresh system of `shape`, with `replicas` processes each of orders and inventory (null: not the bench's to know). */
@@ -77,9 +77,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
 
   const external = values.url && values['inventory-url']
-    ? { ordersUrl: baseUrl(values.url, '/api/orders'), inventoryUrl: baseUrl(values['inventory-url'], '/api/products'), token: values.token!, label: shape === 'both' ? 'external' : shape }
+    ? { ordersUrl: baseUrl(values.url, '/api/orders'), inventoryUrl: baseUrl(values['inventory-url'], '/api/products'), token: values.token!, label: shape === 'both' || shape === 'all' ? 'external' : shape }
     : undefined;
-  const shapes = shape === 'both' ? (['embedded', 'real'] as const) : ([shape] as const);
+  // both: the two shapes of a first run and of a deployment; all: also npm start on PostgreSQL and RabbitMQ.
+  const shapes = shape === 'both' ? (['embedded', 'real'] as const) : shape === 'all' ? (['embedded', 'real', 'one-process'] as const) : ([shape] as const);
   return {
     runs: external
       ? [{ shape: external.label, replicas: null }]

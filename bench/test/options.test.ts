@@ -52,7 +52,7 @@ describe('bench options', () => {
   });
 
   it('other options keep their checks', () => {
-    expect(failure(['--shape', 'cloud'])).toBe('--shape must be one of embedded, real, both, got "cloud"');
+    expect(failure(['--shape', 'cloud'])).toBe('--shape must be one of embedded, real, one-process, both, all, got "cloud"');
     expect(failure(['--connections', '0'])).toBe('--connections must be a positive integer, got "0"');
     expect(failure(['--duration', '2.5'])).toBe('--duration must be a positive whole number of seconds, got "2.5"');
     expect(failure(['--url', 'http://127.0.0.1:5000'])).toBe('--url and --inventory-url go together');
