@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type Database, type Db } from '../src/db';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
 import { startTcpProxy } from '../src/testing/tcp-proxy';
+import { serializeError } from '../src/error-summary';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -122,13 +123,20 @@ describe('database on postgres', () => {
     const backendPid = async (db: Db) => (await rows<{ pid: number }>(db, sql`select pg_backend_pid() as pid`))[0]!.pid;
     try {
       let stalled = 0;
+      let timedOut: unknown;
       await expect(
         database.db.transaction(async (tx) => {
           stalled = await backendPid(tx);
           proxy.cut();
-          await tx.execute(sql`select 1`);
+          await tx.execute(sql`select ${'a-secret-parameter'}::text`).catch((error: unknown) => {
+            timedOut = error;
+            throw error;
+          });
         }),
       ).rejects.toThrow();
+      // Logged by its statement and the driver's reason, never by its parameters.
+      expect(serializeError(timedOut)).toMatchObject({ message: 'query failed: Query read timeout', statement: expect.stringContaining('::text') });
+      expect(JSON.stringify(serializeError(timedOut))).not.toContain('a-secret-parameter');
       proxy.heal();
       // The late answers to the stalled session may still arrive: it must not be the one reused.
       expect(await backendPid(database.db)).not.toBe(stalled);

@@ -5,7 +5,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
  * A TCP forwarder on a loopback port that can play a network partition: while it is cut,
  * nothing passes in either direction and nothing is closed (no RST, no FIN: packets just stop,
  * as when a route or a firewall drops them), and new connections get no answer. Healing lets
- * the held bytes through, as TCP's retransmission would.
+ * the held bytes through in order, as TCP's retransmission would.
  */
 export interface TcpProxy {
   port: number;
@@ -16,23 +16,31 @@ export interface TcpProxy {
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  // Bytes that arrived while cut, per destination, in arrival order. Forwarded by hand rather than
+  // with pipe(), whose back-pressure handling would resume a paused socket in the middle of a cut.
+  const held = new Map<Socket, Buffer[]>();
   let partitioned = false;
 
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-    if (partitioned) socket.pause();
+  const forward = (from: Socket, to: Socket) => {
+    from.on('data', (chunk: Buffer) => {
+      if (partitioned) held.set(to, [...(held.get(to) ?? []), chunk]);
+      else to.write(chunk);
+    });
+    from.on('close', () => to.destroy());
   };
 
   const server = createServer((client) => {
-    track(client);
     const upstream = createConnection(target);
-    track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        sockets.delete(socket);
+        held.delete(socket);
+      });
+    }
+    forward(client, upstream);
+    forward(upstream, client);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -43,12 +51,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port: address.port,
     cut() {
       partitioned = true;
-      // Paused sockets read nothing, so `pipe` writes nothing on: both directions stand still.
-      for (const socket of sockets) socket.pause();
     },
     heal() {
       partitioned = false;
-      for (const socket of sockets) socket.resume();
+      for (const [to, chunks] of held) for (const chunk of chunks) to.write(chunk);
+      held.clear();
     },
     async close() {
       for (const socket of sockets) socket.destroy();
