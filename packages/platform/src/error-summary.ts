@@ -71,3 +71,10 @@ export function serializeError(error: unknown): Record<string, unknown> {
     statement,
   };
 }
+
+/**
+ * Whether the database itself refused a statement (an error with a SQLSTATE): the statement then
+ * certainly wrote nothing. Anything else around a query (a timeout, a lost connection) leaves it
+ * unknown whether it committed.
+ */
+export const refusedByDatabase = (error: unknown): boolean => databaseFailureIn(error)?.failure !== undefined;

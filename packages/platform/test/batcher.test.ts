@@ -37,4 +37,24 @@ describe('a batcher', () => {
     expect(alone).toEqual([1, 2, 3, 4]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   });
+
+  it('does not do the calls again when the batch says its outcome is unknown: each caller gets the error of the batch', async () => {
+    const alone: number[] = [];
+    const call = createBatcher<number, number>({
+      many: async () => {
+        throw new Error('connection lost around the commit');
+      },
+      one: async (n) => {
+        alone.push(n);
+        return n;
+      },
+      redoAlone: () => false,
+    });
+    const results = await Promise.allSettled([1, 2, 3].map(call));
+    expect(alone).toEqual([]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'fulfilled'))).toEqual(Array(3).fill('connection lost around the commit'));
+    // The batcher is free again for the next callers.
+    expect(await Promise.all([4, 5].map(call)).catch((error: Error) => error.message)).toBe('connection lost around the commit');
+  });
 });
+

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql, type SQL } from 'dr
 import type { Db, Tx } from '@pedidos/platform/db';
 import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { createBatcher } from '@pedidos/platform/batcher';
+import { refusedByDatabase } from '@pedidos/platform/error-summary';
 import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
@@ -211,7 +212,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     if (result!.status === 'rejected') throw result!.reason;
     return result!.value;
   };
-  const place = createBatcher({ many: placeOrders, one: placeOne });
+  // A group the database refused wrote nothing and is placed order by order; a group whose commit is
+  // in doubt (a lost connection, a timeout) is not, or its orders without an Idempotency-Key could be placed twice.
+  const place = createBatcher({ many: placeOrders, one: placeOne, redoAlone: refusedByDatabase });
 
   /**
    * Facts from inventory about orders, applied in one transaction however many: deduplicated by

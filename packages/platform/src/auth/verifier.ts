@@ -38,8 +38,10 @@ export class InvalidToken extends Error {
 /** However many unknown key ids arrive, the issuer is asked again at most this often. */
 const FORCED_RELOAD_MS = 1_000;
 
-/** Tokens remembered as verified; a client sends the same one with every request until it expires. */
-const VERIFIED_TOKENS_MAX = 10_000;
+/** Memory for tokens remembered as verified (counted by their length): a client sends the same one with every request. */
+const VERIFIED_TOKENS_MAX_CHARS = 8 * 1024 * 1024;
+/** As long as jose keeps the issuer's keys: a key withdrawn from the JWKS stops tokens within this. */
+const KEYS_CACHE_MS = 10 * 60_000;
 
 /**
  * Checks a bearer token against the issuer's published keys: signature, algorithm, issuer,
@@ -47,7 +49,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
  * key is accepted at once, while a flood of made-up key ids costs one fetch a second.
  */
 export function createTokenVerifier(opts: VerifierOptions) {
-  const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: KEYS_CACHE_MS, timeoutDuration: 5_000 });
   const rolePath = opts.roleClaim.split('.');
   const check = (token: string) => jwtVerify(token, keys, { issuer: opts.issuer, audience: opts.audience, algorithms: ALGORITHMS, requiredClaims: ['exp', 'sub'] });
   let lastForcedReload = 0;
@@ -65,10 +67,13 @@ export function createTokenVerifier(opts: VerifierOptions) {
     }
   }
 
-  // A signature check (Ed25519 in WebCrypto) costs more than the rest of a request's handling; the
-  // answer for one token cannot change before it expires (a retired key stays published until
-  // then, and nothing revokes an access token), so it is remembered until then, in bounded memory.
-  const verified = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({ max: VERIFIED_TOKENS_MAX });
+  // A signature check (Ed25519 in WebCrypto) costs more than the rest of a request's handling, and
+  // nothing revokes an access token: the answer for one token is remembered until it expires, or
+  // until the keys it was checked against may have changed, in bounded memory.
+  const verified = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({
+    maxSize: VERIFIED_TOKENS_MAX_CHARS,
+    sizeCalculation: (_value, token) => token.length,
+  });
 
   return async function verify(token: string): Promise<Principal> {
     const known = verified.get(token);
@@ -87,7 +92,7 @@ export function createTokenVerifier(opts: VerifierOptions) {
     const claim = rolePath.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
     const roles = Array.isArray(claim) ? claim : [claim];
     const principal: Principal = { id: subjectId(opts.issuer, payload.sub!), role: roles.includes(opts.adminRole) ? 'admin' : 'customer' };
-    verified.set(token, { principal, expiresAtMs: payload.exp! * 1000 });
+    verified.set(token, { principal, expiresAtMs: Math.min(payload.exp! * 1000, Date.now() + KEYS_CACHE_MS) });
     return principal;
   }
 }

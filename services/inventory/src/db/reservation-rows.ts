@@ -7,18 +7,18 @@ import { inbox, movements, outbox, products, reservations } from './schema';
  * Records each event as handled by `consumer` and takes the advisory lock of each order, in one
  * statement; returns the ids of the events not handled before. The locks make the facts of one
  * order, which arrive on different queues, take turns; they are taken in order id order, so two
- * batches never wait on each other. What they guard must be read by a later statement, whose
+ * batches never deadlock. What they guard must be read by a later statement, whose
  * snapshot comes after the locks.
  */
 export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]): Promise<Set<string>> {
   const orderIds = [...new Set(facts.map((f) => f.orderId))].sort();
   const { rows } = await q.execute<{ fresh: string[] }>(sql`
     WITH claimed AS (
-      INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, unnest(${sql.param(facts.map((f) => f.eventId))}::text[])
+      INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, id FROM unnest(${sql.param(facts.map((f) => f.eventId))}::text[]) AS e(id) ORDER BY id
       ON CONFLICT DO NOTHING RETURNING event_id
     ), locks AS (
       SELECT count(pg_advisory_xact_lock(hashtext(id))) AS taken
-      FROM (SELECT id FROM unnest(${sql.param(orderIds)}::text[]) AS o(id) ORDER BY id) AS ordered
+      FROM (SELECT id FROM unnest(${sql.param(orderIds)}::text[]) AS o(id) ORDER BY id COLLATE "C") AS ordered
     )
     SELECT (SELECT coalesce(array_agg(event_id), '{}') FROM claimed) AS fresh, locks.taken FROM locks`);
   return new Set(rows[0]!.fresh);
@@ -29,9 +29,12 @@ export async function heldFor(q: Queryable, orderIds: string[]) {
   return q.select().from(reservations).where(sql`${reservations.orderId} = ANY(${sql.param(orderIds)}::uuid[])`);
 }
 
-/** The products of `skus`, locked in SKU order so two transactions never wait on each other. */
+/**
+ * The products of `skus`, locked in SKU order (by code point, as `inLockOrder` sorts: a linguistic
+ * collation would order `-` and `.` otherwise) so that two transactions never deadlock.
+ */
 export async function lockProducts(q: Queryable, skus: string[]) {
-  return q.select().from(products).where(sql`${products.sku} = ANY(${sql.param(skus)}::text[])`).orderBy(products.sku).for('update');
+  return q.select().from(products).where(sql`${products.sku} = ANY(${sql.param(skus)}::text[])`).orderBy(sql`${products.sku} COLLATE "C"`).for('update');
 }
 
 export interface ReservationWrites {

@@ -27,6 +27,7 @@ export function subscribeHandlers(bus: Bus, service: InventoryService, { prefetc
           if (stranger) throw new Error(`${queue} batches only order.created, not ${stranger.type}`);
           await service.onOrdersCreated(queue, events);
         },
+        max: prefetch,
       }),
       prefetch,
       dependsOn,

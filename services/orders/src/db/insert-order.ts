@@ -18,8 +18,6 @@ export interface NewOrder {
   changed: CloudEvent;
 }
 
-const param = <T>(values: T[]) => sql.param(values);
-
 /**
  * Accepting orders is one statement however many arrive together, so one round trip and one
  * commit: each order, its lines, its first history row, its Idempotency-Key and both its events
@@ -32,15 +30,15 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
   const lines = batch.flatMap((o) => o.lines.map((l, line) => ({ ...l, orderId: o.id, line })));
   const { rows } = await q.execute<{ id: string; number: string | number; history_id: string | number }>(sql`
     WITH o AS (
-      SELECT * FROM unnest(${param(batch.map((o) => o.id))}::uuid[], ${param(batch.map((o) => o.customerId))}::uuid[],
-        ${param(batch.map((o) => o.total))}::bigint[], ${param(batch.map((o) => o.currency))}::text[], ${param(batch.map((o) => o.note))}::text[],
-        ${param(batch.map((o) => o.idempotency?.key ?? null))}::text[], ${param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[],
-        ${param(batch.map((o) => o.created.id))}::text[], ${param(batch.map((o) => JSON.stringify(o.created)))}::jsonb[],
-        ${param(batch.map((o) => o.changed.id))}::text[], ${param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[])
+      SELECT * FROM unnest(${sql.param(batch.map((o) => o.id))}::uuid[], ${sql.param(batch.map((o) => o.customerId))}::uuid[],
+        ${sql.param(batch.map((o) => o.total))}::bigint[], ${sql.param(batch.map((o) => o.currency))}::text[], ${sql.param(batch.map((o) => o.note))}::text[],
+        ${sql.param(batch.map((o) => o.idempotency?.key ?? null))}::text[], ${sql.param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[],
+        ${sql.param(batch.map((o) => o.created.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.created)))}::jsonb[],
+        ${sql.param(batch.map((o) => o.changed.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[])
         WITH ORDINALITY AS o(id, customer_id, total, currency, note, key, request_hash, created_id, created, changed_id, changed, ord)
     ), kept AS (
       INSERT INTO ${idempotencyKeys} (customer_id, key, request_hash, order_id, created_at)
-      SELECT customer_id, key, request_hash, id, ${when}::timestamptz FROM o WHERE key IS NOT NULL ORDER BY ord
+      SELECT customer_id, key, request_hash, id, ${when}::timestamptz FROM o WHERE key IS NOT NULL ORDER BY customer_id, key, ord
       ON CONFLICT DO NOTHING
       RETURNING order_id
     ), placed AS (
@@ -51,8 +49,8 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
     ), written_lines AS (
       INSERT INTO ${orderItems} (order_id, line, sku, name, quantity, unit_price)
       SELECT l.order_id, l.line, l.sku, l.name, l.quantity, l.unit_price
-      FROM unnest(${param(lines.map((l) => l.orderId))}::uuid[], ${param(lines.map((l) => l.line))}::int[], ${param(lines.map((l) => l.sku))}::text[],
-        ${param(lines.map((l) => l.name))}::text[], ${param(lines.map((l) => l.quantity))}::int[], ${param(lines.map((l) => l.unitPrice))}::bigint[])
+      FROM unnest(${sql.param(lines.map((l) => l.orderId))}::uuid[], ${sql.param(lines.map((l) => l.line))}::int[], ${sql.param(lines.map((l) => l.sku))}::text[],
+        ${sql.param(lines.map((l) => l.name))}::text[], ${sql.param(lines.map((l) => l.quantity))}::int[], ${sql.param(lines.map((l) => l.unitPrice))}::bigint[])
         AS l(order_id, line, sku, name, quantity, unit_price)
       WHERE l.order_id IN (SELECT id FROM placed)
     ), first AS (

@@ -66,14 +66,14 @@ type OrderRow = typeof orders.$inferSelect;
 
 /**
  * Records each event as handled by `consumer` and locks the orders they are about (in id order,
- * so two batches never wait on each other), in one statement. Returns the ids of the events not
+ * so two batches never deadlock), in one statement. Returns the ids of the events not
  * handled before, and the locked orders by id (an unknown order is missing).
  */
 export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
   const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
     currency: string; note: string | null; created_at: string; updated_at: string }>(sql`
     WITH claimed AS (
-      INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, unnest(${sql.param(facts.map((f) => f.eventId))}::text[])
+      INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, id FROM unnest(${sql.param(facts.map((f) => f.eventId))}::text[]) AS e(id) ORDER BY id
       ON CONFLICT DO NOTHING RETURNING event_id
     ), locked AS (
       SELECT * FROM ${orders} WHERE id = ANY(${sql.param(facts.map((f) => f.orderId))}::uuid[]) ORDER BY id FOR UPDATE

@@ -26,6 +26,7 @@ export function subscribeHandlers(bus: Bus, service: OrdersService, { prefetch, 
           if (stranger) throw new Error(`${queue} does not handle ${stranger.type}`);
           await service.onStockFacts(queue, events);
         },
+        max: prefetch,
       }),
       prefetch,
       dependsOn,
