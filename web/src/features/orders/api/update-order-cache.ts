@@ -8,7 +8,9 @@ import { applyOrderEvent, holdsOrder, isNewer, type OrdersCacheEntry } from '../
  * pages that do not hold it yet (a new order), are refetched: only the server knows where it goes.
  */
 export function updateOrderCache(queryClient: QueryClient, order: Order): void {
-  queryClient.setQueryData<Order>(orderKeys.detail(order.id), (old) => applyOrderEvent(old, order));
+  // Kept even when nothing shows this order yet: a change can beat to the browser the 201 that placed
+  // it, and the answer, older, must then not win (storeOrder keeps the newer of the two).
+  queryClient.setQueryData<Order>(orderKeys.detail(order.id), (old) => (old === undefined ? order : applyOrderEvent(old, order)));
   queryClient.setQueriesData<OrdersCacheEntry>({ queryKey: orderKeys.lists() }, (old) => applyOrderEvent(old, order));
   void queryClient.invalidateQueries({
     queryKey: orderKeys.lists(),
@@ -23,9 +25,8 @@ export function updateOrderCache(queryClient: QueryClient, order: Order): void {
 
 /**
  * Stores the order a request answered with (placed, cancelled, shipped...). The stream may have
- * delivered a newer state before this answer arrived, and a change to an order with no cache
- * entry yet lands nowhere (an order can be rejected before the browser has read the 201 that
- * placed it). So the newer of the two is kept and the order is read once more.
+ * delivered a newer state before this answer arrived (an order can be rejected before the browser
+ * has read the 201 that placed it): the newer of the two is kept, and the order is read once more.
  */
 export function storeOrder(queryClient: QueryClient, order: Order): void {
   queryClient.setQueryData<Order>(orderKeys.detail(order.id), (old) => (old && !isNewer(order, old) ? old : order));
