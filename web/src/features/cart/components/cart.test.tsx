@@ -140,7 +140,8 @@ describe('cart', () => {
     }
   });
 
-  it('shows the order Rejected when the stream said so before the answer that placed it arrived', async () => {
+  /** The rejection reaches the stream first, the 201 that placed the order after it; `readAgain` answers the read that follows. */
+  async function placeRejectedBeforeAnswered(readAgain: (rejected: ReturnType<typeof order>) => Response | Promise<Response>) {
     setSession(sessionFromTokens(tokens()));
     cart.add(cafe, 20);
     const placed = order();
@@ -154,13 +155,12 @@ describe('cart', () => {
     stubFetch({
       'GET /api/orders/stream': () =>
         new Response(events.readable.pipeThrough(new TextEncoderStream()), { status: 200, headers: { 'content-type': 'text/event-stream' } }),
-      // The rejection reaches the stream first; the 201 comes after it.
       'POST /api/orders': async () => {
         await writer.write(`id: 2\nevent: order\ndata: ${JSON.stringify(rejected)}\n\n`);
         await new Promise((resolve) => setTimeout(resolve, 50));
         return json(201, placed, { location: `/api/orders/${placed.id}` });
       },
-      [`GET /api/orders/${placed.id}`]: () => json(200, rejected),
+      [`GET /api/orders/${placed.id}`]: () => readAgain(rejected),
     });
     const user = userEvent.setup();
     renderApp('/cart');
@@ -169,37 +169,15 @@ describe('cart', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Order #1042' })).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId('order-status').textContent).toBe('Rejected'));
     await writer.close();
+  }
+
+  it('shows the order Rejected when the stream said so before the answer that placed it arrived', async () => {
+    await placeRejectedBeforeAnswered((rejected) => json(200, rejected));
   });
 
   it('keeps the state the stream told before the answer that placed the order arrived, even when reading the order again fails', async () => {
-    setSession(sessionFromTokens(tokens()));
-    cart.add(cafe, 20);
-    const placed = order();
-    const rejected = order({
-      status: 'rejected',
-      updatedAt: '2026-11-29T12:00:00.050Z',
-      history: [...placed.history, { status: 'rejected', at: '2026-11-29T12:00:00.050Z', reason: 'out_of_stock', actor: null }],
-    });
-    const events = new TransformStream<string, string>();
-    const writer = events.writable.getWriter();
-    stubFetch({
-      'GET /api/orders/stream': () =>
-        new Response(events.readable.pipeThrough(new TextEncoderStream()), { status: 200, headers: { 'content-type': 'text/event-stream' } }),
-      'POST /api/orders': async () => {
-        await writer.write(`id: 2\nevent: order\ndata: ${JSON.stringify(rejected)}\n\n`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return json(201, placed, { location: `/api/orders/${placed.id}` });
-      },
-      // Only the stream may tell: reading the order fails.
-      [`GET /api/orders/${placed.id}`]: () => Promise.reject(new TypeError('Failed to fetch')),
-    });
-    const user = userEvent.setup();
-    renderApp('/cart');
-
-    await user.click(screen.getByRole('button', { name: 'Place order' }));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Order #1042' })).toBeTruthy();
-    await waitFor(() => expect(screen.getByTestId('order-status').textContent).toBe('Rejected'));
-    await writer.close();
+    // Only the stream may tell: reading the order fails.
+    await placeRejectedBeforeAnswered(() => Promise.reject(new TypeError('Failed to fetch')));
   });
 
   it('starts a new attempt, with a new key, when the cart changes', () => {
