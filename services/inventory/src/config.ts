@@ -7,6 +7,5 @@ export const inventoryConfigSpec = {
   PORT: port(5001),
   /** Load the demo catalog when the product table is empty. */
   SEED_DEMO_DATA: bool(true),
-  /** Messages in flight per consumer, and so the largest batch a batching consumer applies at once. */
-  CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 100 }),
+  CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 20 }),
 };
