@@ -1,8 +1,7 @@
 // The web container's nginx configuration (deploy/nginx/default.conf.template), run by Debian's
 // nginx in front of the real services of `npm start`: what `docker compose up` serves on port 3000.
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send } from '../support/http';
+import { rawRequest, send } from '../support/http';
 import { startNginx, type Nginx } from '../support/nginx';
 import { freePort } from '../support/service-process';
 import { eventReader } from './support/event-stream';
@@ -12,30 +11,9 @@ import { useShop } from './support/shop';
 
 const dist = useFixtureDist();
 
-/** One request exactly as written (fetch would resolve `..` itself), with its status, content type and JSON body. */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; path?: string } = {}) {
-  const target = new URL(url);
-  return new Promise<{ status: number; type: string; body: Record<string, unknown> | undefined }>((resolve, reject) => {
-    const req = httpRequest({
-      host: target.hostname, port: target.port, method: opts.method ?? 'GET', path: opts.path ?? target.pathname, headers: opts.headers, timeout: 15_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
-        let parsed: Record<string, unknown> | undefined;
-        try {
-          parsed = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body: parsed });
-      });
-    });
-    req.on('error', reject).end(opts.body);
-  });
-}
 
 /** An RFC 9457 problem with `status`: the content type and the four members every error has. */
-function expectProblem(reply: Awaited<ReturnType<typeof raw>>, status: number, what: string) {
+function expectProblem(reply: Awaited<ReturnType<typeof rawRequest>>, status: number, what: string) {
   expect(reply.status, what).toBe(status);
   expect(reply.type, what).toMatch(/^application\/problem\+json/);
   expect(reply.body, what).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
@@ -91,20 +69,20 @@ describe('nginx in front of the services', () => {
   it("answers what it refuses itself with a problem, never nginx's HTML page", async () => {
     const base = nginx().baseUrl;
     for (const path of ['/%', '/%zz', '/api/orders/%', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/index.html%00']) {
-      expectProblem(await raw(base, { path }), 400, path);
+      expectProblem(await rawRequest(base, { path }), 400, path);
     }
     // Paths nginx would resolve, and route by what they resolve to while the service read them raw.
     for (const path of ['/api/orders/..%2f..', '/api/orders/../products', '/assets/..%5c..%5cpackage.json', '/api/products/%2e%2e/%2E%2E/x']) {
-      const reply = await raw(base, { path });
+      const reply = await rawRequest(base, { path });
       expectProblem(reply, 400, path);
       expect(reply.body?.code, path).toBe('REQUEST.BAD_PATH');
     }
-    expectProblem(await raw(base, { headers: { 'x-padding': 'a'.repeat(20_000) } }), 431, '20 KB of headers');
-    expectProblem(await raw(base, { path: `/${'a'.repeat(20_000)}` }), 414, 'a 20 KB URL');
-    expectProblem(await raw(base, { method: 'POST', path: '/index.html' }), 405, 'POST to a file');
-    expectProblem(await raw(base, { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(2_000_000)}"` }), 413, 'a 2 MB body');
+    expectProblem(await rawRequest(base, { headers: { 'x-padding': 'a'.repeat(20_000) } }), 431, '20 KB of headers');
+    expectProblem(await rawRequest(base, { path: `/${'a'.repeat(20_000)}` }), 414, 'a 20 KB URL');
+    expectProblem(await rawRequest(base, { method: 'POST', path: '/index.html' }), 405, 'POST to a file');
+    expectProblem(await rawRequest(base, { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(2_000_000)}"` }), 413, 'a 2 MB body');
     // The same path without the `..` still reaches its service.
-    expect((await raw(base, { path: '/api/products?limit=1' })).status).toBe(200);
+    expect((await rawRequest(base, { path: '/api/products?limit=1' })).status).toBe(200);
   });
 
   it('answers its own health routes', async () => {

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@pedidos/platform/logger';
 import { canConnectFrom, WEB_SOURCE_ADDRESS } from '../../launcher/src/system';
 import { createWebServer } from '../../launcher/src/web-server';
-import { send } from '../support/http';
+import { rawRequest, send } from '../support/http';
 import { freePort, REPO_ROOT } from '../support/service-process';
 import { eventReader } from './support/event-stream';
 import { expectEachApiPathAtItsService, expectLiveOrderStream, recordingUpstream } from './support/front-door';
@@ -20,31 +20,10 @@ const INDEX = FIXTURE_INDEX;
 
 const silent = createLogger({ level: 'silent', service: 'web' });
 
-/**
- * One request exactly as written (no URL normalising, unlike fetch), optionally from another
- * loopback address of this host (Linux routes all of 127.0.0.0/8 to lo), with the parsed answer.
- */
+/** rawRequest with a JSON body. */
 function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown; from?: string; path?: string } = {}) {
-  const target = new URL(url);
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise<{ status: number; type: string; body: Record<string, unknown> | undefined }>((resolve, reject) => {
-    const req = httpRequest({
-      host: target.hostname, port: target.port, method: opts.method ?? 'GET', path: opts.path ?? `${target.pathname}${target.search}`,
-      localAddress: opts.from, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers }, timeout: 15_000,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
-        let parsed: Record<string, unknown> | undefined;
-        try {
-          parsed = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body: parsed });
-      });
-    });
-    req.on('error', reject).end(body);
-  });
+  return rawRequest(url, { ...opts, body, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers } });
 }
 
 /** An RFC 9457 problem with `status`: the content type and the four members every error has. */

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { Movement, Product } from '@pedidos/contracts/inventory';
 import type { Order, OrderStatus } from '@pedidos/contracts/orders';
 import { eventually } from '@pedidos/platform/testing';
@@ -140,4 +141,31 @@ export async function metric(baseUrl: string, name: string, labels: Record<strin
     if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
   }
   return undefined;
+}
+
+/**
+ * One request exactly as written (no URL normalising, unlike fetch, so `..` stays), optionally from
+ * another loopback address of this host (Linux routes all of 127.0.0.0/8 to lo), with its status,
+ * content type and JSON body (undefined when it is not JSON).
+ */
+export function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; from?: string; path?: string } = {}) {
+  const target = new URL(url);
+  return new Promise<{ status: number; type: string; body: Record<string, unknown> | undefined }>((resolve, reject) => {
+    const req = httpRequest({
+      host: target.hostname, port: target.port, method: opts.method ?? 'GET', path: opts.path ?? `${target.pathname}${target.search}`,
+      localAddress: opts.from, headers: opts.headers, timeout: 15_000,
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
+        let parsed: Record<string, unknown> | undefined;
+        try {
+          parsed = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body: parsed });
+      });
+    });
+    req.on('error', reject).end(opts.body);
+  });
 }
