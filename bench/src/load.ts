@@ -32,3 +32,28 @@ export async function fireOrders(opts: { urls: string[]; authorization: string; 
     opts.signal.removeEventListener('abort', stop);
   }
 }
+
+/** What a load produced, closed loop or open: the report's figures of `POST /api/orders`. */
+export interface LoadFigures {
+  /** Seconds the load ran (open loop: from the first scheduled send to the last answer, at least the duration). */
+  measuredS: number;
+  accepted: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  /** Requests that got no answer: socket errors and timeouts, the latter also counted apart. */
+  errors: number;
+  timeouts: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+}
+
+export function closedLoopFigures(run: autocannon.Result): LoadFigures {
+  return {
+    measuredS: run.duration,
+    accepted: run['2xx'],
+    non2xx: run.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(run.statusCodeStats).map(([code, s]) => [code, s.count])),
+    errors: run.errors,
+    timeouts: run.timeouts,
+    latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.mean },
+  };
+}

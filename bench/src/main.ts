@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { confirmLatency, readPlacedOrders } from './confirm-latency';
 import { describe } from './http';
-import { fireOrders } from './load';
+import { closedLoopFigures, fireOrders, type LoadFigures } from './load';
+import { fireOpenLoop, type OpenLoopFigures } from './open-loop';
 import { commandLine, parseOptions, runLabel, USAGE, type BenchOptions, type BenchRun } from './options';
+import { measureCeiling, PGBENCH_MAX_S, pgbenchVersion, type Ceiling, type NoCeiling } from './pgbench';
 import { machine, markdown, textTable, type Report, type RunResult } from './report';
-import { external, startEmbedded, startReal, type SystemUnderTest } from './system-under-test';
+import { external, startEmbedded, startOneProcess, startReal, type SystemUnderTest } from './system-under-test';
 import { countOrders, createBenchProducts, orderBodies, waitDrained, waitUntilOrdersKnow } from './workload';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,6 +43,9 @@ try {
   process.exit(2);
 }
 
+const pgbench = options.pgbench ? await pgbenchVersion() : null;
+if (options.pgbench && pgbench === null) console.error('pgbench not found on the PATH (`pgbench --version` failed): the pgbench TPS, % of ceiling and reserve TPS columns stay empty');
+
 const report: Report = { command: commandLine(process.argv.slice(2)), machine: machine(), date: new Date().toISOString(), runs: [] };
 let failed = false;
 for (const run of options.runs) {
@@ -68,15 +74,17 @@ async function benchRun(target: BenchRun, opts: BenchOptions, signal: AbortSigna
   const say = (message: string) => console.error(`[${label}] ${message}`);
   say(opts.external ? `using ${opts.external.ordersUrl}` : `starting the system${target.replicas !== null && target.replicas > 1 ? ` with ${target.replicas} processes each of orders and inventory` : ''}`);
   const startedAt = performance.now();
-  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), label, signal, say };
+  const ctx = { repoRoot, logDir: join(resultsDir, 'logs'), label, signal, say, ...(opts.cpuProfileDir ? { cpuProfileDir: resolve(opts.cpuProfileDir) } : {}) };
   const sut: SystemUnderTest =
     opts.external ? external(opts.external.ordersUrl, opts.external.inventoryUrl, opts.external.token)
     : target.shape === 'embedded' ? await startEmbedded(ctx)
+    : target.shape === 'one-process' ? await startOneProcess(ctx)
     : await startReal(ctx, target.replicas ?? 1);
   if (!opts.external) say(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 
+  let measured: Omit<RunResult, 'ceiling' | 'ceilingPercent'>;
   try {
-    return await measure(target, sut, opts, signal, say);
+    measured = await measure(target, sut, opts, signal, say);
   } finally {
     if (!opts.external) say('tearing down');
     await sut.stop().catch((error: unknown) => {
@@ -85,47 +93,77 @@ async function benchRun(target: BenchRun, opts: BenchOptions, signal: AbortSigna
       failed = true;
     });
   }
+  // After the teardown, so that pgbench has the CPU the system had.
+  const ceiling = await measureCeilingFor(target, opts, signal, say);
+  return { ...measured, ceiling, ceilingPercent: 'accept' in ceiling ? (measured.ordersPerSecond / ceiling.accept.tps) * 100 : null };
 }
 
-async function measure(target: BenchRun, sut: SystemUnderTest, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<RunResult> {
+async function measureCeilingFor(target: BenchRun, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<Ceiling | NoCeiling> {
+  if (!opts.pgbench) return { skipped: '--no-pgbench' };
+  if (target.shape === 'embedded') return { skipped: 'the embedded shape runs on PGlite, not on a PostgreSQL server' };
+  if (pgbench === null) return { skipped: 'pgbench not found on the PATH' };
+  try {
+    return await measureCeiling({ repoRoot, version: pgbench, clients: opts.connections, durationS: Math.min(opts.durationS, PGBENCH_MAX_S), signal, say });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    say(`no ceiling: ${describe(error)}`);
+    return { skipped: describe(error) };
+  }
+}
+
+async function measure(target: BenchRun, sut: SystemUnderTest, opts: BenchOptions, signal: AbortSignal, say: (m: string) => void): Promise<Omit<RunResult, 'ceiling' | 'ceilingPercent'>> {
   const guard = () => sut.assertRunning();
   const skus = await createBenchProducts(sut.inventoryUrl, randomBytes(3).toString('hex').toUpperCase(), sut.authorization, signal);
   for (const ordersUrl of sut.ordersUrls) await waitUntilOrdersKnow(ordersUrl, skus, { authorization: sut.authorization, signal, guard });
   const bodies = orderBodies(skus, BODY_POOL);
   const urls = sut.ordersUrls.map((ordersUrl) => `${ordersUrl}/api/orders`);
+  const fire = async (durationS: number): Promise<LoadFigures & { openLoop?: OpenLoopFigures }> =>
+    opts.rate === undefined
+      ? closedLoopFigures(await fireOrders({ urls, authorization: sut.authorization, connections: opts.connections, durationS, bodies, signal }))
+      : fireOpenLoop({ urls, authorization: sut.authorization, rate: opts.rate, durationS, connections: opts.connections, maxInFlight: opts.maxInFlight, bodies, signal });
 
   say(`warm-up ${WARMUP_S} s`);
-  const warm = await fireOrders({ urls, authorization: sut.authorization, connections: opts.connections, durationS: WARMUP_S, bodies, signal });
+  const warm = await fire(WARMUP_S);
   const warmDrain = await waitDrained(sut.ordersUrl, performance.now(), { authorization: sut.authorization, timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
   if (!warmDrain.drained) throw new Error(`warm-up orders still pending after ${DRAIN_TIMEOUT_MS / 1000} s`);
 
-  say(`load: ${opts.connections} connections${urls.length > 1 ? ` over ${urls.length} orders processes` : ''} for ${opts.durationS} s`);
+  const over = urls.length > 1 ? ` over ${urls.length} orders processes` : '';
+  say(opts.rate === undefined
+    ? `load: ${opts.connections} connections${over} for ${opts.durationS} s`
+    : `load: ${opts.rate} requests/s, open loop (at most ${opts.maxInFlight} unanswered), on ${opts.connections} connections${over} for ${opts.durationS} s`);
   const cpuBefore = { services: await sut.cpuSeconds(), bench: process.cpuUsage(), at: performance.now() };
-  const run = await fireOrders({ urls, authorization: sut.authorization, connections: opts.connections, durationS: opts.durationS, bodies, signal });
+  // The services stamp history entries with the same machine's clock.
+  const loadStartedAt = Date.now();
+  const run = await fire(opts.durationS);
   const loadStopped = performance.now();
   const cpu = await cpuPercent(sut, cpuBefore);
   guard();
   say('waiting for the orders to drain');
   const drain = await waitDrained(sut.ordersUrl, loadStopped, { authorization: sut.authorization, timeoutMs: DRAIN_TIMEOUT_MS, signal, guard });
+  say('reading the orders placed, for created → confirmed');
+  const placed = await readPlacedOrders(sut.ordersUrl, { since: loadStartedAt, skus, authorization: sut.authorization, signal });
   const memory = await sut.memory();
   const peaks = Object.values(memory).flat().map((p) => p.peakRssKiB);
 
-  const result: RunResult = {
+  const result: Omit<RunResult, 'ceiling' | 'ceilingPercent'> = {
     shape: target.shape,
     replicas: target.replicas,
     connections: opts.connections,
     durationS: opts.durationS,
-    measuredS: run.duration,
-    accepted: run['2xx'],
-    ordersPerSecond: run['2xx'] / run.duration,
+    rate: opts.rate ?? null,
+    measuredS: run.measuredS,
+    accepted: run.accepted,
+    ordersPerSecond: run.accepted / run.measuredS,
     non2xx: run.non2xx,
-    statusCodes: Object.fromEntries(Object.entries(run.statusCodeStats).map(([code, s]) => [code, s.count])),
+    statusCodes: run.statusCodes,
     errors: run.errors,
     timeouts: run.timeouts,
-    latencyMs: { p50: run.latency.p50, p90: run.latency.p90, p99: run.latency.p99, max: run.latency.max, mean: run.latency.mean },
+    latencyMs: run.latencyMs,
+    ...(run.openLoop ? { openLoop: run.openLoop } : {}),
+    confirmLatencyMs: confirmLatency(placed.orders, placed.complete),
     drain,
     cpuPercent: cpu,
-    warmup: { durationS: WARMUP_S, accepted: warm['2xx'], non2xx: warm.non2xx, drain: warmDrain },
+    warmup: { durationS: WARMUP_S, accepted: warm.accepted, non2xx: warm.non2xx, drain: warmDrain },
     peakRssMiB: peaks.length > 0 ? peaks.reduce((a, b) => a + b, 0) / 1024 : null,
     memory,
   };

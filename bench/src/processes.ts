@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compile, compiledPath } from '../../scripts/compile';
 
 export interface ServiceProcess {
   name: string;
@@ -15,7 +17,8 @@ export interface ServiceProcess {
 }
 
 const running = new Set<ChildProcess>();
-const LIFELINE = fileURLToPath(new URL('./lifeline.ts', import.meta.url));
+const LIFELINE = fileURLToPath(new URL('./lifeline.js', import.meta.url));
+let compiling: Promise<unknown> | undefined;
 
 // Children run in their own process group (so a terminal's Ctrl-C reaches only the bench,
 // which then stops them gracefully); this is the last resort when the bench exits anyway.
@@ -23,13 +26,22 @@ process.on('exit', () => {
   for (const child of running) killGroup(child, 'SIGKILL');
 });
 
+/** Compiles the entry points (as `npm run build` does) once per bench run, so that the figures are those of what production runs. */
+export function compileServices(): Promise<unknown> {
+  return (compiling ??= compile());
+}
+
 /**
- * Runs a TypeScript entry point under tsx in one node process (not tsx's CLI, whose extra
- * parent process would blur the memory figure and re-send signals on its own schedule).
+ * Runs the compiled JavaScript of a TypeScript entry point (`services/orders/src/main.ts` runs
+ * `services/orders/dist/main.js`; compileServices() first) in one plain node process, as production does.
  */
-export function startService(opts: { name: string; script: string; cwd: string; env: Record<string, string>; logPath: string }): ServiceProcess {
+export function startService(opts: { name: string; script: string; cwd: string; env: Record<string, string>; logPath: string; cpuProfile?: { dir: string; name: string } }): ServiceProcess {
+  const entry = compiledPath(opts.script);
+  if (!existsSync(join(opts.cwd, entry))) throw new Error(`${opts.name}: ${entry} is missing; compile first (npm run build:services)`);
   const log = openSync(opts.logPath, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', LIFELINE, opts.script], {
+  // Written when the process exits: the bench stops every service with SIGTERM.
+  const profile = opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfile.dir}`, `--cpu-prof-name=${opts.cpuProfile.name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--enable-source-maps', '--import', LIFELINE, entry], {
     cwd: opts.cwd,
     env: opts.env,
     detached: true,
@@ -103,7 +115,7 @@ export interface ProcessMemory {
   peakRssKiB: number;
 }
 
-/** VmHWM of `pid` and every descendant (tsx's esbuild helper included); Linux only, else empty. */
+/** VmHWM of `pid` and every descendant; Linux only, else empty. */
 export async function peakRss(pid: number): Promise<ProcessMemory[]> {
   const entries = await readdir('/proc').catch(() => [] as string[]);
   const parents = new Map<number, number>();

@@ -1,4 +1,7 @@
 import { cpus, totalmem } from 'node:os';
+import type { ConfirmLatency } from './confirm-latency';
+import type { OpenLoopFigures } from './open-loop';
+import type { Ceiling, NoCeiling } from './pgbench';
 import type { ProcessMemory } from './processes';
 
 export interface RunResult {
@@ -7,7 +10,9 @@ export interface RunResult {
   replicas: number | null;
   connections: number;
   durationS: number;
-  /** How long autocannon actually ran. */
+  /** Open loop: the arrival rate asked for (requests/s); null for the closed loop. */
+  rate: number | null;
+  /** How long the load actually ran (open loop: until the last answer). */
   measuredS: number;
   accepted: number;
   ordersPerSecond: number;
@@ -16,7 +21,16 @@ export interface RunResult {
   /** Connection errors and timeouts seen by the load generator. */
   errors: number;
   timeouts: number;
+  /** Latency of `POST /api/orders`; in the open loop from each request's scheduled send time. */
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** The open loop's own figures: missed requests, achieved rate, the sender's lag. */
+  openLoop?: OpenLoopFigures;
+  /** From each order's `pending` history entry to its `confirmed` one, over the orders the measured load placed. */
+  confirmLatencyMs: ConfirmLatency | null;
+  /** pgbench running the service's statements alone (bench/pgbench/*.sql), after the run, with as many clients as connections. */
+  ceiling: Ceiling | NoCeiling;
+  /** orders/s as a percentage of the ceiling's accept TPS; null without a ceiling. */
+  ceilingPercent: number | null;
   drain: { seconds: number; drained: boolean };
   /** CPU during the measured load, % of one core: each service process, and the bench (load generator) itself. */
   cpuPercent: Record<string, number>;
@@ -48,27 +62,41 @@ export function machine(): Report['machine'] {
   };
 }
 
-const COLUMNS = ['shape', 'replicas', 'connections', 'duration s', 'orders/s', 'non-2xx', 'p50 ms', 'p99 ms', 'drain s', 'peak RSS MiB'];
+export const COLUMNS = [
+  'shape', 'replicas', 'connections', 'rate/s', 'duration s', 'orders/s', 'non-2xx', 'p50 ms', 'p99 ms',
+  'confirm p50 ms', 'confirm p99 ms', 'drain s', 'peak RSS MiB', 'pgbench TPS', '% of ceiling', 'reserve TPS',
+];
 
-function cells(run: RunResult): string[] {
+export function cells(run: RunResult): string[] {
+  const ceiling = 'accept' in run.ceiling ? run.ceiling : null;
+  const failures = [...(run.errors > 0 ? [`+${run.errors} errors`] : []), ...(run.openLoop?.missed ? [`${run.openLoop.missed} missed`] : [])];
   return [
     run.shape,
     run.replicas === null ? 'n/a' : String(run.replicas),
     String(run.connections),
+    run.rate === null ? 'closed' : String(run.rate),
     String(run.durationS),
     run.ordersPerSecond.toFixed(0),
-    run.errors > 0 ? `${run.non2xx} (+${run.errors} errors)` : String(run.non2xx),
-    String(run.latencyMs.p50),
-    String(run.latencyMs.p99),
+    failures.length > 0 ? `${run.non2xx} (${failures.join(', ')})` : String(run.non2xx),
+    ms(run.latencyMs.p50),
+    ms(run.latencyMs.p99),
+    run.confirmLatencyMs ? ms(run.confirmLatencyMs.p50) : '',
+    run.confirmLatencyMs ? ms(run.confirmLatencyMs.p99) : '',
     run.drain.drained ? run.drain.seconds.toFixed(2) : `> ${run.drain.seconds.toFixed(0)} (not drained)`,
     run.peakRssMiB === null ? 'n/a' : run.peakRssMiB.toFixed(0),
+    ceiling ? ceiling.accept.tps.toFixed(0) : '',
+    run.ceilingPercent === null ? '' : run.ceilingPercent.toFixed(1),
+    ceiling ? ceiling.reserve.tps.toFixed(0) : '',
   ];
 }
+
+/** Whole milliseconds, with a tenth below 10 ms. */
+const ms = (value: number) => (!Number.isFinite(value) ? 'n/a' : value < 10 ? value.toFixed(1) : value.toFixed(0));
 
 export function textTable(runs: RunResult[]): string {
   const rows = [COLUMNS, ...runs.map(cells)];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('  '), ...runs.map((r) => line(cells(r)))].join('\n');
 }
 
@@ -83,8 +111,13 @@ export function markdown(report: Report): string {
     ...report.runs.map((r) => `| ${cells(r).join(' | ')} |`),
     '',
     'replicas: processes each of orders and inventory on the one database and vhost, the connections dealt out over the orders ones; ' +
-      'orders/s: 2xx responses per second; non-2xx: other responses (socket errors and timeouts shown apart); latency of `POST /api/orders` as seen by the client; ' +
-      'drain: from the end of the load until no order is `pending`; peak RSS: sum of the service processes\' VmHWM (PostgreSQL and RabbitMQ not included).',
+      'rate/s: `closed` for the closed loop (each connection waits for its answer), else the open loop\'s fixed arrival rate; ' +
+      'orders/s: 2xx responses per second; non-2xx: other responses (socket errors and timeouts, and in the open loop requests not sent because too many were unanswered, shown apart); ' +
+      'p50/p99: latency of `POST /api/orders` as seen by the client, in the open loop from each request\'s scheduled send time; ' +
+      'confirm: from an order\'s `pending` history entry to its `confirmed` one, over the orders the load placed; ' +
+      'drain: from the end of the load until no order is `pending`; peak RSS: sum of the service processes\' VmHWM (PostgreSQL and RabbitMQ not included); ' +
+      'pgbench TPS: the accept statements alone (bench/pgbench/accept.sql) run by pgbench with as many clients as connections, after the run; % of ceiling: orders/s as a percentage of it; ' +
+      'reserve TPS: the same for reserving one order\'s stock (bench/pgbench/reserve.sql); empty where not measured (embedded shape, no pgbench, --no-pgbench).',
     '',
   ].join('\n');
 }

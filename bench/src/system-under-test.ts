@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, createTestIssuer, createTestVhost, type TestIssuer } from '@pedidos/platform/testing';
 import { call, describe, poll } from './http';
-import { cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
+import { compileServices, cpuSeconds, freePort, peakRss, startService, type ProcessMemory, type ServiceProcess } from './processes';
 
 export interface SystemUnderTest {
   /** The orders process the bench sets up and reads through (every replica shares its database). */
@@ -36,22 +36,45 @@ interface StartContext {
   label: string;
   signal: AbortSignal;
   say(message: string): void;
+  /** Each service writes `<dir>/<label>-<service>.cpuprofile` when it stops. */
+  cpuProfileDir?: string;
 }
 
 export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest> {
   return assemble(ctx, async (sut) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-bench-'));
     sut.undo(() => rm(dataDir, { recursive: true, force: true }));
-    const [ordersPort, inventoryPort, identityPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const launcher = sut.spawn('launcher', 'launcher/src/main.ts', {
-      DATA_DIR: dataDir, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort), WEB_PORT: String(webPort),
-      LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', WEB_CONCURRENCY: '1', ...sut.issuer.env,
-    });
-    const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
-    await waitReady(urls.inventoryUrl, 'inventory', launcher, ctx.signal);
-    await waitReady(urls.ordersUrl, 'orders', launcher, ctx.signal);
-    return { ...urls, ordersUrls: [urls.ordersUrl] };
+    return startLauncher(ctx, sut, { DATA_DIR: dataDir });
   });
+}
+
+/** `npm start` with DATABASE_URL and RABBITMQ_URL: every service in one process on a fresh database and vhost. */
+export async function startOneProcess(ctx: StartContext): Promise<SystemUnderTest> {
+  return assemble(ctx, async (sut) => {
+    const { database, vhost } = await freshDatabaseAndVhost(ctx, sut);
+    return startLauncher(ctx, sut, { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url });
+  });
+}
+
+async function startLauncher(ctx: StartContext, sut: Assembly, storage: Record<string, string>) {
+  const [ordersPort, inventoryPort, identityPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const launcher = sut.spawn('launcher', 'launcher/src/main.ts', {
+    ...storage, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort), WEB_PORT: String(webPort),
+    LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', WEB_CONCURRENCY: '1', ...sut.issuer.env,
+  });
+  const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
+  await waitReady(urls.inventoryUrl, 'inventory', launcher, ctx.signal);
+  await waitReady(urls.ordersUrl, 'orders', launcher, ctx.signal);
+  return { ...urls, ordersUrls: [urls.ordersUrl] };
+}
+
+async function freshDatabaseAndVhost(ctx: StartContext, sut: Assembly) {
+  const database = await createTestDatabase('postgres', { name: `pedidos_bench_test_${randomBytes(4).toString('hex')}` });
+  sut.undo(() => database.drop());
+  const vhost = await createTestVhost();
+  sut.undo(() => vhost.drop());
+  ctx.say(`database ${database.url ? new URL(database.url).pathname.slice(1) : '?'}, vhost ${vhost.vhost} (removed at the end; by hand only if the bench is killed)`);
+  return { database, vhost };
 }
 
 /**
@@ -60,11 +83,7 @@ export async function startEmbedded(ctx: StartContext): Promise<SystemUnderTest>
  */
 export async function startReal(ctx: StartContext, replicas = 1): Promise<SystemUnderTest> {
   return assemble(ctx, async (sut) => {
-    const database = await createTestDatabase('postgres', { name: `pedidos_bench_test_${randomBytes(4).toString('hex')}` });
-    sut.undo(() => database.drop());
-    const vhost = await createTestVhost();
-    sut.undo(() => vhost.drop());
-    ctx.say(`database ${database.url ? new URL(database.url).pathname.slice(1) : '?'}, vhost ${vhost.vhost} (removed at the end; by hand only if the bench is killed)`);
+    const { database, vhost } = await freshDatabaseAndVhost(ctx, sut);
     // One worker per process: a replica is a process here, and CPU and memory are read per process.
     const common = { DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MIN: '0', WEB_CONCURRENCY: '1', ...sut.issuer.env };
 
@@ -101,6 +120,7 @@ interface Assembly {
 
 async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ ordersUrl: string; ordersUrls: string[]; inventoryUrl: string }>): Promise<SystemUnderTest> {
   await mkdir(ctx.logDir, { recursive: true });
+  await compileServices();
   const undo: (() => Promise<unknown>)[] = [];
   const processes: ServiceProcess[] = [];
   const issuer = await createTestIssuer();
@@ -119,7 +139,10 @@ async function assemble(ctx: StartContext, start: (sut: Assembly) => Promise<{ o
       undo: (step) => undo.push(step),
       spawn(name, script, env) {
         const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !OWNED.includes(k))) as Record<string, string>;
-        const service = startService({ name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${ctx.label}-${name}.log`) });
+        const service = startService({
+          name, script, cwd: ctx.repoRoot, env: { ...inherited, ...env }, logPath: join(ctx.logDir, `${ctx.label}-${name}.log`),
+          ...(ctx.cpuProfileDir ? { cpuProfile: { dir: ctx.cpuProfileDir, name: `${ctx.label}-${name}` } } : {}),
+        });
         processes.push(service);
         return service;
       },

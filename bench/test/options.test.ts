@@ -52,10 +52,39 @@ describe('bench options', () => {
   });
 
   it('other options keep their checks', () => {
-    expect(failure(['--shape', 'cloud'])).toBe('--shape must be one of embedded, real, both, got "cloud"');
+    expect(failure(['--shape', 'cloud'])).toBe('--shape must be one of embedded, real, one-process, both, all, got "cloud"');
     expect(failure(['--connections', '0'])).toBe('--connections must be a positive integer, got "0"');
     expect(failure(['--duration', '2.5'])).toBe('--duration must be a positive whole number of seconds, got "2.5"');
     expect(failure(['--url', 'http://127.0.0.1:5000'])).toBe('--url and --inventory-url go together');
+  });
+});
+
+describe('the open loop and the ceiling', () => {
+  it('without --rate the load is closed-loop, and pgbench runs', () => {
+    expect(parseOptions([])).toMatchObject({ rate: undefined, maxInFlight: 1000, pgbench: true });
+  });
+
+  it('--rate N sends N requests per second, with a cap on unanswered ones', () => {
+    expect(parseOptions(['--rate', '600'])).toMatchObject({ rate: 600, maxInFlight: 1000, connections: 32 });
+    expect(parseOptions(['--rate=100', '--max-in-flight', '50', '--connections', '8'])).toMatchObject({ rate: 100, maxInFlight: 50, connections: 8 });
+  });
+
+  it('keeps working with --replicas and --url', () => {
+    expect(parseOptions(['--rate', '200', '--replicas', '1,2'])).toMatchObject({ rate: 200, runs: [{ shape: 'real', replicas: 1 }, { shape: 'real', replicas: 2 }] });
+    expect(parseOptions([...EXTERNAL, '--rate', '50'])).toMatchObject({ rate: 50, runs: [{ shape: 'external', replicas: null }] });
+  });
+
+  it.each([['0'], ['-5'], ['1.5'], ['fast'], ['']])('--rate "%s" is refused naming the option and the value', (value) => {
+    expect(failure([`--rate=${value}`])).toBe(`--rate must be a positive integer of requests per second, got "${value}"`);
+  });
+
+  it('--max-in-flight needs --rate and a positive integer', () => {
+    expect(failure(['--max-in-flight', '10'])).toBe('--max-in-flight applies to an open-loop load only: give --rate too');
+    expect(failure(['--rate', '10', '--max-in-flight', '0'])).toBe('--max-in-flight must be a positive integer, got "0"');
+  });
+
+  it('--no-pgbench leaves the ceiling out', () => {
+    expect(parseOptions(['--no-pgbench']).pgbench).toBe(false);
   });
 });
 

@@ -11,6 +11,7 @@ import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
 import { webConfigSpec } from '../../launcher/src/web-server';
+import { compiledPath, ENTRIES } from '../../scripts/compile';
 import { NGINX_TEMPLATE, templateVariables } from '../support/nginx';
 import {
   REPO_ROOT, dockerCompose, envExample, parseCopy, parseDockerfile, resolvedCompose, type ComposeService,
@@ -116,12 +117,13 @@ describe('docker-compose.yml', () => {
     const port = defaultPort(component.spec);
     const env = environment(s);
 
-    it('runs its real entry file from the shared image', () => {
+    it('runs its compiled entry file from the shared image', () => {
       expect(s.build?.dockerfile).toBe('deploy/Dockerfile');
       expect(s.build?.target).toBeUndefined();
-      expect(s.command).toHaveLength(1);
-      const entry = s.command?.[0] ?? '';
-      expect(existsSync(join(REPO_ROOT, entry)), `${entry} exists`).toBe(true);
+      const source = `services/${name}/src/main.ts`;
+      expect(existsSync(join(REPO_ROOT, source)), `${source} exists`).toBe(true);
+      expect(ENTRIES, 'npm run build compiles it').toContain(source);
+      expect(s.command).toEqual([compiledPath(source)]);
     });
 
     it('publishes the default PORT of its config', () => {
@@ -262,11 +264,16 @@ describe('deploy/Dockerfile', () => {
     expect(final.name).toBe('runtime');
   });
 
-  it('runs the services as a non-root user with a healthcheck, through tsx', () => {
+  it('runs the compiled services with plain node, as a non-root user with a healthcheck', () => {
     expect(lastUser(final)).toBeDefined();
     expect(lastUser(final)).not.toMatch(/^(root|0)(:|$)/);
     expect(final.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health/ready'))).toBe(true);
-    expect(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args).toBe('["node", "--import", "tsx"]');
+    expect(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args).toBe('["node", "--enable-source-maps"]');
+    const cmd = JSON.parse(final.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
+    expect(cmd).toEqual([compiledPath('launcher/src/main.ts')]);
+    // No TypeScript loader, and no sources it could load.
+    const runtimeStages = [final, ...stages.filter((s) => s.name === 'prod-deps')];
+    expect(runtimeStages.flatMap((s) => s.instructions).filter((i) => /\btsx\b|\/src\b|\.ts\b/.test(i.args)).map((i) => `${i.keyword} ${i.args}`)).toEqual([]);
   });
 
   it('serves the built app from nginx as a non-root user, configured by the template it is tested with', () => {
@@ -293,7 +300,7 @@ describe('deploy/Dockerfile', () => {
     }
   });
 
-  it('copies every workspace manifest before npm ci, and the code and migrations of every service', () => {
+  it('copies every workspace manifest before npm ci, and the compiled code and migrations of every service', () => {
     const copied = new Set(copies.filter((c) => !c.flags.from).flatMap((c) => c.sources));
     const rootPackage = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
     const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { link?: boolean }> };
@@ -302,12 +309,15 @@ describe('deploy/Dockerfile', () => {
     const workspaceDirs = Object.keys(lock.packages).filter((p) => p !== '' && !p.startsWith('node_modules/') && !p.includes('/node_modules/'));
     expect(workspaceDirs.length).toBeGreaterThanOrEqual(workspaces.length);
     for (const dir of workspaceDirs) expect(copied, `${dir}/package.json is copied`).toContain(`${dir}/package.json`);
-    for (const name of ['identity', 'inventory', 'orders']) {
-      expect(copied).toContain(`services/${name}/src`);
-      expect(copied).toContain(`services/${name}/migrations`);
-    }
-    for (const entry of Object.values(compose.services).flatMap((s) => s.command ?? [])) {
-      expect([...copied].some((source) => entry.startsWith(`${source}/`)), `${entry} is in the image`).toBe(true);
+    for (const name of ['identity', 'inventory', 'orders']) expect(copied).toContain(`services/${name}/migrations`);
+    // The build stage compiles (`npm run build`), and the runtime stage takes each entry's dist/ from it.
+    const build = stages.find((s) => s.name === 'build');
+    expect(build?.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args)).toContain('npm run build');
+    const fromBuild = final.instructions.filter((i) => i.keyword === 'COPY').map((i) => parseCopy(i.args)).filter((c) => c.flags.from === 'build');
+    const cmd = JSON.parse(final.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
+    for (const entry of [...cmd, ...Object.values(compose.services).flatMap((s) => s.command ?? [])]) {
+      const dist = entry.slice(0, entry.lastIndexOf('/'));
+      expect(fromBuild, `${dist} is copied from the build stage`).toContainEqual({ flags: { from: 'build' }, sources: [`/app/${dist}`], dest: dist });
     }
   });
 });

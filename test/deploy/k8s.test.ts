@@ -19,6 +19,7 @@ import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
 import { webConfigSpec } from '../../launcher/src/web-server';
+import { compiledPath, ENTRIES } from '../../scripts/compile';
 import { REPO_ROOT, resolvedCompose } from './compose-config';
 import { build, containersOf, imageName, parseEnvFile, readYamlDocuments, type Manifest } from './kustomize';
 
@@ -32,7 +33,7 @@ interface Component {
   /** Beyond the spec: a rule across variables, as the entry file applies it. */
   load?: (env: Record<string, string>) => unknown;
   image: string;
-  /** The Node services' entry file; the web image runs nginx and takes no arguments. */
+  /** The Node services' entry file, whose compiled JavaScript the image runs; the web image runs nginx and takes no arguments. */
   entry?: string;
 }
 
@@ -285,7 +286,7 @@ describe.each(Object.entries(COMPONENTS))('%s', (name, component) => {
   const { env, referenced } = resolveEnv(container);
   const port = component.spec.PORT?.fallback?.value as number;
 
-  it('runs its image, with the entry file compose runs', () => {
+  it('runs its image, with the compiled entry file compose runs', () => {
     const image = kustomization.images!.find((i) => i.name === component.image)!;
     expect(container.image).toBe(`${image.newName ?? image.name}:${image.newTag}`);
     expect(container.command, 'the image entrypoint is kept').toBeUndefined();
@@ -293,8 +294,9 @@ describe.each(Object.entries(COMPONENTS))('%s', (name, component) => {
       expect(container.args).toBeUndefined();
       return;
     }
-    expect(container.args).toEqual([component.entry]);
     expect(existsSync(join(REPO_ROOT, component.entry)), `${component.entry} exists`).toBe(true);
+    expect(ENTRIES, 'npm run build compiles it').toContain(component.entry);
+    expect(container.args).toEqual([compiledPath(component.entry)]);
     const compose = parseYaml(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { command?: string[] }> };
     expect(compose.services[name]?.command).toEqual(container.args);
   });
@@ -351,8 +353,8 @@ describe.each(Object.entries(COMPONENTS))('%s', (name, component) => {
   });
 
   it('has an emptyDir wherever its process writes', () => {
-    // tsx keeps its compile cache in the temp dir; the nginx image renders its configuration into
-    // conf.d and keeps its pid and temp files in /tmp.
+    // The services write nothing, but keep a writable temp dir for Node and libraries; the nginx
+    // image renders its configuration into conf.d and keeps its pid and temp files in /tmp.
     const writable = component.entry ? ['/tmp'] : ['/tmp', '/etc/nginx/conf.d'];
     const emptyDirs = new Set((pod.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name));
     for (const path of writable) {

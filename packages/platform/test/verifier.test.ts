@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, InvalidToken, type VerifierOptions } from '../src/auth';
 import { createTestIssuer, type TestIssuer } from '../src/testing';
 
@@ -71,5 +71,32 @@ describe('token verification', () => {
     } finally {
       await issuer.close();
     }
+  });
+
+  describe('a token verified once', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+    });
+
+    it('is answered from memory, without checking its signature again, until it expires; then it is refused', async () => {
+      const verify = createTokenVerifier(options(ours));
+      const token = await ours.token({ role: 'admin', expiresIn: 60 });
+      const signatureChecks = vi.spyOn(globalThis.crypto.subtle, 'verify');
+      await expect(verify(token)).resolves.toMatchObject({ role: 'admin' });
+      await expect(verify(token)).resolves.toMatchObject({ role: 'admin' });
+      expect(signatureChecks).toHaveBeenCalledTimes(1);
+
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+      await expect(verify(token)).rejects.toThrow('expired');
+    });
+
+    it('is remembered as it is: a token that differs by one character is checked, and refused', async () => {
+      const verify = createTokenVerifier(options(ours));
+      const token = await ours.token();
+      await verify(token);
+      const tampered = `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
+      await expect(verify(tampered)).rejects.toBeInstanceOf(InvalidToken);
+    });
   });
 });

@@ -7,5 +7,6 @@ export const inventoryConfigSpec = {
   PORT: port(5001),
   /** Load the demo catalog when the product table is empty. */
   SEED_DEMO_DATA: bool(true),
-  CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 20 }),
+  /** Messages in flight per consumer, and so the largest batch a batching consumer applies at once. */
+  CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 100 }),
 };

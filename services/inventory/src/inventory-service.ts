@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
-import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { conflict, notFound } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
 import { SKU_PATTERN } from '@pedidos/contracts/common';
-import { inbox, movements, products, reservations } from './db/schema';
+import { movements, products, reservations } from './db/schema';
+import { claimAndLockOrders, heldFor, lockProducts, writeReservations, type ReservationWrites } from './db/reservation-rows';
 import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
 
@@ -62,32 +63,47 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     return row;
   }
 
-  /** All lines or none: rows locked in SKU order, then every line checked before any changes. */
-  async function reserve(tx: Tx, orderId: string, lines: Line[], cause: CloudEvent) {
-    const ordered = inLockOrder(lines);
-    const skus = ordered.map((l) => l.sku);
-    const rows = await tx.select().from(products).where(inArray(products.sku, skus)).orderBy(asc(products.sku)).for('update');
-    const bySku = new Map(rows.map((r) => [r.sku, r]));
-    const shortages = ordered
-      .map((l) => ({ sku: l.sku, requested: l.quantity, available: bySku.has(l.sku) ? bySku.get(l.sku)!.onHand - bySku.get(l.sku)!.reserved : 0 }))
-      .filter((s) => s.available < s.requested);
-    if (shortages.length > 0) {
-      await tx.insert(reservations).values({ orderId, status: 'rejected', items: [], updatedAt: now() });
-      await publish(tx, event('stock.rejected', { orderId, reason: 'out_of_stock', shortages }, cause));
-      return;
-    }
-    for (const line of ordered) {
-      // The guard repeats the check in SQL: even a logic slip above cannot oversell.
-      const [after] = await tx
-        .update(products)
-        .set({ reserved: sql`${products.reserved} + ${line.quantity}`, updatedAt: now() })
-        .where(and(eq(products.sku, line.sku), sql`${products.onHand} - ${products.reserved} >= ${line.quantity}`))
-        .returning();
-      if (!after) throw new Error(`stock of ${line.sku} changed under a row lock`);
-      await record(tx, after, 'reservation', line.quantity, { orderId });
-    }
-    await tx.insert(reservations).values({ orderId, status: 'reserved', items: ordered, updatedAt: now() });
-    await publish(tx, event('stock.reserved', { orderId, items: ordered }, cause));
+  /**
+   * order.created facts, applied in one transaction however many: deduplicated by event id, each
+   * order reserved all lines or none, in the order the facts came, against stock locked once in SKU
+   * order. Two facts about one order in one batch are refused (the batch then goes one by one).
+   */
+  async function onOrdersCreated(consumer: string, batch: CloudEvent[]) {
+    const facts = batch.map((e) => ({ e, data: parseEventData('order.created', e.data) }));
+    if (new Set(facts.map((f) => f.data.orderId)).size !== facts.length) throw new Error('two order.created of one order in one batch');
+    await inTransaction(async (tx) => {
+      const fresh = await claimAndLockOrders(tx, consumer, facts.map((f) => ({ eventId: f.e.id, orderId: f.data.orderId })));
+      const claimed = facts.filter((f) => fresh.has(f.e.id));
+      if (claimed.length === 0) return;
+      const held = new Map((await heldFor(tx, claimed.map((f) => f.data.orderId))).map((r) => [r.orderId, r.status]));
+      const todo = claimed.filter((f) => nextStep(held.get(f.data.orderId) ?? null, 'order.created') === 'reserve');
+      if (todo.length === 0) return;
+      const skus = [...new Set(todo.flatMap((f) => f.data.items.map((i) => i.sku)))].sort();
+      const stock = new Map((await lockProducts(tx, skus)).map((p) => [p.sku, { onHand: p.onHand, reserved: p.reserved }]));
+
+      const writes: ReservationWrites = { deltas: [], ledger: [], held: [], events: [], exchange: EXCHANGES.inventory, at: now() };
+      const deltas = new Map<string, number>();
+      for (const { e, data: { orderId, items } } of todo) {
+        const ordered = inLockOrder(items);
+        const available = (sku: string) => (stock.has(sku) ? stock.get(sku)!.onHand - stock.get(sku)!.reserved : 0);
+        const shortages = ordered.map((l) => ({ sku: l.sku, requested: l.quantity, available: available(l.sku) })).filter((s) => s.available < s.requested);
+        const fact = shortages.length > 0
+          ? event('stock.rejected', { orderId, reason: 'out_of_stock', shortages }, e)
+          : event('stock.reserved', { orderId, items: ordered }, e);
+        writes.held.push({ orderId, status: shortages.length > 0 ? 'rejected' : 'reserved', items: shortages.length > 0 ? [] : ordered });
+        writes.events.push({ id: fact.id, event: fact });
+        if (shortages.length > 0) continue;
+        for (const line of ordered) {
+          const level = stock.get(line.sku)!;
+          level.reserved += line.quantity;
+          deltas.set(line.sku, (deltas.get(line.sku) ?? 0) + line.quantity);
+          writes.ledger.push({ sku: line.sku, quantity: line.quantity, orderId, onHand: level.onHand, reserved: level.reserved });
+        }
+      }
+      writes.deltas = [...deltas].map(([sku, quantity]) => ({ sku, quantity }));
+      const taken = await writeReservations(tx, writes);
+      if (taken !== writes.deltas.length) throw new Error('stock changed under its row locks');
+    });
   }
 
   /** Gives back what an order holds: to the shelf (release) or out of the building (ship). */
@@ -111,15 +127,12 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
   /** One handler for every order fact: dedupe by event id, serialize per order, then act. */
   async function onOrderFact(consumer: string, e: CloudEvent) {
     const fact = e.type as 'order.created' | 'order.cancelled' | 'order.shipped';
+    if (fact === 'order.created') return onOrdersCreated(consumer, [e]);
     const data = parseEventData(fact, e.data);
     await inTransaction(async (tx) => {
-      if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
-      // Facts about one order arrive on different queues; this lock makes them take turns.
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${data.orderId}))`);
-      const [held] = await tx.select().from(reservations).where(eq(reservations.orderId, data.orderId));
+      if (!(await claimAndLockOrders(tx, consumer, [{ eventId: e.id, orderId: data.orderId }])).has(e.id)) return;
+      const [held] = await heldFor(tx, [data.orderId]);
       switch (nextStep(held?.status ?? null, fact)) {
-        case 'reserve':
-          return reserve(tx, data.orderId, (data as EventData<'order.created'>).items, e);
         case 'release':
           return settle(tx, data.orderId, held!.items, 'release', e);
         case 'ship':
@@ -127,6 +140,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
         case 'remember-cancelled':
           await tx.insert(reservations).values({ orderId: data.orderId, status: 'cancelled', items: [], updatedAt: now() });
           return;
+        case 'reserve':
         case 'ignore':
           return;
       }
@@ -216,6 +230,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     },
 
     onOrderFact,
+    onOrdersCreated,
 
     /** Loads a catalog once, on an empty database; running it again changes nothing. */
     async seed(catalog: readonly { sku: string; name: string; price: number; onHand: number }[]) {

@@ -139,6 +139,29 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
     expect(probe.seen.some((e) => (e.data as { orderId?: string }).orderId === order.data.orderId)).toBe(false);
   });
 
+  it('a batch of new orders for more than the stock reserves them in arrival order, all lines or none, and each ledger row tells the levels it left', async () => {
+    await inject('POST', '/api/products', { sku: 'LOTE-A', name: 'A', price: 100, onHand: 3 });
+    await inject('POST', '/api/products', { sku: 'LOTE-B', name: 'B', price: 100, onHand: 10 });
+    const orders = [
+      orderCreated([{ sku: 'LOTE-B', quantity: 2 }, { sku: 'LOTE-A', quantity: 2 }]),
+      orderCreated([{ sku: 'LOTE-A', quantity: 2 }, { sku: 'LOTE-B', quantity: 1 }]),
+      orderCreated([{ sku: 'LOTE-A', quantity: 1 }]),
+      orderCreated([{ sku: 'LOTE-B', quantity: 3 }]),
+    ];
+    await app.service.onOrdersCreated('novos_pedidos', orders);
+    // The same batch delivered again changes nothing.
+    await app.service.onOrdersCreated('novos_pedidos', orders);
+
+    const answers = await Promise.all(orders.map((o) => probe.next((e) => e.type.startsWith('stock.') && (e.data as { orderId: string }).orderId === o.data.orderId)));
+    expect(answers.map((e) => e.type)).toEqual(['stock.reserved', 'stock.rejected', 'stock.reserved', 'stock.reserved']);
+    expect(answers[1]!.data).toMatchObject({ shortages: [{ sku: 'LOTE-A', requested: 2, available: 1 }] });
+    expect(await product('LOTE-A')).toMatchObject({ onHand: 3, reserved: 3, available: 0 });
+    expect(await product('LOTE-B')).toMatchObject({ onHand: 10, reserved: 5, available: 5 });
+    const ledger = (await inject('GET', '/api/products/LOTE-B/movements')).json();
+    expect(ledger.items.filter((m: { kind: string }) => m.kind === 'reservation').map((m: { quantity: number; reserved: number }) => [m.quantity, m.reserved])).toEqual([[3, 5], [2, 2]]);
+    expect(probe.seen.filter((e) => e.type.startsWith('stock.') && orders.some((o) => o.data.orderId === (e.data as { orderId: string }).orderId))).toHaveLength(4);
+  });
+
   it('the same order.created delivered three times reserves once', async () => {
     await inject('POST', '/api/products', { sku: 'DUP', name: 'D', price: 100, onHand: 10 });
     const order = orderCreated([{ sku: 'DUP', quantity: 2 }]);

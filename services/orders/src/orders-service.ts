@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
-import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { createBatcher } from '@pedidos/platform/batcher';
+import { refusedByDatabase } from '@pedidos/platform/error-summary';
 import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
@@ -9,7 +11,9 @@ import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } fr
 import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
-import { catalog, idempotencyKeys, inbox, orderHistory, orderItems, orders } from './db/schema';
+import { catalog, idempotencyKeys, orderHistory, orderItems, orders } from './db/schema';
+import { catalogEntries, insertOrders, type NewOrder } from './db/insert-order';
+import { changeStatuses, claimAndLockOrders, linesAndHistory } from './db/order-rows';
 import type { Principal } from './principal';
 
 type OrderRow = typeof orders.$inferSelect;
@@ -41,9 +45,6 @@ const toOrder = (r: OrderRow, items: LineRow[], history: HistoryRow[]): Order =>
   history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason, actor: h.actor })),
 });
 
-/** Signals a lost race on an Idempotency-Key: the transaction rolls back and the winner's order is returned. */
-class KeyTaken extends Error {}
-
 const hashRequest = (body: PlaceOrderBody) =>
   createHash('sha256').update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null })).digest('base64url');
 
@@ -62,17 +63,13 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
 
   const publish = (tx: Tx, ...events: CloudEvent[]) => outbox.enqueue(tx, EXCHANGES.orders, events);
 
-  /** Orders with their lines and history (and its latest row id), in two extra queries whatever the page size. */
+  /** Orders with their lines and history (and its latest row id), in one extra statement whatever the page size. */
   async function load(q: Db | Tx, rows: OrderRow[]): Promise<OrderChange[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const [items, history] = await Promise.all([
-      q.select().from(orderItems).where(inArray(orderItems.orderId, ids)).orderBy(asc(orderItems.orderId), asc(orderItems.line)),
-      q.select().from(orderHistory).where(inArray(orderHistory.orderId, ids)).orderBy(asc(orderHistory.id)),
-    ]);
+    const details = await linesAndHistory(q, rows.map((r) => r.id));
     return rows.map((r) => {
-      const own = history.filter((h) => h.orderId === r.id);
-      return { order: toOrder(r, items.filter((i) => i.orderId === r.id), own), historyId: own.at(-1)?.id ?? 0 };
+      const { lines, history } = details.get(r.id) ?? { lines: [], history: [] };
+      return { order: toOrder(r, lines, history), historyId: history.at(-1)?.id ?? 0 };
     });
   }
 
@@ -91,30 +88,44 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return row;
   }
 
-  /** Applies one state-machine event; false when the machine refuses it (nothing is written). */
-  async function move(tx: Tx, row: OrderRow, e: OrderEvent, cause: { traceparent?: string; actor?: string } = {}): Promise<boolean> {
-    const { traceparent, actor = null } = cause;
-    const next = transition(row.status as OrderStatus, e);
-    if (!next.ok) return false;
+  interface Move {
+    row: OrderRow;
+    e: OrderEvent;
+    cause?: { traceparent?: string; actor?: string };
+  }
+
+  /**
+   * Applies state-machine events to locked rows of distinct orders: for each, whether it moved
+   * (false when the machine refuses it, and nothing is written for it). One statement each for the
+   * statuses with their history, the orders as they now are, and the events, whatever the count.
+   */
+  async function moveAll(tx: Tx, moves: Move[]): Promise<boolean[]> {
     const at = now();
-    await tx.update(orders).set({ status: next.status, updatedAt: at }).where(eq(orders.id, row.id));
-    await tx.insert(orderHistory).values({ orderId: row.id, status: next.status, reason: next.reason, actor, at });
-    // The row is locked, so the history row just written is this order's latest.
-    const [change] = await load(tx, [{ ...row, status: next.status, updatedAt: at }]);
-    await publish(tx, statusChanged(change!, traceparent));
-    if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
-      // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
-      await publish(tx, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent));
-    } else if (next.status === 'shipped') {
-      await publish(tx, event('order.shipped', { orderId: row.id }, traceparent));
-    }
-    return true;
+    const planned = moves.map((m) => ({ ...m, next: transition(m.row.status as OrderStatus, m.e) }));
+    const accepted = planned.flatMap((p) => (p.next.ok ? [{ ...p, next: p.next }] : []));
+    if (accepted.length === 0) return planned.map(() => false);
+    await changeStatuses(tx, accepted.map(({ row, next, cause }) => ({ orderId: row.id, status: next.status, reason: next.reason, actor: cause?.actor ?? null })), at);
+    // The rows are locked, so the history rows just written are their orders' latest.
+    const changes = await load(tx, accepted.map(({ row, next }) => ({ ...row, status: next.status, updatedAt: at })));
+    const events = accepted.flatMap(({ row, next, cause }, i): CloudEvent[] => {
+      const traceparent = cause?.traceparent;
+      const changed = statusChanged(changes[i]!, traceparent);
+      if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
+        // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
+        return [changed, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent)];
+      }
+      if (next.status === 'shipped') return [changed, event('order.shipped', { orderId: row.id }, traceparent)];
+      return [changed];
+    });
+    await publish(tx, ...events);
+    return planned.map((p) => p.next.ok);
   }
 
   async function command(who: Principal, id: string, e: OrderEvent, traceparent: string) {
     const result = await inTransaction(async (tx) => {
       const row = await findOrder(tx, who, id, true);
-      if (!(await move(tx, row, e, { traceparent, actor: who.id }))) {
+      const [moved] = await moveAll(tx, [{ row, e, cause: { traceparent, actor: who.id } }]);
+      if (!moved) {
         throw conflict('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
       return row.id;
@@ -122,71 +133,108 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     return (await hydrate(db, [await findOrder(db, who, result)]))[0]!;
   }
 
-  async function placeOrder(who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) {
-    const skus = body.items.map((i) => i.sku);
-    const entries = await db.select().from(catalog).where(inArray(catalog.sku, skus));
-    const priced = priceOrder(body.items, new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e])));
-    if (!priced.ok) {
-      throw unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
-        { path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] },
-      ]);
-    }
-    const requestHash = hashRequest(body);
-    try {
-      const order = await inTransaction(async (tx) => {
-        const at = now();
-        const id = randomUUID();
-        const [row] = await tx
-          .insert(orders)
-          .values({ id, number: sql`nextval('orders.order_number_seq')`, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at })
-          .returning();
-        if (idempotencyKey !== undefined) {
-          const [kept] = await tx
-            .insert(idempotencyKeys)
-            .values({ customerId: who.id, key: idempotencyKey, requestHash, orderId: id, createdAt: at })
-            .onConflictDoNothing()
-            .returning();
-          if (!kept) throw new KeyTaken();
-        }
-        const first = { orderId: id, status: 'pending', reason: null, actor: who.id, at };
-        await tx.insert(orderItems).values(priced.lines.map((l, line) => ({ orderId: id, line, ...l })));
-        const [history] = await tx.insert(orderHistory).values(first).returning({ id: orderHistory.id });
-        const order = toOrder(row!, priced.lines, [first]);
-        await publish(tx, event('order.created', {
-          orderId: id,
-          number: row!.number,
-          customerId: who.id,
-          items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-          total: priced.total,
-          currency: priced.currency,
-          createdAt: at.toISOString(),
-        }, traceparent), statusChanged({ order, historyId: history!.id }, traceparent));
-        // Everything the answer needs was just written: no need to read it back.
-        return order;
-      });
-      return { order, replayed: false };
-    } catch (error) {
-      if (!(error instanceof KeyTaken)) throw error;
-      const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
-      if (!kept) throw error;
-      if (kept.requestHash !== requestHash) {
-        throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [
-          { path: '/headers/idempotency-key', message: 'already used with a different body' },
-        ]);
-      }
-      return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
-    }
+  interface Placement {
+    who: Principal;
+    body: PlaceOrderBody;
+    idempotencyKey: string | undefined;
+    traceparent: string;
   }
 
-  /** A fact from inventory about an order: deduplicated by event id; refused moves are no-ops. */
-  async function onStockFact(consumer: string, e: CloudEvent) {
-    const type = e.type as 'stock.reserved' | 'stock.rejected';
-    const { orderId } = parseEventData(type, e.data);
+  /**
+   * Orders placed together: one catalog read and one statement for all of them (group commit);
+   * each answers for itself: its order, the order its Idempotency-Key already made, or its refusal.
+   */
+  async function placeOrders(placements: Placement[]): Promise<PromiseSettledResult<{ order: Order; replayed: boolean }>[]> {
+    const entries = await catalogEntries(db, [...new Set(placements.flatMap((p) => p.body.items.map((i) => i.sku)))]);
+    const prices = new Map<string, CatalogEntry>(entries.map((e) => [e.sku, e]));
+    const at = now();
+    const drafts = placements.map(({ who, body, idempotencyKey, traceparent }) => {
+      const priced = priceOrder(body.items, prices);
+      if (!priced.ok) {
+        return unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
+          { path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] },
+        ]);
+      }
+      const id = randomUUID();
+      // The number and the first history row's id are the statement's to give: 0 until it has.
+      const row: OrderRow = { id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at };
+      const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
+      const requestHash = hashRequest(body);
+      const created = event('order.created', {
+        orderId: id, number: 0, customerId: who.id,
+        items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+        total: priced.total, currency: priced.currency, createdAt: at.toISOString(),
+      }, traceparent);
+      const written: NewOrder = {
+        id, customerId: who.id, total: priced.total, currency: priced.currency, note: row.note, lines: priced.lines,
+        idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
+        created, changed: statusChanged({ order, historyId: 0 }, traceparent),
+      };
+      return { order, requestHash, written };
+    });
+    const valid = drafts.flatMap((d) => (d instanceof Error ? [] : [d]));
+    const outcomes = valid.length === 0 ? [] : await insertOrders(db, valid.map((d) => d.written), at, EXCHANGES.orders);
+    if (outcomes.some((o) => o !== undefined)) outbox.relay.kick();
+
+    const results: PromiseSettledResult<{ order: Order; replayed: boolean }>[] = [];
+    for (const [i, draft] of drafts.entries()) {
+      if (draft instanceof Error) {
+        results.push({ status: 'rejected', reason: draft });
+        continue;
+      }
+      const outcome = outcomes[valid.indexOf(draft)];
+      if (outcome) {
+        results.push({ status: 'fulfilled', value: { order: { ...draft.order, number: outcome.number }, replayed: false } });
+        continue;
+      }
+      // The key was taken: by this very request sent before, or by another body.
+      results.push(await replayFor(placements[i]!, draft.requestHash).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      ));
+    }
+    return results;
+  }
+
+  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string) {
+    const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
+    if (!kept) throw new Error('an Idempotency-Key refused the order but is not stored');
+    if (kept.requestHash !== requestHash) {
+      throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [
+        { path: '/headers/idempotency-key', message: 'already used with a different body' },
+      ]);
+    }
+    return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
+  }
+
+  const placeOne = async (placement: Placement) => {
+    const [result] = await placeOrders([placement]);
+    if (result!.status === 'rejected') throw result!.reason;
+    return result!.value;
+  };
+  // A group the database refused wrote nothing and is placed order by order; a group whose commit is
+  // in doubt (a lost connection, a timeout) is not, or its orders without an Idempotency-Key could be placed twice.
+  const place = createBatcher({ many: placeOrders, one: placeOne, redoAlone: refusedByDatabase });
+
+  /**
+   * Facts from inventory about orders, applied in one transaction however many: deduplicated by
+   * event id, refused moves are no-ops. Two facts about one order in one batch are refused (the
+   * batch is then applied message by message).
+   */
+  async function onStockFacts(consumer: string, batch: CloudEvent[]) {
+    const facts = batch.map((e) => {
+      const type = e.type as 'stock.reserved' | 'stock.rejected';
+      return { e, type, orderId: parseEventData(type, e.data).orderId };
+    });
+    if (new Set(facts.map((f) => f.orderId)).size !== facts.length) throw new Error('two facts about one order in one batch');
     await inTransaction(async (tx) => {
-      if (!(await claimEvent(tx, inbox, consumer, e.id))) return;
-      const [row] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
-      if (!row) throw new Error(`${type} for unknown order ${orderId}`);
-      await move(tx, row, { type }, { traceparent: e.traceparent });
+      const claimed = await claimAndLockOrders(tx, consumer, facts.map((f) => ({ eventId: f.e.id, orderId: f.orderId })));
+      const moves = facts.filter((f) => claimed.fresh.has(f.e.id)).map((f) => {
+        const row = claimed.orders.get(f.orderId);
+        if (!row) throw new Error(`${f.type} for unknown order ${f.orderId}`);
+        return { row, e: { type: f.type }, cause: { traceparent: f.e.traceparent } };
+      });
+      await moveAll(tx, moves);
     });
   }
 
@@ -204,7 +252,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   return {
-    placeOrder,
+    placeOrder: (who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) => place({ who, body, idempotencyKey, traceparent }),
 
     async getOrder(who: Principal, id: string) {
       return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;
@@ -260,7 +308,8 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     ship: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'ship' }, traceparent),
     deliver: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'deliver' }, traceparent),
 
-    onStockFact,
+    onStockFact: (consumer: string, e: CloudEvent) => onStockFacts(consumer, [e]),
+    onStockFacts,
     upsertCatalog,
     async onProductUpserted(e: CloudEvent) {
       await upsertCatalog(parseEventData('product.upserted', e.data));
@@ -276,7 +325,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
           .orderBy(asc(orders.number))
           .limit(batch)
           .for('update', { skipLocked: true });
-        for (const row of stale) await move(tx, row, { type: 'expire' });
+        await moveAll(tx, stale.map((row) => ({ row, e: { type: 'expire' } })));
         return stale.length;
       });
     },

@@ -58,6 +58,30 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     return response.json() as { id: string; number: number; status: string };
   };
 
+  it('orders placed at once are each answered on their own: accepted with its own number, refused, or the same order again for a repeated Idempotency-Key', async () => {
+    const key = { 'idempotency-key': `together-${adapters.shape}` };
+    const replies = await Promise.all([
+      ...Array.from({ length: 12 }, () => place([{ sku: 'CAFE-1KG', quantity: 1 }])),
+      place([{ sku: 'NAO-EXISTE', quantity: 1 }]),
+      place([{ sku: 'ACUCAR-1KG', quantity: 2 }], key),
+      place([{ sku: 'ACUCAR-1KG', quantity: 2 }], key),
+      place([{ sku: 'ACUCAR-1KG', quantity: 3 }], key),
+    ]);
+    const accepted = replies.slice(0, 12).map((r) => r.json() as { id: string; number: number });
+    expect(replies.slice(0, 12).map((r) => r.statusCode)).toEqual(Array(12).fill(201));
+    expect(new Set(accepted.map((o) => o.number)).size).toBe(12);
+    expect(replies[12]!.statusCode).toBe(422);
+    expect(replies[13]!.statusCode).toBe(201);
+    expect(replies[14]!.statusCode).toBe(201);
+    expect(replies[14]!.json().id).toBe(replies[13]!.json().id);
+    expect(replies[15]!.statusCode).toBe(422);
+    for (const order of [...accepted, replies[13]!.json() as { id: string; number: number }]) {
+      const created = await emitted(order.id, 'order.created');
+      expect(created.data).toMatchObject({ orderId: order.id, number: order.number });
+      expect((await getOrder(order.id)).number).toBe(order.number);
+    }
+  });
+
   it('accepts an order priced from the catalog and queues order.created with it', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const response = await place([{ sku: 'CAFE-1KG', quantity: 2 }, { sku: 'ACUCAR-1KG', quantity: 1 }], { traceparent }, 'sem açúcar');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 export type Role = 'customer' | 'admin';
 
@@ -37,13 +38,18 @@ export class InvalidToken extends Error {
 /** However many unknown key ids arrive, the issuer is asked again at most this often. */
 const FORCED_RELOAD_MS = 1_000;
 
+/** Memory for tokens remembered as verified (counted by their length): a client sends the same one with every request. */
+const VERIFIED_TOKENS_MAX_CHARS = 8 * 1024 * 1024;
+/** As long as jose keeps the issuer's keys: a key withdrawn from the JWKS stops tokens within this. */
+const KEYS_CACHE_MS = 10 * 60_000;
+
 /**
  * Checks a bearer token against the issuer's published keys: signature, algorithm, issuer,
  * audience and expiry. Keys are cached; an unknown key id triggers a refresh, so a rotated
  * key is accepted at once, while a flood of made-up key ids costs one fetch a second.
  */
 export function createTokenVerifier(opts: VerifierOptions) {
-  const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  const keys = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: KEYS_CACHE_MS, timeoutDuration: 5_000 });
   const rolePath = opts.roleClaim.split('.');
   const check = (token: string) => jwtVerify(token, keys, { issuer: opts.issuer, audience: opts.audience, algorithms: ALGORITHMS, requiredClaims: ['exp', 'sub'] });
   let lastForcedReload = 0;
@@ -61,7 +67,21 @@ export function createTokenVerifier(opts: VerifierOptions) {
     }
   }
 
+  // A signature check (Ed25519 in WebCrypto) costs more than the rest of a request's handling, and
+  // nothing revokes an access token: the answer for one token is remembered until it expires, or
+  // until the keys it was checked against may have changed, in bounded memory.
+  const verified = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({
+    maxSize: VERIFIED_TOKENS_MAX_CHARS,
+    sizeCalculation: (_value, token) => token.length,
+  });
+
   return async function verify(token: string): Promise<Principal> {
+    const known = verified.get(token);
+    if (known && Date.now() < known.expiresAtMs) return known.principal;
+    return verifyAnew(token);
+  };
+
+  async function verifyAnew(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
       ({ payload } = await checkWithFreshKeys(token));
@@ -71,8 +91,10 @@ export function createTokenVerifier(opts: VerifierOptions) {
     }
     const claim = rolePath.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
     const roles = Array.isArray(claim) ? claim : [claim];
-    return { id: subjectId(opts.issuer, payload.sub!), role: roles.includes(opts.adminRole) ? 'admin' : 'customer' };
-  };
+    const principal: Principal = { id: subjectId(opts.issuer, payload.sub!), role: roles.includes(opts.adminRole) ? 'admin' : 'customer' };
+    verified.set(token, { principal, expiresAtMs: Math.min(payload.exp! * 1000, Date.now() + KEYS_CACHE_MS) });
+    return principal;
+  }
 }
 
 export type TokenVerifier = ReturnType<typeof createTokenVerifier>;

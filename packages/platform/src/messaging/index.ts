@@ -6,3 +6,4 @@ export * from './dead-letters';
 export * from './outbox';
 export * from './inbox';
 export { operationsReport } from './operations';
+export { batchingHandler, type BatchingOptions } from './batching';

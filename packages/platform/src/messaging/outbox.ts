@@ -83,7 +83,7 @@ interface Claimed {
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, table: t, bus, log = stderrLog } = opts;
   const pollIntervalMs = opts.pollIntervalMs ?? 500;
-  const batchSize = opts.batchSize ?? 100;
+  const batchSize = opts.batchSize ?? 500;
   const backoff = opts.backoff ?? exponentialBackoff();
   const publishTimeoutMs = opts.publishTimeoutMs ?? 10_000;
   const leaseMs = opts.leaseMs ?? 30_000;
@@ -145,15 +145,15 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         await db
           .update(t)
           .set({ attempts: sql`${t.attempts} + 1`, lastError: message.slice(0, 2000), nextAttemptAt: later(backoff(attempts)) })
-          .where(inArray(t.id, ids));
+          .where(sql`${t.id} = ANY(${sql.param(ids)}::text[])`);
         // The rest were not tried: hand them back now, and stop until the next poll so that
         // a broker outage costs one failed publish per poll rather than one per row.
         const untried = units.slice(i + 1).flatMap((u) => u.map((r) => r.id));
-        if (untried.length > 0) await db.update(t).set({ nextAttemptAt: sql`now()` }).where(inArray(t.id, untried));
+        if (untried.length > 0) await db.update(t).set({ nextAttemptAt: sql`now()` }).where(sql`${t.id} = ANY(${sql.param(untried)}::text[])`);
         log.warn({ err: error, exchange, events: ids.length, attempts }, 'outbox publish failed; will retry');
         return false;
       }
-      await db.delete(t).where(inArray(t.id, ids));
+      await db.delete(t).where(sql`${t.id} = ANY(${sql.param(ids)}::text[])`);
     }
     return rows.length === batchSize;
   }

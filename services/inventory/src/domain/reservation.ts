@@ -27,5 +27,5 @@ export interface Line {
   quantity: number;
 }
 
-/** Rows are always locked in SKU order, so two orders can never wait on each other. */
+/** Rows are always locked in SKU order (by code point), so two orders can never deadlock. */
 export const inLockOrder = (lines: readonly Line[]): Line[] => [...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));

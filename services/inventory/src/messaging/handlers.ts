@@ -1,4 +1,4 @@
-import type { Bus, CloudEvent, Subscription, SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, type Bus, type CloudEvent, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { InventoryService } from '../inventory-service';
@@ -19,7 +19,16 @@ export function subscribeHandlers(bus: Bus, service: InventoryService, { prefetc
     bus.subscribe({
       queue: QUEUES.newOrders,
       bindings: [{ exchange: EXCHANGES.orders, routingKey: 'order.created' }],
-      handler,
+      // The new orders in flight are reserved in one transaction; a failing one falls back alone.
+      handler: batchingHandler({
+        one: handler,
+        many: async (events, queue) => {
+          const stranger = events.find((e) => e.type !== 'order.created');
+          if (stranger) throw new Error(`${queue} batches only order.created, not ${stranger.type}`);
+          await service.onOrdersCreated(queue, events);
+        },
+        max: prefetch,
+      }),
       prefetch,
       dependsOn,
     }),

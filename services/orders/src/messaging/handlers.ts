@@ -1,4 +1,4 @@
-import type { Bus, CloudEvent, Subscription, SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, type Bus, type CloudEvent, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { OrdersService } from '../orders-service';
@@ -15,10 +15,19 @@ export function subscribeHandlers(bus: Bus, service: OrdersService, { prefetch, 
         { exchange: EXCHANGES.inventory, routingKey: 'stock.reserved' },
         { exchange: EXCHANGES.inventory, routingKey: 'stock.rejected' },
       ],
-      handler: async (event: CloudEvent, { queue }) => {
-        if (event.type !== 'stock.reserved' && event.type !== 'stock.rejected') throw new Error(`${queue} does not handle ${event.type}`);
-        await service.onStockFact(queue, event);
-      },
+      // The stock facts in flight are applied in one transaction; a failing one falls back alone.
+      handler: batchingHandler({
+        one: async (event: CloudEvent, { queue }) => {
+          if (event.type !== 'stock.reserved' && event.type !== 'stock.rejected') throw new Error(`${queue} does not handle ${event.type}`);
+          await service.onStockFact(queue, event);
+        },
+        many: async (events, queue) => {
+          const stranger = events.find((e) => e.type !== 'stock.reserved' && e.type !== 'stock.rejected');
+          if (stranger) throw new Error(`${queue} does not handle ${stranger.type}`);
+          await service.onStockFacts(queue, events);
+        },
+        max: prefetch,
+      }),
       prefetch,
       dependsOn,
     }),

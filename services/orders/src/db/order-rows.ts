@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import type { Queryable } from '@pedidos/platform/db';
+import { inbox, orderHistory, orderItems, orders } from './schema';
+
+export interface LineRow {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+export interface HistoryRow {
+  id: number;
+  status: string;
+  reason: string | null;
+  actor: string | null;
+  at: Date;
+}
+
+/**
+ * The lines and the history of each order, in one statement whatever the number of orders: one
+ * JSON array of each per order, in line and history order.
+ */
+export async function linesAndHistory(q: Queryable, ids: string[]): Promise<Map<string, { lines: LineRow[]; history: HistoryRow[] }>> {
+  const { rows } = await q.execute<{ id: string; lines: LineRow[]; history: (Omit<HistoryRow, 'at'> & { at: string })[] }>(sql`
+    SELECT o.id,
+      (SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'name', i.name, 'quantity', i.quantity, 'unitPrice', i.unit_price) ORDER BY i.line), '[]')
+        FROM ${orderItems} i WHERE i.order_id = o.id) AS lines,
+      (SELECT coalesce(json_agg(json_build_object('id', h.id, 'status', h.status, 'reason', h.reason, 'actor', h.actor, 'at', h.at) ORDER BY h.id), '[]')
+        FROM ${orderHistory} h WHERE h.order_id = o.id) AS history
+    FROM unnest(${sql.param(ids)}::uuid[]) AS o(id)`);
+  return new Map(rows.map((r) => [r.id, { lines: r.lines, history: r.history.map((h) => ({ ...h, at: new Date(h.at) })) }]));
+}
+
+export interface StatusChange {
+  orderId: string;
+  status: string;
+  reason: string | null;
+  actor: string | null;
+}
+
+/**
+ * Status changes of distinct orders and their history rows, in one statement whatever their
+ * number; returns the history rows' ids in the order of `changes`.
+ */
+export async function changeStatuses(q: Queryable, changes: StatusChange[], at: Date): Promise<number[]> {
+  const when = at.toISOString();
+  const { rows } = await q.execute<{ id: string | number; ord: string | number }>(sql`
+    WITH c AS (
+      SELECT * FROM unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[], ${sql.param(changes.map((c) => c.status))}::text[],
+        ${sql.param(changes.map((c) => c.reason))}::text[], ${sql.param(changes.map((c) => c.actor))}::uuid[]) WITH ORDINALITY AS c(order_id, status, reason, actor, ord)
+    ), moved AS (
+      UPDATE ${orders} o SET status = c.status, updated_at = ${when}::timestamptz FROM c WHERE o.id = c.order_id RETURNING o.id
+    ), written AS (
+      INSERT INTO ${orderHistory} (order_id, status, reason, actor, at)
+      SELECT order_id, status, reason, actor, ${when}::timestamptz FROM c ORDER BY ord
+      RETURNING id, order_id
+    )
+    SELECT written.id, c.ord FROM written JOIN c ON c.order_id = written.order_id
+    WHERE (SELECT count(*) FROM moved) = ${changes.length}::int`);
+  if (rows.length !== changes.length) throw new Error('an order vanished under its row lock');
+  return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map((r) => Number(r.id));
+}
+
+type OrderRow = typeof orders.$inferSelect;
+
+/**
+ * Records each event as handled by `consumer` and locks the orders they are about (in id order,
+ * so two batches never deadlock), in one statement. Returns the ids of the events not
+ * handled before, and the locked orders by id (an unknown order is missing).
+ */
+export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
+  const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
+    currency: string; note: string | null; created_at: string; updated_at: string }>(sql`
+    WITH claimed AS (
+      INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, id FROM unnest(${sql.param(facts.map((f) => f.eventId))}::text[]) AS e(id) ORDER BY id
+      ON CONFLICT DO NOTHING RETURNING event_id
+    ), locked AS (
+      SELECT * FROM ${orders} WHERE id = ANY(${sql.param(facts.map((f) => f.orderId))}::uuid[]) ORDER BY id FOR UPDATE
+    )
+    SELECT f.fresh, locked.* FROM (SELECT coalesce(array_agg(event_id), '{}') AS fresh FROM claimed) f LEFT JOIN locked ON true`);
+  const orderRows = new Map<string, OrderRow>();
+  for (const r of rows) {
+    if (r.id === null) continue;
+    orderRows.set(r.id, {
+      id: r.id, number: Number(r.number), customerId: r.customer_id, status: r.status, total: Number(r.total), currency: r.currency,
+      note: r.note, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+    });
+  }
+  return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };
+}

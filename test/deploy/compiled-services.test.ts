@@ -1,0 +1,87 @@
+// What production runs: the JavaScript `npm run build` compiles (scripts/compile.ts). Built into a
+// temp folder laid out like the runtime image (package.json, node_modules, migrations/ and dist/;
+// no sources, no TypeScript loader), where the compiled orders service must start, migrate a fresh
+// database and turn ready.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
+import { compile, compiledPath, ENTRIES } from '../../scripts/compile';
+import { waitReady } from '../support/lifetime';
+import { freePort } from '../support/service-process';
+import { parseDockerfile, REPO_ROOT, resolvedCompose } from './compose-config';
+
+/** What deploy/Dockerfile's runtime stage starts by default, and each compose container's command (k8s.test.ts holds the manifests to these). */
+function deployedEntries(): string[] {
+  const runtime = parseDockerfile(readFileSync(join(REPO_ROOT, 'deploy/Dockerfile'), 'utf8')).at(-1)!;
+  const cmd = JSON.parse(runtime.instructions.find((i) => i.keyword === 'CMD')!.args) as string[];
+  return [...cmd, ...Object.values(resolvedCompose().services).flatMap((s) => s.command ?? [])];
+}
+
+describe('npm run build: the compiled services', () => {
+  let outRoot: string;
+  let outputs: string[];
+
+  beforeAll(async () => {
+    outRoot = await mkdtemp(join(tmpdir(), 'pedidos-build-'));
+    outputs = await compile({ outRoot });
+  });
+  afterAll(async () => {
+    if (outRoot) await rm(outRoot, { recursive: true, force: true });
+  });
+
+  it('holds the compiled entry file of every container the deployment starts', () => {
+    const entries = deployedEntries();
+    expect(entries.length).toBeGreaterThanOrEqual(4);
+    for (const entry of entries) {
+      expect(outputs, `${entry} is one of the build's outputs`).toContain(entry);
+      expect(existsSync(join(outRoot, entry)), `${entry} is built`).toBe(true);
+    }
+  });
+
+  it("maps every compiled file back to its TypeScript entry, for stack traces in the sources' lines", async () => {
+    for (const entry of ENTRIES) {
+      const output = join(outRoot, compiledPath(entry));
+      const map = JSON.parse(await readFile(`${output}.map`, 'utf8')) as { sources: string[] };
+      expect(map.sources.map((source) => resolve(dirname(output), source))).toContain(join(REPO_ROOT, entry));
+    }
+  });
+
+  it('runs the orders service from dist/ and migrations/ alone, with plain node: it migrates a fresh database, turns ready and stops on SIGTERM', async () => {
+    await symlink(join(REPO_ROOT, 'node_modules'), join(outRoot, 'node_modules'), 'dir');
+    for (const path of ['package.json', 'services/orders/package.json', 'services/orders/migrations']) {
+      await cp(join(REPO_ROOT, path), join(outRoot, path), { recursive: true });
+    }
+    const database = await createTestDatabase('postgres');
+    const vhost = await createTestVhost();
+    const port = await freePort();
+    let output = '';
+    const child = spawn(process.execPath, ['--enable-source-maps', compiledPath('services/orders/src/main.ts')], {
+      cwd: outRoot,
+      env: {
+        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', WEB_CONCURRENCY: '1', LOG_LEVEL: 'warn',
+        PORT: String(port), DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, INVENTORY_URL: `http://127.0.0.1:${await freePort()}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      await waitReady(`http://127.0.0.1:${port}`, () => child.exitCode === null && child.signalCode === null, 30_000)
+        .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${output}`); });
+      const migrated = await database.database.db.execute(sql`select 1 from information_schema.tables where table_schema = 'orders' and table_name = 'orders'`);
+      expect(migrated.rows, 'the migrations created orders.orders').toHaveLength(1);
+      child.kill('SIGTERM');
+      expect(await exited, output).toEqual([0, null]);
+    } finally {
+      child.kill('SIGKILL');
+      await Promise.all([database.drop(), vhost.drop()]);
+    }
+  });
+});
