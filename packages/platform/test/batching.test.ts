@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { batchingHandler } from '../src/messaging/batching';
+import type { DeliveryContext } from '../src/messaging/bus';
+import { onlyTypes } from '../src/messaging/only-types';
 import { cloudEvent, type CloudEvent } from '../src/messaging/cloud-event';
 import { SHAPES, openTestAdapters, type TestAdapters } from '../src/testing/shapes';
 
@@ -53,5 +55,17 @@ describe.each(SHAPES)('a batching consumer (%s shape)', (shape) => {
     // Twenty, or all twenty-one where the first had not started alone yet.
     expect(Math.max(...batches)).toBeGreaterThanOrEqual(20);
     expect([...applied].sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, n) => n).filter((n) => n !== 7));
+  });
+});
+
+describe('a handler for some event types only', () => {
+  it('refuses another type without calling the handler, naming the queue and the type', async () => {
+    const seen: string[] = [];
+    const handler = onlyTypes(['thing.happened'], async (e) => void seen.push(e.type));
+    const ctx: DeliveryContext = { queue: 'things', attempt: 1 };
+
+    await handler(fact(1), ctx);
+    await expect(handler(cloudEvent({ source: '/tests', type: 'thing.unknown', data: {} }), ctx)).rejects.toThrow('things does not handle thing.unknown');
+    expect(seen).toEqual(['thing.happened']);
   });
 });

@@ -210,6 +210,24 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     expect(receivedIds()).toEqual([e.id]);
   });
 
+  it('hands back what it could not publish before its claim runs out, so two relays never send a row twice', async () => {
+    const slow: Bus = { ...bus, kind: bus.kind, publish: async (exchange, events) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await bus.publish(exchange, events);
+    } };
+    const options = { bus: slow, publishTimeoutMs: 1_000, leaseMs: 1_500 };
+    const { enqueue } = open(options);
+    const events = [event(1), event(2), event(3), event(4), event(5)];
+    await database.db.transaction((tx) => enqueue(tx, EXCHANGE, events));
+    // Rows that failed before go out one publish each: five publishes outlast one claim.
+    await database.db.update(outbox).set({ attempts: 1 });
+    open(options).relay.start();
+    open(options).relay.start();
+
+    await waitUntil(async () => (await backlog()) === 0, 'every row is published', 20_000);
+    expect(receivedIds().sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
   it('does not let a poison event hold back the events behind it', async () => {
     const faulty = faultyBus(bus);
     const poison = event(0);

@@ -11,9 +11,9 @@ import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } fr
 import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
-import { catalog, idempotencyKeys, orderHistory, orderItems, orders } from './db/schema';
+import { catalog, idempotencyKeys, orderHistory, orders } from './db/schema';
 import { catalogEntries, insertOrders, type NewOrder } from './db/insert-order';
-import { changeStatuses, claimAndLockOrders, linesAndHistory } from './db/order-rows';
+import { changeStatuses, claimAndLockOrders, linesAndHistory, type HistoryRow, type LineRow } from './db/order-rows';
 import type { Principal } from './principal';
 
 type OrderRow = typeof orders.$inferSelect;
@@ -28,10 +28,7 @@ export interface OrderChange {
   order: Order;
 }
 
-type LineRow = Pick<typeof orderItems.$inferSelect, 'sku' | 'name' | 'quantity' | 'unitPrice'>;
-type HistoryRow = Pick<typeof orderHistory.$inferSelect, 'status' | 'at' | 'reason' | 'actor'>;
-
-const toOrder = (r: OrderRow, items: LineRow[], history: HistoryRow[]): Order => ({
+const toOrder = (r: OrderRow, items: LineRow[], history: Omit<HistoryRow, 'id'>[]): Order => ({
   id: r.id,
   number: r.number,
   customerId: r.customerId,

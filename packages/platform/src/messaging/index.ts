@@ -7,3 +7,4 @@ export * from './outbox';
 export * from './inbox';
 export { operationsReport } from './operations';
 export { batchingHandler, type BatchingOptions } from './batching';
+export { onlyTypes } from './only-types';

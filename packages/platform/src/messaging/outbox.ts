@@ -131,9 +131,20 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   /** Publishes one batch; true when a full batch went out and more may be waiting. */
   async function drainBatch(): Promise<boolean> {
+    const claimedAt = Date.now();
     const rows = await claim();
     const units = plan(rows);
+    const handBack = (from: number) => {
+      const untried = units.slice(from).flatMap((u) => u.map((r) => r.id));
+      return untried.length > 0 ? db.update(t).set({ nextAttemptAt: sql`now()` }).where(sql`${t.id} = ANY(${sql.param(untried)}::text[])`) : undefined;
+    };
     for (const [i, unit] of units.entries()) {
+      // A publish started this late could outlive the claim, and another relay would send the
+      // same rows meanwhile: what is left goes back instead, due now.
+      if (Date.now() - claimedAt + publishTimeoutMs >= leaseMs) {
+        await handBack(i);
+        return false;
+      }
       const ids = unit.map((r) => r.id);
       const exchange = unit[0]!.exchange;
       try {
@@ -148,8 +159,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           .where(sql`${t.id} = ANY(${sql.param(ids)}::text[])`);
         // The rest were not tried: hand them back now, and stop until the next poll so that
         // a broker outage costs one failed publish per poll rather than one per row.
-        const untried = units.slice(i + 1).flatMap((u) => u.map((r) => r.id));
-        if (untried.length > 0) await db.update(t).set({ nextAttemptAt: sql`now()` }).where(sql`${t.id} = ANY(${sql.param(untried)}::text[])`);
+        await handBack(i + 1);
         log.warn({ err: error, exchange, events: ids.length, attempts }, 'outbox publish failed; will retry');
         return false;
       }

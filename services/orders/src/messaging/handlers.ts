@@ -1,4 +1,4 @@
-import { batchingHandler, type Bus, type CloudEvent, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, onlyTypes, type Bus, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { OrdersService } from '../orders-service';
@@ -16,28 +16,18 @@ export function subscribeHandlers(bus: Bus, service: OrdersService, { prefetch, 
         { exchange: EXCHANGES.inventory, routingKey: 'stock.rejected' },
       ],
       // The stock facts in flight are applied in one transaction; a failing one falls back alone.
-      handler: batchingHandler({
-        one: async (event: CloudEvent, { queue }) => {
-          if (event.type !== 'stock.reserved' && event.type !== 'stock.rejected') throw new Error(`${queue} does not handle ${event.type}`);
-          await service.onStockFact(queue, event);
-        },
-        many: async (events, queue) => {
-          const stranger = events.find((e) => e.type !== 'stock.reserved' && e.type !== 'stock.rejected');
-          if (stranger) throw new Error(`${queue} does not handle ${stranger.type}`);
-          await service.onStockFacts(queue, events);
-        },
+      handler: onlyTypes(['stock.reserved', 'stock.rejected'], batchingHandler({
+        one: (event, { queue }) => service.onStockFact(queue, event),
+        many: (events, queue) => service.onStockFacts(queue, events),
         max: prefetch,
-      }),
+      })),
       prefetch,
       dependsOn,
     }),
     bus.subscribe({
       queue: QUEUES.catalog,
       bindings: [{ exchange: EXCHANGES.inventory, routingKey: 'product.upserted' }],
-      handler: async (event: CloudEvent, { queue }) => {
-        if (event.type !== 'product.upserted') throw new Error(`${queue} does not handle ${event.type}`);
-        await service.onProductUpserted(event);
-      },
+      handler: onlyTypes(['product.upserted'], (event) => service.onProductUpserted(event)),
       prefetch,
       dependsOn,
     }),
