@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,18 +164,31 @@ describe('database on postgres', () => {
 });
 
 describe('database on pglite', () => {
-  it('persists under dataDir across reopenings', async () => {
+  it('persists under dataDir across reopenings, with a small page cache', async () => {
     const root = await mkdtemp(join(tmpdir(), 'pedidos-pglite-'));
     const dataDir = join(root, 'nested', 'data');
     try {
       const first = await openDatabase({ dataDir });
+      expect(await rows(first.db, sql`select current_setting('shared_buffers') as size`)).toEqual([{ size: '16MB' }]);
       await first.db.execute(sql`create table kept (n int)`);
       await first.db.execute(sql`insert into kept values (42)`);
       await first.close();
 
       const second = await openDatabase({ dataDir });
       expect(await rows(second.db, sql`select n from kept`)).toEqual([{ n: 42 }]);
+      expect(await rows(second.db, sql`select current_setting('shared_buffers') as size`)).toEqual([{ size: '16MB' }]);
       await second.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with the reason when the data directory cannot be made', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pedidos-pglite-'));
+    try {
+      const occupied = join(root, 'data');
+      await writeFile(join(root, 'data'), 'not a directory');
+      await expect(openDatabase({ dataDir: join(occupied, 'pg') })).rejects.toThrow(/ENOTDIR|not a directory/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }
