@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { exitOnConfigError, int, loadConfig, url } from '@pedidos/platform/config';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
-import { connectDeadLetters, deadLetterQueue, UnknownQueueError, type DeadLetter, type DeadLetters } from '@pedidos/platform/messaging';
+import { connectDeadLetters, deadLetterQueue, UnknownQueueError, type DeadLetterSummary, type DeadLetters } from '@pedidos/platform/messaging';
 
 const DEFAULT_SHOW_LIMIT = 20;
 
@@ -94,7 +94,7 @@ function fail(message: string): 1 {
   return 1;
 }
 
-function printLetter(letter: DeadLetter): void {
+function printLetter(letter: DeadLetterSummary): void {
   const rows: [string, string][] = [
     ['event id', letter.eventId ?? '(none)'],
     ['type', letter.type ?? '(none)'],

@@ -2,18 +2,14 @@
 // temp folder laid out like the runtime image (package.json, node_modules, migrations/ and dist/;
 // no sources, no TypeScript loader), where the compiled orders service must start, migrate a fresh
 // database and turn ready.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, createTestVhost } from '@pedidos/platform/testing';
+import { createTestDatabase, createTestVhost, freePort, startProcess, waitReady } from '@pedidos/platform/testing';
 import { compile, compiledPath, ENTRIES } from '../../scripts/compile';
-import { waitReady } from '../support/lifetime';
-import { freePort } from '../support/service-process';
 import { parseDockerfile, REPO_ROOT, resolvedCompose } from './compose-config';
 
 /** What deploy/Dockerfile's runtime stage starts by default, and each compose container's command (k8s.test.ts holds the manifests to these). */
@@ -60,25 +56,21 @@ describe('npm run build: the compiled services', () => {
     const database = await createTestDatabase('postgres');
     const vhost = await createTestVhost();
     const port = await freePort();
-    let output = '';
-    const child = spawn(process.execPath, ['--enable-source-maps', compiledPath('services/orders/src/main.ts')], {
+    const child = startProcess(process.execPath, ['--enable-source-maps', compiledPath('services/orders/src/main.ts')], {
+      name: 'compiled orders',
       cwd: outRoot,
       env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', WEB_CONCURRENCY: '1', LOG_LEVEL: 'warn',
+        NODE_ENV: 'production', WEB_CONCURRENCY: '1', LOG_LEVEL: 'warn',
         PORT: String(port), DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, INVENTORY_URL: `http://127.0.0.1:${await freePort()}`,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     try {
-      await waitReady(`http://127.0.0.1:${port}`, () => child.exitCode === null && child.signalCode === null, 30_000)
-        .catch((error: unknown) => { throw new Error(`${(error as Error).message}\n${output}`); });
+      await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
       const migrated = await database.database.db.execute(sql`select 1 from information_schema.tables where table_schema = 'orders' and table_name = 'orders'`);
       expect(migrated.rows, 'the migrations created orders.orders').toHaveLength(1);
       child.kill('SIGTERM');
-      expect(await exited, output).toEqual([0, null]);
+      // The exit code is null when a signal, not the service itself, ended the process.
+      expect(await child.exited, child.output()).toBe(0);
     } finally {
       child.kill('SIGKILL');
       await Promise.all([database.drop(), vhost.drop()]);

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
+/** Laid over COMPOSE_FILE for production: `-f docker-compose.yml -f docker-compose.prod.yml`. */
+export const PROD_COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.prod.yml');
+export const PRODUCTION = [COMPOSE_FILE, PROD_COMPOSE_FILE];
 
 export interface ComposeService {
   image?: string;
@@ -41,17 +44,20 @@ export interface Run {
 }
 
 /**
- * `docker-compose <args>` against the repo's compose file with `envFileText` as its .env, written in
- * a temp dir so the repo never gets a .env. Only PATH and HOME pass through: a variable set in the
- * caller's shell would otherwise win over the .env and hide a mistake in it.
+ * `docker-compose <args>` against the repo's compose file (or `files`, in order; none: those the
+ * .env's COMPOSE_FILE names) with `envFileText` as its .env, written in a temp dir so the repo never
+ * gets a .env. Only PATH and HOME pass through: a variable set in the caller's shell would otherwise
+ * win over the .env and hide a mistake in it.
  */
-export function dockerCompose(args: string[], envFileText: string): Run {
+export function dockerCompose(args: string[], envFileText: string, files = [COMPOSE_FILE]): Run {
   const dir = mkdtempSync(join(tmpdir(), 'pedidos-compose-'));
   try {
     const envFile = join(dir, '.env');
     writeFileSync(envFile, envFileText);
-    const run = spawnSync('docker-compose', ['--project-directory', REPO_ROOT, '--env-file', envFile, '-f', COMPOSE_FILE, ...args], {
+    const run = spawnSync('docker-compose', ['--project-directory', REPO_ROOT, '--env-file', envFile, ...files.flatMap((f) => ['-f', f]), ...args], {
       encoding: 'utf8',
+      // COMPOSE_FILE's relative paths are taken from here.
+      cwd: REPO_ROOT,
       env: { PATH: process.env.PATH, HOME: dir },
     });
     if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -71,8 +77,8 @@ export const envExample = () => readFileSync(join(REPO_ROOT, '.env.example'), 'u
  * environment normalised). docker-compose 1.x has no JSON output; its YAML is read with PyYAML,
  * which docker-compose itself depends on.
  */
-export function resolvedCompose(envFileText = envExample()): ComposeConfig {
-  const run = dockerCompose(['config'], envFileText);
+export function resolvedCompose(envFileText = envExample(), files = [COMPOSE_FILE]): ComposeConfig {
+  const run = dockerCompose(['config'], envFileText, files);
   if (run.status !== 0) throw new Error(`docker-compose config failed: ${run.stderr}`);
   const json = spawnSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
     input: run.stdout,

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type ConfigSpec } from '@pedidos/platform/config';
+import { ConfigError, DEVELOPMENT_SECRETS, checkDevelopmentSecrets, loadConfig, type ConfigSpec } from '@pedidos/platform/config';
 import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/src/config';
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
@@ -14,7 +14,7 @@ import { webConfigSpec } from '../../launcher/src/web-server';
 import { compiledPath, ENTRIES } from '../../scripts/compile';
 import { NGINX_TEMPLATE, templateVariables } from '../support/nginx';
 import {
-  REPO_ROOT, dockerCompose, envExample, parseCopy, parseDockerfile, resolvedCompose, type ComposeService,
+  COMPOSE_FILE, PRODUCTION, REPO_ROOT, dockerCompose, envExample, parseCopy, parseDockerfile, resolvedCompose, type ComposeService,
 } from './compose-config';
 
 interface NodeComponent {
@@ -31,7 +31,8 @@ const NODE_COMPONENTS: Record<string, NodeComponent> = {
   orders: { spec: ordersConfigSpec, usesDatabase: true, usesBroker: true },
 };
 
-const compose = resolvedCompose();
+// No .env: what `docker compose up -d --build` runs on a fresh clone.
+const compose = resolvedCompose('');
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
@@ -61,18 +62,48 @@ const firstHost = (cidr: string) => {
 };
 const environment = (s: ComposeService) =>
   Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? ''])) as Record<string, string>;
+const dotenv = (variables: Record<string, string>) => Object.entries(variables).map(([k, v]) => `${k}=${v}\n`).join('');
+const urlPassword = (value: string | undefined) => decodeURIComponent(new URL(value ?? '').password);
+/** What a service's entry file makes of its environment: the ConfigError's message, or the warning it logs. */
+function startup(component: NodeComponent, env: Record<string, string>): { refused?: string; warning?: string } {
+  try {
+    component.load?.(env);
+    return { warning: checkDevelopmentSecrets(loadConfig(env, component.spec)) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { refused: error.message };
+    throw error;
+  }
+}
 
 describe('docker-compose.yml', () => {
-  it('is valid with a .env made from .env.example', () => {
-    const run = dockerCompose(['config', '-q'], envExample());
+  it('is valid with no .env', () => {
+    const run = dockerCompose(['config', '-q'], '');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
 
-  it('refuses to resolve without the secrets of .env', () => {
-    const run = dockerCompose(['config', '-q'], '');
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/POSTGRES_PASSWORD|_DB_PASSWORD|ADMIN_PASSWORD/);
+  it('gives every password its published development default, each marked as one in the file', () => {
+    const text = readFileSync(COMPOSE_FILE, 'utf8');
+    const defaults = [...text.matchAll(/\$\{([A-Z_]*PASSWORD):-([^}]*)\}/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(new Set(defaults.map(([name]) => name))).toEqual(new Set(Object.keys(DEVELOPMENT_SECRETS)));
+    for (const [name, value] of defaults) expect(value, name).toBe(DEVELOPMENT_SECRETS[name as keyof typeof DEVELOPMENT_SECRETS]);
+    expect(text, 'nothing is required without a .env').not.toMatch(/\$\{[A-Z_]+:\?/);
+    // Each such line, or the run of them it belongs to, sits under a comment saying so.
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
+      if (!/PASSWORD:-/.test(line)) return;
+      let above = i - 1;
+      while (above > 0 && /PASSWORD:-/.test(lines[above]!)) above--;
+      expect(lines[above], `line ${i + 1} is marked`).toMatch(/^\s*#.*DEVELOPMENT DEFAULT/);
+    });
+    expect(environment(service('postgres'))).toMatchObject({
+      POSTGRES_PASSWORD: DEVELOPMENT_SECRETS.POSTGRES_PASSWORD,
+      IDENTITY_DB_PASSWORD: DEVELOPMENT_SECRETS.IDENTITY_DB_PASSWORD,
+      INVENTORY_DB_PASSWORD: DEVELOPMENT_SECRETS.INVENTORY_DB_PASSWORD,
+      ORDERS_DB_PASSWORD: DEVELOPMENT_SECRETS.ORDERS_DB_PASSWORD,
+    });
+    expect(environment(service('rabbitmq')).RABBITMQ_DEFAULT_PASS).toBe(DEVELOPMENT_SECRETS.RABBITMQ_PASSWORD);
+    expect(environment(service('identity')).ADMIN_PASSWORD).toBe(DEVELOPMENT_SECRETS.ADMIN_PASSWORD);
   });
 
   it('runs exactly the components of CONTRACT.md plus PostgreSQL and RabbitMQ', () => {
@@ -136,7 +167,15 @@ describe('docker-compose.yml', () => {
       const unknown = Object.keys(env).filter((k) => !(k in component.spec));
       expect(unknown, `variables ${name} does not read`).toEqual([]);
       expect(() => loadConfig(env, component.spec)).not.toThrow();
-      if (component.load) expect(() => component.load!({ ...env, NODE_ENV: 'production' })).not.toThrow();
+      if (component.load) expect(() => component.load!(env)).not.toThrow();
+    });
+
+    it('starts on the development passwords with one warning naming the variables that hold them, never the values', () => {
+      const { refused, warning } = startup(component, env);
+      expect(refused).toBeUndefined();
+      const holders = ['DATABASE_URL', 'RABBITMQ_URL', ...(name === 'identity' ? ['ADMIN_PASSWORD'] : [])];
+      expect(warning).toMatch(new RegExp(`^DEVELOPMENT DEFAULT PASSWORDS in ${holders.join(', ')}:`));
+      for (const secret of Object.values(DEVELOPMENT_SECRETS)) expect(warning).not.toContain(secret);
     });
 
     it('names the other containers by service name and port', () => {
@@ -170,8 +209,8 @@ describe('docker-compose.yml', () => {
     });
 
     if (component.usesDatabase || component.usesBroker) {
-      it('runs in production against PostgreSQL and RabbitMQ', () => {
-        expect(env.NODE_ENV).toBe('production');
+      it('runs in development against PostgreSQL and RabbitMQ', () => {
+        expect(env.NODE_ENV).toBe('development');
         expect(new URL(env.DATABASE_URL ?? '').hostname).toBe('postgres');
         expect(new URL(env.RABBITMQ_URL ?? '').hostname).toBe('rabbitmq');
       });
@@ -236,6 +275,75 @@ describe('docker-compose.yml', () => {
   it('issues and checks tokens under one issuer', () => {
     const issuers = ['identity', 'inventory', 'orders'].map((n) => environment(service(n)).JWT_ISSUER);
     expect(new Set(issuers)).toEqual(new Set(['http://identity:5003']));
+  });
+});
+
+describe('docker-compose.prod.yml over docker-compose.yml', () => {
+  // Passwords of the kind an operator sets in .env, one per variable the development file defaults.
+  const SECRETS: Record<keyof typeof DEVELOPMENT_SECRETS, string> = {
+    ADMIN_PASSWORD: 'vault-admin-7Qx2',
+    POSTGRES_PASSWORD: 'vault-postgres-4Kd9',
+    IDENTITY_DB_PASSWORD: 'vault-identity-8Wm3',
+    INVENTORY_DB_PASSWORD: 'vault-inventory-2Hs6',
+    ORDERS_DB_PASSWORD: 'vault-orders-5Tb1',
+    RABBITMQ_PASSWORD: 'vault-rabbitmq-9Pz4',
+  };
+
+  it('refuses to resolve without every password, naming the one missing', () => {
+    for (const envFile of ['', envExample()]) {
+      const run = dockerCompose(['config', '-q'], envFile, PRODUCTION);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr.trim()).toMatch(/set [A-Z_]+_PASSWORD in \.env$/);
+    }
+    for (const missing of Object.keys(SECRETS)) {
+      const run = dockerCompose(['config', '-q'], dotenv(Object.fromEntries(Object.entries(SECRETS).filter(([k]) => k !== missing))), PRODUCTION);
+      expect(run.status, `without ${missing}`).not.toBe(0);
+      expect(run.stderr.trim()).toMatch(new RegExp(`set ${missing} in \\.env$`));
+    }
+  });
+
+  it('with them, runs the same containers in production on those passwords', () => {
+    const production = resolvedCompose(dotenv(SECRETS), PRODUCTION);
+    const env = (name: string) => environment(production.services[name] ?? {});
+    expect(env('postgres')).toMatchObject({
+      POSTGRES_PASSWORD: SECRETS.POSTGRES_PASSWORD,
+      IDENTITY_DB_PASSWORD: SECRETS.IDENTITY_DB_PASSWORD,
+      INVENTORY_DB_PASSWORD: SECRETS.INVENTORY_DB_PASSWORD,
+      ORDERS_DB_PASSWORD: SECRETS.ORDERS_DB_PASSWORD,
+    });
+    expect(env('rabbitmq').RABBITMQ_DEFAULT_PASS).toBe(SECRETS.RABBITMQ_PASSWORD);
+    expect(env('identity').ADMIN_PASSWORD).toBe(SECRETS.ADMIN_PASSWORD);
+    for (const [name, component] of Object.entries(NODE_COMPONENTS)) {
+      expect(env(name).NODE_ENV, name).toBe('production');
+      expect(urlPassword(env(name).DATABASE_URL)).toBe(SECRETS[`${name.toUpperCase()}_DB_PASSWORD` as keyof typeof SECRETS]);
+      expect(urlPassword(env(name).RABBITMQ_URL)).toBe(SECRETS.RABBITMQ_PASSWORD);
+      expect(startup(component, env(name)), name).toEqual({ warning: undefined });
+    }
+    // Only environments differ from the development file.
+    const withoutEnvironment = (services: Record<string, ComposeService>) =>
+      Object.fromEntries(Object.entries(services).map(([name, s]) => [name, {
+        ...s,
+        environment: Object.keys(s.environment ?? {}).sort(),
+        volumes: s.volumes?.toSorted((a, b) => a.target.localeCompare(b.target)),
+      }]));
+    expect(withoutEnvironment(production.services)).toEqual(withoutEnvironment(compose.services));
+  });
+
+  it('is what a .env made from .env.example selects: refused until every password is filled in', () => {
+    const run = dockerCompose(['config', '-q'], envExample(), []);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.trim()).toMatch(/set [A-Z_]+_PASSWORD in \.env$/);
+    const filled = envExample().replace(/^([A-Z_]+_PASSWORD)=$/gm, (_, name: string) => `${name}=${SECRETS[name as keyof typeof SECRETS]}`);
+    expect(resolvedCompose(filled, [])).toEqual(resolvedCompose(dotenv(SECRETS), PRODUCTION));
+  });
+
+  it('with the development passwords in .env, resolves, but each service refuses to start naming the variables', () => {
+    const production = resolvedCompose(dotenv(DEVELOPMENT_SECRETS), PRODUCTION);
+    for (const [name, component] of Object.entries(NODE_COMPONENTS)) {
+      const { refused } = startup(component, environment(production.services[name] ?? {}));
+      expect(refused, name).toMatch(name === 'identity' ? /^ADMIN_PASSWORD must not be the public development default/ : /^DATABASE_URL must not hold a public development default password when NODE_ENV=production; RABBITMQ_URL /);
+      for (const secret of Object.values(DEVELOPMENT_SECRETS)) expect(refused).not.toContain(secret);
+    }
   });
 });
 

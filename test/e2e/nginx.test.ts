@@ -1,9 +1,9 @@
 // The web container's nginx configuration (deploy/nginx/default.conf.template), run by Debian's
 // nginx in front of the real services of `npm start`: what `docker compose up` serves on port 3000.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@pedidos/platform/testing';
 import { rawRequest, send } from '../support/http';
 import { startNginx, type Nginx } from '../support/nginx';
-import { freePort } from '../support/service-process';
 import { eventReader } from './support/event-stream';
 import { expectEachApiPathAtItsService, expectLiveOrderStream, recordingUpstream, type RecordingUpstream } from './support/front-door';
 import { FIXTURE_ASSET, FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';

@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@pedidos/platform/logger';
+import { freePort, runToExit, startEntry, waitReady } from '@pedidos/platform/testing';
 import { canConnectFrom, WEB_SOURCE_ADDRESS } from '../../launcher/src/system';
 import { createWebServer } from '../../launcher/src/web-server';
 import { rawRequest, send } from '../support/http';
-import { freePort, REPO_ROOT } from '../support/service-process';
+import { REPO_ROOT } from '../support/service-process';
 import { eventReader } from './support/event-stream';
 import { expectEachApiPathAtItsService, expectLiveOrderStream, recordingUpstream } from './support/front-door';
 import { FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';
@@ -31,21 +30,6 @@ function expectProblem(reply: Awaited<ReturnType<typeof raw>>, status: number, w
   expect(reply.status, what).toBe(status);
   expect(reply.type, what).toMatch(/^application\/problem\+json/);
   expect(reply.body, what).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
-}
-
-/** Runs an entry point to its exit (SIGKILL after 30 s); its exit code and everything it printed. */
-function runToExit(entry: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => child.once('exit', (code) => {
-    clearTimeout(timer);
-    resolve({ code, out });
-  }));
 }
 
 describe('the web server in npm start', () => {
@@ -108,43 +92,28 @@ describe('the web server in npm start', () => {
   it('npm run start:web in front of the same services serves the app and the API', async () => {
     const { urls } = shop();
     const port = await freePort();
-    const web = spawn(process.execPath, ['--import', 'tsx', 'launcher/src/web-main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', PORT: String(port), WEB_DIST_DIR: dist,
-        ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, IDENTITY_URL: urls.identity,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const web = startEntry('launcher/src/web-main.ts', {
+      name: 'web', cwd: REPO_ROOT,
+      env: { LOG_LEVEL: 'warn', PORT: String(port), WEB_DIST_DIR: dist, ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, IDENTITY_URL: urls.identity },
     });
-    let out = '';
-    web.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    web.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = once(web, 'exit');
     try {
       const base = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 30_000;
-      let ready = 0;
-      while (ready !== 200 && Date.now() < deadline && web.exitCode === null) {
-        ready = await fetch(`${base}/health/ready`).then((r) => r.status, () => 0);
-        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      expect(ready, out).toBe(200);
+      await waitReady(base, web, 30_000);
       expect(await (await fetch(`${base}/cart`, { headers: { accept: 'text/html' } })).text()).toBe(INDEX);
       expect((await send('GET', `${base}/api/products?limit=1`)).status).toBe(200);
     } finally {
       web.kill('SIGTERM');
     }
-    const [code] = await exited;
-    expect(code, out).toBe(0);
+    expect(await web.exited, web.output()).toBe(0);
   });
 });
 
 describe('starting the web server with something wrong', () => {
   it('npm run start:web with a bad variable stops with one line naming it', async () => {
-    expect(await runToExit('launcher/src/web-main.ts', { PORT: 'abc' })).toEqual({
+    expect(await runToExit('launcher/src/web-main.ts', { PORT: 'abc' }, REPO_ROOT)).toEqual({
       code: 1, out: 'Invalid configuration: PORT must be an integer 1..65535, got "abc"\n',
     });
-    const { code, out } = await runToExit('launcher/src/web-main.ts', { ORDERS_URL: 'ftp://orders' });
+    const { code, out } = await runToExit('launcher/src/web-main.ts', { ORDERS_URL: 'ftp://orders' }, REPO_ROOT);
     expect(code).toBe(1);
     expect(out).toBe('Invalid configuration: ORDERS_URL must be a URL starting with http:// or https://, got "ftp://orders"\n');
   });

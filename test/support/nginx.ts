@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, REPO_ROOT } from './service-process';
+import { freePort, startProcess, waitReady } from '@pedidos/platform/testing';
+import { REPO_ROOT } from './service-process';
 
 /** The web container's configuration, as deploy/Dockerfile copies it into the nginx image. */
 export const NGINX_TEMPLATE = readFileSync(join(REPO_ROOT, 'deploy/nginx/default.conf.template'), 'utf8');
@@ -68,42 +68,26 @@ http {
   include ${join(dir, 'conf.d')}/*.conf;
 }
 `);
-  const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
-  const exited = once(child, 'exit');
+  const child = startProcess(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { name: 'nginx' });
   const errors = () => {
     try {
-      return output + readFileSync(join(dir, 'error.log'), 'utf8');
+      return child.output() + readFileSync(join(dir, 'error.log'), 'utf8');
     } catch {
-      return output;
+      return child.output();
     }
   };
+  // SIGQUIT is nginx's graceful shutdown.
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGQUIT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await child.stop({ signal: 'SIGQUIT', graceMs: 5000 });
     rmSync(dir, { recursive: true, force: true });
   };
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const log = errors();
-      await stop();
-      throw new Error(`nginx exited at start:\n${log}`);
-    }
-    if (await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) {
-      const log = errors();
-      await stop();
-      throw new Error(`nginx did not answer on ${baseUrl}:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    // /health/live: nginx answers it itself, whatever the services behind it are doing.
+    await waitReady(baseUrl, { get running() { return child.running; }, output: errors }, 10_000, '/health/live');
+  } catch (error) {
+    await stop();
+    throw new Error(`nginx did not start: ${(error as Error).message}`);
   }
   return { baseUrl, errors, stop };
 }

@@ -1,8 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { waitReady } from './lifetime';
+import { freePort, startEntry, waitReady, type TestProcess } from '@pedidos/platform/testing';
 
 export type ServiceName = 'orders' | 'inventory';
 
@@ -13,7 +10,7 @@ export interface ServiceHandle {
   readonly running: boolean;
   /** Everything the process (and earlier runs of it) wrote, most recent last. */
   output(): string;
-  /** SIGTERM, then waits for the exit; resolves with the exit code. */
+  /** SIGTERM, then waits for the exit (SIGKILL after a minute); resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL, then waits for the exit. */
   kill(): Promise<void>;
@@ -25,75 +22,27 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const OUTPUT_LIMIT = 512 * 1024;
 
-// Every child any harness started in this worker; reaped when the worker exits, whatever happened.
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-/** A port nothing listens on right now (the OS picks it; we close before the service binds). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  server.close();
-  await once(server, 'close');
-  return address.port;
-}
-
-/**
- * Runs `services/<name>/src/main.ts` as its own process and waits for `/health/ready`.
- * Node loads tsx in-process (`--import tsx`) instead of through the `tsx` CLI, whose wrapper
- * process would take a SIGKILL alone and leave the real service running as an orphan.
- */
+/** Runs `services/<name>/src/main.ts` as its own process and waits for `/health/ready`. */
 export async function startService(name: ServiceName, env: Record<string, string>): Promise<ServiceHandle> {
   const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
-  const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, PORT: String(port) };
-  let log = '';
-  let child: ChildProcess | null = null;
-  let exited: Promise<number | null> = Promise.resolve(null);
-
-  const append = (text: string) => {
-    log += text;
-    if (log.length > OUTPUT_LIMIT) log = log.slice(-OUTPUT_LIMIT);
-  };
+  // The output of the runs before the current one: output() spans restarts.
+  let earlier = '';
+  let child: TestProcess | null = null;
 
   async function launch(): Promise<void> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
-      cwd: REPO_ROOT,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = startEntry(`services/${name}/src/main.ts`, { name: `${name} on ${url}`, cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, banner: true });
     child = proc;
-    live.add(proc);
-    append(`--- ${name} started (pid ${proc.pid}) on ${url}\n`);
-    proc.stdout!.setEncoding('utf8').on('data', append);
-    proc.stderr!.setEncoding('utf8').on('data', append);
-    exited = new Promise((resolve) => {
-      proc.once('exit', (code, signal) => {
-        live.delete(proc);
-        if (child === proc) child = null;
-        append(`--- ${name} (pid ${proc.pid}) exited with ${signal ?? code}\n`);
-        resolve(code);
-      });
+    void proc.exited.then(() => {
+      earlier = (earlier + proc.output()).slice(-OUTPUT_LIMIT);
+      if (child === proc) child = null;
     });
     try {
-      await waitReady(url, () => child === proc, READY_TIMEOUT_MS);
+      await waitReady(url, proc, READY_TIMEOUT_MS);
     } catch (error) {
-      proc.kill('SIGKILL');
-      await exited;
-      throw new Error(`${name} did not become ready: ${(error as Error).message}\n${log}`);
+      await proc.stop({ signal: 'SIGKILL' });
+      throw new Error(`${name} did not become ready: ${(error as Error).message}`);
     }
-  }
-
-  async function signal(sig: NodeJS.Signals): Promise<number | null> {
-    const proc = child;
-    if (!proc) return null;
-    proc.kill(sig);
-    return exited;
   }
 
   await launch();
@@ -101,13 +50,13 @@ export async function startService(name: ServiceName, env: Record<string, string
     name,
     url,
     get running() {
-      return child !== null;
+      return child?.running ?? false;
     },
-    output: () => log,
-    stop: () => signal('SIGTERM'),
-    kill: async () => void (await signal('SIGKILL')),
+    output: () => (earlier + (child?.output() ?? '')).slice(-OUTPUT_LIMIT),
+    stop: async () => (child ? child.stop({ graceMs: 60_000 }) : null),
+    kill: async () => void (await child?.stop({ signal: 'SIGKILL' })),
     async restart() {
-      if (child) throw new Error(`${name} is still running`);
+      if (child?.running) throw new Error(`${name} is still running`);
       await launch();
     },
   };

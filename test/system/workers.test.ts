@@ -43,7 +43,6 @@ it('WEB_CONCURRENCY=2 runs two workers, and SIGTERM amid a stream of orders leav
   const { orders, ordersApi } = system();
   // Ready means one worker answers; the second may still be starting.
   await eventually(async () => (listeningPids(orders.output()).size === 2 ? true : undefined), 30_000, 'two workers listening');
-  expect(listeningPids(orders.output()).size).toBe(2);
 
   const before = (await ordersApi.listAll()).length;
   const statuses: (number | string)[] = [];
@@ -59,7 +58,7 @@ it('WEB_CONCURRENCY=2 runs two workers, and SIGTERM amid a stream of orders leav
       }
     }
   });
-  while (statuses.filter((s) => s === 201).length < 40) await new Promise((resolve) => setTimeout(resolve, 20));
+  await eventually(async () => (statuses.filter((s) => s === 201).length >= 40 ? true : undefined), 60_000, '40 orders accepted');
   const exitCode = await orders.stop();
   sending = false;
   await Promise.all(clients);

@@ -1,13 +1,15 @@
 import { Type } from 'typebox';
+import { SKU_MAX_LENGTH, SKU_PATTERN } from './limits';
+
+export { SKU_PATTERN } from './limits';
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
-export const SKU_PATTERN = /^[A-Z0-9._-]{1,64}$/;
 export const Sku = Type.String({
   pattern: SKU_PATTERN.source,
   minLength: 1,
-  maxLength: 64,
-  description: '1-64 of A-Z 0-9 - _ .',
+  maxLength: SKU_MAX_LENGTH,
+  description: `1-${SKU_MAX_LENGTH} of A-Z 0-9 - _ .`,
 });
 type TextOptions = { minLength?: number; maxLength: number; description?: string; pattern?: string };
 

@@ -1,11 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { SingleLineText, Uuid } from './common';
+import { PASSWORD_MIN_LENGTH } from './limits';
+
+export { PASSWORD_MIN_LENGTH } from './limits';
 
 export const ROLES = ['customer', 'admin'] as const;
 export const Role = Type.Enum(ROLES);
 export type Role = (typeof ROLES)[number];
-
-export const PASSWORD_MIN_LENGTH = 10;
 
 const Email = Type.String({ format: 'email', maxLength: 254, description: 'unique, case-insensitively; stored lower-cased' });
 const Password = Type.String({

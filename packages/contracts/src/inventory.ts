@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Currency, Money, PageQuery, SingleLineText, Sku, Timestamp, Uuid, page } from './common';
+import { ADJUSTMENT_REASON_MAX_LENGTH, PRODUCT_NAME_MAX_LENGTH, PRODUCT_SEARCH_MAX_LENGTH } from './limits';
 
 export const Product = Type.Object({
   sku: Sku,
@@ -14,16 +15,17 @@ export const Product = Type.Object({
 export type Product = Static<typeof Product>;
 
 export const ProductList = page(Product);
+export type ProductList = Static<typeof ProductList>;
 
 export const ListProductsQuery = Type.Object(
-  { q: Type.Optional(SingleLineText({ minLength: 1, maxLength: 100, description: 'matches name or SKU' })), ...PageQuery },
+  { q: Type.Optional(SingleLineText({ minLength: 1, maxLength: PRODUCT_SEARCH_MAX_LENGTH, description: 'matches name or SKU' })), ...PageQuery },
   { additionalProperties: false },
 );
 export type ListProductsQuery = Static<typeof ListProductsQuery>;
 
 export const SkuParams = Type.Object({ sku: Sku }, { additionalProperties: false });
 
-const ProductName = SingleLineText({ minLength: 1, maxLength: 200 });
+const ProductName = SingleLineText({ minLength: 1, maxLength: PRODUCT_NAME_MAX_LENGTH });
 
 export const CreateProductBody = Type.Object(
   { sku: Sku, name: ProductName, price: Money, onHand: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) },
@@ -40,7 +42,7 @@ export type UpdateProductBody = Static<typeof UpdateProductBody>;
 export const AdjustmentBody = Type.Object(
   {
     delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
-    reason: SingleLineText({ minLength: 1, maxLength: 200 }),
+    reason: SingleLineText({ minLength: 1, maxLength: ADJUSTMENT_REASON_MAX_LENGTH }),
   },
   { additionalProperties: false },
 );

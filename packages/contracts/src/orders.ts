@@ -1,14 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Currency, Money, MultiLineText, PageQuery, SingleLineText, Sku, Timestamp, Uuid, page } from './common';
+import { MAX_LINES, MAX_QUANTITY, ORDER_NOTE_MAX_LENGTH } from './limits';
+
+export { MAX_LINES, MAX_QUANTITY } from './limits';
 
 export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'rejected', 'cancelled'] as const;
 export const OrderStatus = Type.Enum(ORDER_STATUSES);
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const REJECTION_REASONS = ['out_of_stock', 'payment_declined', 'expired'] as const;
-
-export const MAX_LINES = 100;
-export const MAX_QUANTITY = 1000;
 
 export const PlaceOrderBody = Type.Object(
   {
@@ -16,7 +14,7 @@ export const PlaceOrderBody = Type.Object(
       Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }),
       { minItems: 1, maxItems: MAX_LINES, description: 'each SKU at most once' },
     ),
-    note: Type.Optional(Type.Union([MultiLineText({ maxLength: 500 }), Type.Null()])),
+    note: Type.Optional(Type.Union([MultiLineText({ maxLength: ORDER_NOTE_MAX_LENGTH }), Type.Null()])),
   },
   { additionalProperties: false },
 );

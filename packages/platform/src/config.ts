@@ -211,6 +211,51 @@ export const commonConfigSpec = {
 
 export type CommonConfig = ConfigOf<typeof commonConfigSpec>;
 
+/**
+ * Passwords published with the code, by the variable that takes them: docker-compose.yml's
+ * development defaults and identity's administrator password outside production (the README
+ * prints it). Anyone can read them, so production refuses them (checkDevelopmentSecrets).
+ */
+export const DEVELOPMENT_SECRETS = {
+  ADMIN_PASSWORD: 'admin12345',
+  POSTGRES_PASSWORD: 'dev-postgres-password',
+  IDENTITY_DB_PASSWORD: 'dev-identity-db-password',
+  INVENTORY_DB_PASSWORD: 'dev-inventory-db-password',
+  ORDERS_DB_PASSWORD: 'dev-orders-db-password',
+  RABBITMQ_PASSWORD: 'dev-rabbitmq-password',
+} as const;
+
+const developmentSecrets: ReadonlySet<string> = new Set(Object.values(DEVELOPMENT_SECRETS));
+
+/** A published password as the whole value, or as the password of a URL (DATABASE_URL, RABBITMQ_URL). */
+function holdsDevelopmentSecret(value: string): boolean {
+  if (developmentSecrets.has(value)) return true;
+  if (!URL.canParse(value)) return false;
+  const { password } = new URL(value);
+  try {
+    return developmentSecrets.has(decodeURIComponent(password));
+  } catch {
+    return developmentSecrets.has(password);
+  }
+}
+
+/**
+ * Variables of a loaded configuration that hold a published development password: with
+ * NODE_ENV=production a ConfigError naming them; elsewhere the warning line to log, or undefined.
+ * Neither ever contains the value.
+ */
+export function checkDevelopmentSecrets(config: Readonly<Record<string, unknown>>): string | undefined {
+  const variables = Object.entries(config).filter(([, value]) => typeof value === 'string' && holdsDevelopmentSecret(value)).map(([variable]) => variable);
+  if (variables.length === 0) return undefined;
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError(variables.map((variable) => ({
+      variable,
+      message: `${variable} must not hold a public development default password when NODE_ENV=production`,
+    })));
+  }
+  return `DEVELOPMENT DEFAULT PASSWORDS in ${variables.join(', ')}: published with the code, for development only; set your own (and NODE_ENV=production) anywhere else`;
+}
+
 function splitList(raw: string): string[] {
   return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }

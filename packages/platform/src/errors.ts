@@ -68,6 +68,23 @@ export function problem(
   };
 }
 
+/**
+ * A refusal as a use case states it: a stable code, what went wrong, and the facts a client may
+ * need (`retryAfterS`), but no HTTP. The service's HTTP layer has one table (`errorTable` in
+ * `http/`) that gives each code its status, title and headers.
+ */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  readonly errors: FieldError[] | undefined;
+  readonly facts: Readonly<Record<string, string | number>>;
+
+  constructor(readonly code: string, readonly detail: string, options: { errors?: FieldError[]; facts?: Record<string, string | number> } = {}) {
+    super(detail);
+    this.errors = options.errors;
+    this.facts = options.facts ?? {};
+  }
+}
+
 type Options = { title?: string; cause?: unknown };
 
 export const badRequest = (code: string, detail: string, errors?: FieldError[], options?: Options) =>

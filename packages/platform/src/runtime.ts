@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { ConfigError, exitOnConfigError, loadConfig, type CommonConfig, type ConfigOf, type ConfigSpec } from './config';
+import { ConfigError, checkDevelopmentSecrets, exitOnConfigError, loadConfig, type CommonConfig, type ConfigOf, type ConfigSpec } from './config';
 import { runWorkers } from './workers';
 import { openDatabase, type Database } from './db';
 import { onShutdown } from './lifecycle';
@@ -78,8 +79,11 @@ export async function runService<S extends ConfigSpec & { PORT: unknown }>(opts:
   build: (adapters: Adapters & { config: ConfigOf<S> }) => Promise<ServiceApp>;
 }): Promise<void> {
   const config = exitOnConfigError(() => loadConfig(process.env, opts.spec)) as ConfigOf<S> & CommonConfig & { PORT: number };
+  const developmentSecretsWarning = exitOnConfigError(() => checkDevelopmentSecrets(config));
   const count = exitOnConfigError(() => workerCount(config, process.env.WEB_CONCURRENCY !== undefined && process.env.WEB_CONCURRENCY !== ''));
   const log = createLogger({ level: config.LOG_LEVEL, service: opts.name });
+  // Workers run this too: the primary (or the only process) says it once for the service.
+  if (developmentSecretsWarning && !cluster.isWorker) log.warn(developmentSecretsWarning);
   await runWorkers({ count, log, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS, work: () => serve(opts, config, log) });
 }
 

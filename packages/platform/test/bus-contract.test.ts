@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect, type Channel } from 'amqplib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Bus, BusSignal, RetryPolicy } from '../src/messaging/bus';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Bus, BusLog, BusSignal, RetryPolicy } from '../src/messaging/bus';
 import { cloudEvent, CLOUDEVENTS_CONTENT_TYPE, type CloudEvent } from '../src/messaging/cloud-event';
-import { createInProcessBroker, createInProcessBus, type BusLog, type InProcessBroker } from '../src/messaging/in-process-bus';
+import { createInProcessBroker, createInProcessBus, type InProcessBroker } from '../src/messaging/in-process-bus';
 import { createRabbitMqBus } from '../src/messaging/rabbitmq-bus';
 import { createTestVhost, rabbitmqctl, type TestVhost } from '../src/testing/rabbitmq';
 
@@ -136,18 +136,8 @@ const fresh = (prefix: string) => `${prefix}.${randomUUID().slice(0, 8)}`;
 const event = (type: string, data: unknown = { n: randomUUID() }) => cloudEvent({ source: 'test', type, data });
 const shortRetry: RetryPolicy = { delaysMs: [50, 100] };
 
-/** Polls `check` until it stops throwing, or rethrows its last error after the deadline. */
-async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await delay(25);
-    }
-  }
-}
+// vi.waitFor retries until the check stops throwing; its own default (1 s) is too short for a broker.
+const POLL = { timeout: 10_000, interval: 25 };
 
 function record(bus: Bus): BusSignal[] {
   const signals: BusSignal[] = [];
@@ -199,14 +189,14 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
       hash: await h.depth(queues.hash),
       none: await h.depth(queues.none),
     });
-    await eventually(async () => expect(await depths()).toEqual({ star: 2, exact: 1, hash: 2, none: 0 }));
+    await vi.waitFor(async () => expect(await depths()).toEqual({ star: 2, exact: 1, hash: 2, none: 0 }), POLL);
     const received: CloudEvent[] = [];
     await bus.subscribe({
       queue: queues.hash,
       bindings: [{ exchange, routingKey: patterns.hash }],
       handler: async (e) => void received.push(e),
     });
-    await eventually(() => expect(received).toEqual([cancelled, lineCancelled]));
+    await vi.waitFor(() => expect(received).toEqual([cancelled, lineCancelled]), POLL);
   });
 
   it('keeps messages published while nobody consumes and delivers them, in order, on the next subscribe', async () => {
@@ -220,11 +210,11 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
 
     await publisher.publish(exchange, events);
 
-    await eventually(async () => expect(await h.depth(queue)).toBe(3));
+    await vi.waitFor(async () => expect(await h.depth(queue)).toBe(3), POLL);
     const received: string[] = [];
     await consumer.subscribe({ queue, bindings, handler: async (e) => void received.push(e.id) });
-    await eventually(() => expect(received).toEqual(events.map((e) => e.id)));
-    await eventually(async () => expect(await h.depth(queue)).toBe(0));
+    await vi.waitFor(() => expect(received).toEqual(events.map((e) => e.id)), POLL);
+    await vi.waitFor(async () => expect(await h.depth(queue)).toBe(0), POLL);
   });
 
   it('retries a handler that fails twice with attempts 2 and 3, then acks it once', async () => {
@@ -245,7 +235,7 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
 
     await bus.publish(exchange, [flaky]);
 
-    await eventually(() => expect(signals.some((s) => s.kind === 'ack')).toBe(true));
+    await vi.waitFor(() => expect(signals.some((s) => s.kind === 'ack')).toBe(true), POLL);
     expect(signals.map((s) => [s.kind, s.attempt, s.kind === 'ack' ? null : s.error])).toEqual([
       ['retry', 1, 'failed on attempt 1'],
       ['retry', 2, 'failed on attempt 2'],
@@ -255,7 +245,7 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     // A later message gets through after it; the flaky one was not delivered again meanwhile.
     const marker = event('order.shipped');
     await bus.publish(exchange, [marker]);
-    await eventually(() => expect(signals.filter((s) => s.kind === 'ack')).toHaveLength(2));
+    await vi.waitFor(() => expect(signals.filter((s) => s.kind === 'ack')).toHaveLength(2), POLL);
     expect(calls).toEqual([
       ['order.created', 1],
       ['order.created', 2],
@@ -288,12 +278,12 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
 
     await bus.publish(exchange, [poisoned, good]);
 
-    await eventually(() => expect(signals.some((s) => s.kind === 'dead')).toBe(true));
+    await vi.waitFor(() => expect(signals.some((s) => s.kind === 'dead')).toBe(true), POLL);
     const dead = signals.find((s) => s.kind === 'dead');
     expect(dead).toMatchObject({ queue, attempt: 3, error: 'boom on attempt 3', event: { id: poisoned.id } });
     expect(poisonAttempts).toEqual([1, 2, 3]);
     expect(processed).toEqual([good.id]);
-    await eventually(async () => expect(await bus.queueDepth(`${queue}.dlq`)).toBe(1));
+    await vi.waitFor(async () => expect(await bus.queueDepth(`${queue}.dlq`)).toBe(1), POLL);
     expect(await bus.queueDepth(fresh('never-declared'))).toBe(0);
     const letters = await h.deadLetters(queue);
     expect(letters).toHaveLength(1);
@@ -302,7 +292,7 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
 
     const later = event('order.created');
     await bus.publish(exchange, [later]);
-    await eventually(() => expect(processed).toEqual([good.id, later.id]));
+    await vi.waitFor(() => expect(processed).toEqual([good.id, later.id]), POLL);
     expect(poisonAttempts).toEqual([1, 2, 3]);
   });
 
@@ -329,11 +319,11 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     await bus.publish(exchange, [waiting]);
 
     // Far more failures than the two retries a failing message gets, and still no dead letter.
-    await eventually(() => expect(attempts.length).toBeGreaterThanOrEqual(6));
+    await vi.waitFor(() => expect(attempts.length).toBeGreaterThanOrEqual(6), POLL);
     expect(signals.filter((s) => s.kind === 'dead')).toEqual([]);
     expect(new Set(attempts)).toEqual(new Set([1]));
     databaseUp = true;
-    await eventually(() => expect(signals.some((s) => s.kind === 'ack')).toBe(true));
+    await vi.waitFor(() => expect(signals.some((s) => s.kind === 'ack')).toBe(true), POLL);
     expect(signals.find((s) => s.kind === 'ack')).toMatchObject({ attempt: 1, event: { id: waiting.id } });
     expect(await h.deadLetters(queue)).toEqual([]);
   });
@@ -354,7 +344,7 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
 
     await bus.publish(exchange, [event('order.created')]);
 
-    await eventually(() => expect(signals.some((s) => s.kind === 'dead')).toBe(true));
+    await vi.waitFor(() => expect(signals.some((s) => s.kind === 'dead')).toBe(true), POLL);
     expect(signals.map((s) => [s.kind, s.attempt])).toEqual([['retry', 1], ['retry', 2], ['dead', 3]]);
   });
 
@@ -369,7 +359,7 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     await h.publishRaw(exchange, 'order.created', 'not json at all');
     await h.publishRaw(exchange, 'order.created', JSON.stringify({ hello: 'world' }));
 
-    await eventually(() => expect(signals.filter((s) => s.kind === 'dead')).toHaveLength(2));
+    await vi.waitFor(() => expect(signals.filter((s) => s.kind === 'dead')).toHaveLength(2), POLL);
     expect(signals.every((s) => s.kind === 'dead' && s.event === null && s.attempt === 1)).toBe(true);
     expect(calls).toBe(0);
     const letters = await h.deadLetters(queue);
@@ -403,14 +393,14 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     await bus.publish(exchange, Array.from({ length: 5 }, () => event('order.created')));
 
     try {
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         expect(running).toBe(2);
         expect(await h.depth(queue)).toBe(3);
-      });
+      }, POLL);
     } finally {
       gate.resolve();
     }
-    await eventually(() => expect(signals.filter((s) => s.kind === 'ack')).toHaveLength(5));
+    await vi.waitFor(() => expect(signals.filter((s) => s.kind === 'ack')).toHaveLength(5), POLL);
     expect(most).toBe(2);
   });
 
@@ -472,14 +462,14 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     await a.publish(exchange, events);
 
     for (const bus of [a, b]) {
-      await eventually(() => expect(got.get(bus)!.ids).toEqual(events.map((e) => e.id)));
+      await vi.waitFor(() => expect(got.get(bus)!.ids).toEqual(events.map((e) => e.id)), POLL);
       expect(got.get(bus)!.queue.startsWith(prefix)).toBe(true);
     }
     const [qa, qb] = [got.get(a)!.queue, got.get(b)!.queue];
     expect(qa).not.toBe(qb);
     await a.close();
     await b.close();
-    await eventually(async () => expect([await h.queueExists(qa), await h.queueExists(qb)]).toEqual([false, false]));
+    await vi.waitFor(async () => expect([await h.queueExists(qa), await h.queueExists(qb)]).toEqual([false, false]), POLL);
   });
 
   it('does not retry or dead-letter a failure on an exclusive queue', async () => {
@@ -500,10 +490,10 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     const signals = record(bus);
 
     await bus.publish(exchange, [event('order.created')]);
-    await eventually(() => expect(signals.map((s) => s.kind)).toEqual(['dead']));
+    await vi.waitFor(() => expect(signals.map((s) => s.kind)).toEqual(['dead']), POLL);
     await bus.publish(exchange, [event('order.created')]);
 
-    await eventually(() => expect(signals.map((s) => s.kind)).toEqual(['dead', 'ack']));
+    await vi.waitFor(() => expect(signals.map((s) => s.kind)).toEqual(['dead', 'ack']), POLL);
     expect(signals[0]).toMatchObject({ attempt: 1, error: 'push failed' });
     expect(calls).toBe(2);
     expect(await h.queueExists(`${queue}.dlq`)).toBe(false);
@@ -565,7 +555,7 @@ describe('the rabbitmq bus, against the broker', () => {
     await rabbitmqctl('clear_permissions', '-p', vhost.vhost, 'guest');
     try {
       await rabbitmqctl('close_all_connections', '-p', vhost.vhost, 'test: access revoked');
-      await eventually(() => expect(bus.ping()).rejects.toThrow());
+      await vi.waitFor(() => expect(bus.ping()).rejects.toThrow(), POLL);
       const started = Date.now();
       await expect(bus.publish(exchange, [event('order.created')])).rejects.toThrow(/not connected/);
       expect(Date.now() - started).toBeLessThan(500);
@@ -575,8 +565,8 @@ describe('the rabbitmq bus, against the broker', () => {
     }
 
     const after = event('order.created');
-    await eventually(() => bus.publish(exchange, [after]), 20_000);
-    await eventually(() => expect(received).toContain(after.id), 10_000);
+    await vi.waitFor(() => bus.publish(exchange, [after]), { ...POLL, timeout: 20_000 });
+    await vi.waitFor(() => expect(received).toContain(after.id), POLL);
     await bus.ping();
   });
 
@@ -588,13 +578,13 @@ describe('the rabbitmq bus, against the broker', () => {
     await bus.subscribe({ queue: fresh('q'), bindings: [{ exchange, routingKey: '#' }], handler: async (e) => void received.push(e.id) });
     const before = event('order.created');
     await bus.publish(exchange, [before]);
-    await eventually(() => expect(received).toEqual([before.id]));
+    await vi.waitFor(() => expect(received).toEqual([before.id]), POLL);
 
     await rabbitmqctl('close_all_connections', '-p', vhost.vhost, 'test: reconnect');
 
-    await eventually(() => expect(entries.filter((e) => e.msg === 'RabbitMQ connection lost; reconnecting')).toHaveLength(1));
+    await vi.waitFor(() => expect(entries.filter((e) => e.msg === 'RabbitMQ connection lost; reconnecting')).toHaveLength(1), POLL);
     const after = event('order.created');
-    await eventually(() => bus.publish(exchange, [after]), 20_000);
-    await eventually(() => expect(received).toEqual([before.id, after.id]), 10_000);
+    await vi.waitFor(() => bus.publish(exchange, [after]), { ...POLL, timeout: 20_000 });
+    await vi.waitFor(() => expect(received).toEqual([before.id, after.id]), POLL);
   });
 });

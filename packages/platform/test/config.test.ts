@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   bool,
+  checkDevelopmentSecrets,
   commonConfigSpec,
   ConfigError,
+  DEVELOPMENT_SECRETS,
   exitOnConfigError,
   int,
   intList,
@@ -242,5 +244,55 @@ describe('exitOnConfigError', () => {
 
   it('returns the config when it is valid', () => {
     expect(exitOnConfigError(() => loadConfig({ PORT: '1234' }, { PORT: port(5000) }))).toEqual({ PORT: 1234 });
+  });
+});
+
+describe('checkDevelopmentSecrets', () => {
+  const spec = { ...commonConfigSpec, ADMIN_PASSWORD: optional(secret(string())) };
+  const published = {
+    DATABASE_URL: `postgres://orders:${DEVELOPMENT_SECRETS.ORDERS_DB_PASSWORD}@postgres:5432/orders`,
+    // Percent-encoded in a URL, it is still the same password.
+    RABBITMQ_URL: `amqp://pedidos:${encodeURIComponent(DEVELOPMENT_SECRETS.RABBITMQ_PASSWORD).replace('-', '%2D')}@rabbitmq:5672`,
+    ADMIN_PASSWORD: DEVELOPMENT_SECRETS.ADMIN_PASSWORD,
+  };
+  const own = {
+    DATABASE_URL: 'postgres://orders:vault-orders-5Tb1@postgres:5432/orders',
+    RABBITMQ_URL: 'amqp://pedidos:vault-rabbitmq-9Pz4@rabbitmq:5672',
+    ADMIN_PASSWORD: 'vault-admin-7Qx2',
+  };
+  const refusal = (env: Env) => {
+    try {
+      checkDevelopmentSecrets(loadConfig(env, spec));
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    throw new Error('not refused');
+  };
+
+  it('outside production, gives one warning line naming each variable that holds a published password, never the password', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const warning = checkDevelopmentSecrets(loadConfig({ ...published, NODE_ENV }, spec));
+      expect(warning).toBe('DEVELOPMENT DEFAULT PASSWORDS in DATABASE_URL, RABBITMQ_URL, ADMIN_PASSWORD: published with the code, for development only; set your own (and NODE_ENV=production) anywhere else');
+    }
+    const one = checkDevelopmentSecrets(loadConfig({ ...own, DATABASE_URL: published.DATABASE_URL }, spec));
+    expect(one).toMatch(/^DEVELOPMENT DEFAULT PASSWORDS in DATABASE_URL:/);
+  });
+
+  it('in production, refuses them with one issue per variable, never showing the password', () => {
+    const error = refusal({ ...published, NODE_ENV: 'production' });
+    expect(error.issues.map((i) => i.variable)).toEqual(['DATABASE_URL', 'RABBITMQ_URL', 'ADMIN_PASSWORD']);
+    expect(error.issues[0]?.message).toBe('DATABASE_URL must not hold a public development default password when NODE_ENV=production');
+    for (const secret of Object.values(DEVELOPMENT_SECRETS)) expect(error.message).not.toContain(secret);
+    expect(refusal({ ...own, RABBITMQ_URL: published.RABBITMQ_URL, NODE_ENV: 'production' }).issues.map((i) => i.variable)).toEqual(['RABBITMQ_URL']);
+  });
+
+  it('says nothing of passwords of their own, or of no password at all, in any environment', () => {
+    for (const NODE_ENV of ['development', 'production']) {
+      expect(checkDevelopmentSecrets(loadConfig({ ...own, NODE_ENV }, spec))).toBeUndefined();
+      expect(checkDevelopmentSecrets(loadConfig({ NODE_ENV }, spec))).toBeUndefined();
+    }
+    // A published password as a user name or host is not a password.
+    expect(checkDevelopmentSecrets(loadConfig({ DATABASE_URL: `postgres://${DEVELOPMENT_SECRETS.ORDERS_DB_PASSWORD}@db/orders` }, spec))).toBeUndefined();
   });
 });

@@ -4,8 +4,9 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conflict, notFound, serviceUnavailable, unprocessable } from '../src/errors';
-import { createHttpApp, problemResponses, type HttpApp } from '../src/http/app';
+import { principalOf } from '../src/auth/authorize';
+import { DomainError, conflict, notFound, serviceUnavailable, unprocessable } from '../src/errors';
+import { createHttpApp, errorTable, problemResponses, type HttpApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
 import { createMetrics, type Metrics } from '../src/metrics';
 import type { BusSignal } from '../src/messaging/bus';
@@ -27,6 +28,11 @@ const PlaceOrder = Type.Object(
   { additionalProperties: false },
 );
 const Order = Type.Object({ id: Type.String(), items: Type.Array(Type.Object({ sku: Type.String(), quantity: Type.Integer() })) });
+
+const ERRORS = errorTable({
+  'ACCOUNT.LOCKED': { status: 429, headers: ({ retryAfterS }) => ({ 'retry-after': String(retryAfterS) }) },
+  'ACCOUNT.LIMIT_REACHED': { status: 409, title: 'Limit reached' },
+});
 
 interface LogLine {
   level: string;
@@ -70,6 +76,7 @@ beforeAll(async () => {
       },
     },
     openapi: { title: 'Orders', description: 'Orders API' },
+    errors: ERRORS,
   });
 
   app.post('/api/orders', { schema: { body: PlaceOrder, response: { 201: Order, ...problemResponses(400, 422) } } }, async (request, reply) => {
@@ -102,6 +109,14 @@ beforeAll(async () => {
       ]),
     },
   }, async () => ({ ok: true }));
+  app.post('/api/accounts/:id/lock', {
+    schema: { params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), ...ERRORS.responses(400, 'ACCOUNT.LOCKED', 'ACCOUNT.LIMIT_REACHED') } },
+  }, async (request) => {
+    if (request.params.id === 'full') throw new DomainError('ACCOUNT.LIMIT_REACHED', 'No more accounts.');
+    if (request.params.id === 'unmapped') throw new DomainError('ACCOUNT.UNMAPPED', 'A code the table lacks.');
+    throw new DomainError('ACCOUNT.LOCKED', 'Locked for 7 s.', { errors: [{ path: '/password', message: 'wrong too often' }], facts: { retryAfterS: 7 } });
+  });
+  app.get('/api/whoami', async (request) => principalOf(request));
   app.get('/api/boom', async () => {
     throw new Error('password authentication failed for postgres://app:hunter2@db');
   });
@@ -249,6 +264,31 @@ describe('problem details', () => {
     const unknown = expectProblem(await post({ items: [{ sku: 'UNKNOWN', quantity: 1 }] }), 422);
     expect(unknown).toMatchObject({ code: 'PRODUCT.UNKNOWN_SKU', errors: [{ path: '/items/0/sku', message: 'is unknown' }] });
     expect(expectProblem(await app.inject({ url: '/api/maintenance' }), 503).detail).toBe('Back in five minutes');
+  });
+
+  it("answers a use case's DomainError as the service's table says: status, title, headers and body", async () => {
+    const locked = await app.inject({ method: 'POST', url: '/api/accounts/a/lock' });
+    expect(expectProblem(locked, 429)).toEqual({
+      type: 'https://pedidos.dev/problems/account-locked',
+      title: 'Account locked',
+      status: 429,
+      detail: 'Locked for 7 s.',
+      code: 'ACCOUNT.LOCKED',
+      errors: [{ path: '/password', message: 'wrong too often' }],
+    });
+    expect(locked.headers['retry-after']).toBe('7');
+    expect(expectProblem(await app.inject({ method: 'POST', url: '/api/accounts/full/lock' }), 409)).toMatchObject({ title: 'Limit reached', code: 'ACCOUNT.LIMIT_REACHED' });
+  });
+
+  it('answers a DomainError whose code is not in the table with a generic 500, logged as a bug', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/accounts/unmapped/lock' });
+    expect(expectProblem(res, 500).code).toBe('INTERNAL');
+    expect(res.body).not.toContain('A code the table lacks');
+    expect(logs.some((l) => l.level === 'error' && l.reqId === res.headers['x-request-id'])).toBe(true);
+  });
+
+  it('refuses with 401 a route that reads who is asking without authorizing', async () => {
+    expect(expectProblem(await app.inject({ url: '/api/whoami' }), 401).code).toBe('AUTH.MISSING_TOKEN');
   });
 
   it('answers an unexpected throw with a generic 500 and logs the real message', async () => {
@@ -410,6 +450,15 @@ describe('OpenAPI', () => {
     const notFoundDoc = doc.paths['/api/orders/{id}']?.get?.responses['404'];
     expect(notFoundDoc?.content['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/Problem' });
     expect(doc.components.schemas.Problem).toBeDefined();
+  });
+
+  it("documents a route's codes from the service's table, grouped by status", async () => {
+    const doc = (await app.inject({ url: '/docs/json' })).json();
+    const responses = doc.paths['/api/accounts/{id}/lock'].post.responses;
+    expect(responses['429'].description).toContain('`ACCOUNT.LOCKED`');
+    expect(responses['409'].description).toContain('`ACCOUNT.LIMIT_REACHED`');
+    expect(responses['409'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(responses['400'].description).not.toContain('ACCOUNT.');
   });
 
   it('serves a browsable UI', async () => {

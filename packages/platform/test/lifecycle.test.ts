@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, startProcess, type TestProcess } from '../src/testing';
 
 const lifecycle = fileURLToPath(new URL('../src/lifecycle.ts', import.meta.url));
 const logger = fileURLToPath(new URL('../src/logger.ts', import.meta.url));
@@ -26,47 +26,30 @@ log.info('ready');
 interface Child {
   /** Resolves with the first log line whose msg is `msg`. */
   line(msg: string): Promise<Record<string, unknown>>;
-  lines: Record<string, unknown>[];
+  readonly lines: Record<string, unknown>[];
   signal(name: NodeJS.Signals): void;
   exited: Promise<number | null>;
 }
 
-const running = new Set<ReturnType<typeof spawn>>();
+const running: TestProcess[] = [];
 
 // A test that fails mid-way must not leave its child behind.
-afterEach(() => {
-  for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  running.clear();
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((proc) => proc.stop({ signal: 'SIGKILL' })));
 });
 
 function start(env: { MODE: 'ok' | 'hang' | 'fail'; TIMEOUT_MS: number }): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
-    env: { ...process.env, MODE: env.MODE, TIMEOUT_MS: String(env.TIMEOUT_MS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  running.add(proc);
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
-  let buffer = '';
-  proc.stdout.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>;
-      buffer = buffer.slice(newline + 1);
-      lines.push(line);
-      for (const w of waiters.filter((w) => w.msg === line.msg)) w.resolve(line);
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const proc = startProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { name: 'child', env: { MODE: env.MODE, TIMEOUT_MS: String(env.TIMEOUT_MS) } });
+  running.push(proc);
+  // pino writes one JSON object a line; anything else (a warning on stderr, a line half read) is not a log line yet.
+  const lines = () => proc.output().split('\n').filter((line) => line.startsWith('{') && line.endsWith('}')).map((line) => JSON.parse(line) as Record<string, unknown>);
   return {
-    lines,
-    line: (msg) => {
-      const seen = lines.find((l) => l.msg === msg);
-      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ msg, resolve }));
+    get lines() {
+      return lines();
     },
+    line: (msg) => eventually(async () => lines().find((l) => l.msg === msg), 20_000, `the line "${msg}"`),
     signal: (name) => proc.kill(name),
-    exited,
+    exited: proc.exited,
   };
 }
 

@@ -12,13 +12,8 @@ import { outbox } from './fixtures/outbox-schema';
 const migrationsFolder = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
 const EXCHANGE = 'test.events';
 
-async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+// expect.poll's own default (1 s) is too short for a relay on a shared machine.
+const POLL = { timeout: 10_000, interval: 10 };
 
 const event = (n: number, type = 'thing.happened') => cloudEvent({ source: 'outbox-test', type, data: { n } });
 
@@ -111,7 +106,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [kept]));
 
     relay.start();
-    await waitUntil(async () => received.length === 1 && (await backlog()) === 0, 'the committed event is published');
+    await expect.poll(async () => received.length === 1 && (await backlog()) === 0, { ...POLL, message: 'the committed event is published' }).toBe(true);
     expect(receivedIds()).toEqual([kept.id]);
   });
 
@@ -124,7 +119,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     });
 
     relay.start();
-    await waitUntil(async () => received.length === 3 && (await backlog()) === 0, 'three events are published');
+    await expect.poll(async () => received.length === 3 && (await backlog()) === 0, { ...POLL, message: 'three events are published' }).toBe(true);
     expect(received).toEqual(events);
     expect(await relay.stats()).toEqual({ backlog: 0, oldestAgeSeconds: 0 });
   });
@@ -135,7 +130,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     const e = event(1);
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [e]));
     relay.kick();
-    await waitUntil(() => received.length === 1, 'the kicked event is published', 5_000);
+    await expect.poll(() => received.length === 1, { ...POLL, timeout: 5_000, message: 'the kicked event is published' }).toBe(true);
     expect(receivedIds()).toEqual([e.id]);
   });
 
@@ -147,13 +142,13 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [first]));
     faulty.control.closeGate();
     relay.start();
-    await waitUntil(() => faulty.control.entered === 1, 'the first drain is publishing');
+    await expect.poll(() => faulty.control.entered === 1, { ...POLL, message: 'the first drain is publishing' }).toBe(true);
 
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [second]));
     relay.kick();
     relay.kick();
     faulty.control.openGate();
-    await waitUntil(async () => received.length === 2 && (await backlog()) === 0, 'both events are published', 5_000);
+    await expect.poll(async () => received.length === 2 && (await backlog()) === 0, { ...POLL, timeout: 5_000, message: 'both events are published' }).toBe(true);
     expect(receivedIds()).toEqual([first.id, second.id]);
     expect(faulty.control.entered).toBe(2);
   });
@@ -166,17 +161,17 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [e]));
     relay.start();
 
-    await waitUntil(async () => {
+    await expect.poll(async () => {
       const [row] = await database.db.select().from(outbox);
       return (row?.attempts ?? 0) >= 2;
-    }, 'the publish has failed twice');
+    }, { ...POLL, message: 'the publish has failed twice' }).toBe(true);
     const [row] = await database.db.select().from(outbox).where(eq(outbox.id, e.id));
     expect(row).toMatchObject({ lastError: 'broker unreachable', event: e });
     expect(received).toEqual([]);
     expect(warnings).toContain('outbox publish failed; will retry');
 
     faulty.control.failWith = null;
-    await waitUntil(async () => received.length === 1 && (await backlog()) === 0, 'the event is published after recovery');
+    await expect.poll(async () => received.length === 1 && (await backlog()) === 0, { ...POLL, message: 'the event is published after recovery' }).toBe(true);
     expect(receivedIds()).toEqual([e.id]);
   });
 
@@ -188,15 +183,15 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [e]));
     relay.start();
 
-    await waitUntil(async () => {
+    await expect.poll(async () => {
       const [row] = await database.db.select().from(outbox);
       return (row?.attempts ?? 0) >= 1;
-    }, 'the publish has timed out');
+    }, { ...POLL, message: 'the publish has timed out' }).toBe(true);
     const [row] = await database.db.select().from(outbox);
     expect(row?.lastError).toMatch(/not confirmed within 50 ms/);
 
     faulty.control.hang = false;
-    await waitUntil(async () => received.length === 1 && (await backlog()) === 0, 'the event is published after recovery');
+    await expect.poll(async () => received.length === 1 && (await backlog()) === 0, { ...POLL, message: 'the event is published after recovery' }).toBe(true);
   });
 
   it('publishes rows that a crashed relay had claimed once their lease ends', async () => {
@@ -206,7 +201,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     // What a relay killed mid-publish leaves behind: the row pushed one lease ahead.
     await database.db.update(outbox).set({ nextAttemptAt: sql`now() + interval '300 milliseconds'` });
     relay.start();
-    await waitUntil(async () => received.length === 1 && (await backlog()) === 0, 'the orphaned event is published');
+    await expect.poll(async () => received.length === 1 && (await backlog()) === 0, { ...POLL, message: 'the orphaned event is published' }).toBe(true);
     expect(receivedIds()).toEqual([e.id]);
   });
 
@@ -224,7 +219,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     open(options).relay.start();
     open(options).relay.start();
 
-    await waitUntil(async () => (await backlog()) === 0, 'every row is published', 20_000);
+    await expect.poll(async () => (await backlog()) === 0, { ...POLL, timeout: 20_000, message: 'every row is published' }).toBe(true);
     expect(receivedIds().sort()).toEqual(events.map((e) => e.id).sort());
   });
 
@@ -237,7 +232,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [poison, ...fine]));
     relay.start();
 
-    await waitUntil(async () => received.length === 3 && (await backlog()) === 1, 'the healthy events are published');
+    await expect.poll(async () => received.length === 3 && (await backlog()) === 1, { ...POLL, message: 'the healthy events are published' }).toBe(true);
     expect(receivedIds()).toEqual(fine.map((e) => e.id));
     const rows = await database.db.select().from(outbox);
     expect(rows).toHaveLength(1);
@@ -256,7 +251,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     expect(stats.oldestAgeSeconds).toBeLessThan(120);
 
     relay.start();
-    await waitUntil(async () => (await relay.stats()).backlog === 0, 'the backlog is drained');
+    await expect.poll(async () => (await relay.stats()).backlog === 0, { ...POLL, message: 'the backlog is drained' }).toBe(true);
     expect(await relay.stats()).toEqual({ backlog: 0, oldestAgeSeconds: 0 });
   });
 
@@ -267,7 +262,7 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     await database.db.transaction((tx) => enqueue(tx, EXCHANGE, [e]));
     faulty.control.closeGate();
     relay.start();
-    await waitUntil(() => faulty.control.entered === 1, 'the drain is publishing');
+    await expect.poll(() => faulty.control.entered === 1, { ...POLL, message: 'the drain is publishing' }).toBe(true);
 
     let stopped = false;
     const stopping = relay.stop().then(() => (stopped = true));
@@ -303,10 +298,10 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
 
       a.relay.start();
       b.relay.start();
-      await waitUntil(async () => delivered.length >= 500 && (await backlog()) === 0, 'every event is delivered', 20_000);
+      await expect.poll(async () => delivered.length >= 500 && (await backlog()) === 0, { ...POLL, timeout: 20_000, message: 'every event is delivered' }).toBe(true);
       await Promise.all([a.relay.stop(), b.relay.stop()]);
       // A duplicate published before the stop would still be queued for the consumer.
-      await waitUntil(() => consumerBus.depth('replicas') === 0, 'the queue is empty');
+      await expect.poll(() => consumerBus.depth('replicas') === 0, { ...POLL, message: 'the queue is empty' }).toBe(true);
 
       expect(new Set(delivered)).toEqual(new Set(events.map((e) => e.id)));
       expect(delivered).toHaveLength(500);

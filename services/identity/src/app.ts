@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import { createAuthorizer } from '@pedidos/platform/auth';
 import { migrate } from '@pedidos/platform/db';
 import { createHttpApp, httpSettings } from '@pedidos/platform/http';
 import { createMetrics } from '@pedidos/platform/metrics';
 import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import { DEV_ADMIN_PASSWORD, adminPassword, type IdentityConfig } from './config';
+import { identityErrors } from './http/errors';
 import { identityRoutes } from './http/routes';
 import { createIdentityService } from './identity-service';
-import { createKeyRing } from './key-ring';
+import { createKeyRing, principalVerifier } from './key-ring';
 
 export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -29,6 +31,7 @@ export async function buildIdentity({ database, log, config, now = () => new Dat
     metrics,
     ...httpSettings(config),
     readiness: { database: database.ping },
+    errors: identityErrors,
     openapi: {
       title: 'Identity service',
       description: 'Accounts, passwords and the EdDSA-signed access tokens the other services accept; publishes its keys as a JWKS.',
@@ -36,6 +39,7 @@ export async function buildIdentity({ database, log, config, now = () => new Dat
   });
   await http.register(identityRoutes, {
     service,
+    authorize: createAuthorizer(principalVerifier(keys)),
     issuer: config.JWT_ISSUER,
     loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MIN,
     registerPerMinute: config.REGISTER_RATE_LIMIT_PER_MIN,

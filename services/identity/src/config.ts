@@ -1,5 +1,5 @@
 import {
-  ConfigError, commonConfigSpec, int, loadConfig, optional, port, secret, string, url, type ConfigOf, type Env,
+  ConfigError, DEVELOPMENT_SECRETS, commonConfigSpec, int, loadConfig, optional, port, secret, string, url, type ConfigOf, type Env,
 } from '@pedidos/platform/config';
 import { passwordProblems } from './domain/password-policy';
 
@@ -33,7 +33,7 @@ export const identityConfigSpec = {
 
 export type IdentityConfig = ConfigOf<typeof identityConfigSpec>;
 
-export const DEV_ADMIN_PASSWORD = 'admin12345';
+export const DEV_ADMIN_PASSWORD = DEVELOPMENT_SECRETS.ADMIN_PASSWORD;
 
 /** The admin's bootstrap password; production must name one of its own that the password policy accepts. */
 export function adminPassword(config: IdentityConfig): string {

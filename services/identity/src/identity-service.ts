@@ -1,18 +1,16 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import { errors } from 'jose';
 import type { Db, Queryable } from '@pedidos/platform/db';
-import { AppError, badRequest, conflict, unauthorized } from '@pedidos/platform/errors';
+import type { Principal } from '@pedidos/platform/auth';
+import { DomainError } from '@pedidos/platform/errors';
 import type { Logger } from '@pedidos/platform/logger';
-import type { AccessTokenClaims, LoginBody, RegisterBody, Role, TokenResponse, User } from '@pedidos/contracts/identity';
+import type { LoginBody, RegisterBody, Role, TokenResponse, User } from '@pedidos/contracts/identity';
 import type { IdentityConfig } from './config';
-import { refreshTokens, users } from './db/schema';
+import { insertRefreshToken, refreshTokenByHash, revokeFamily, revokeRefreshToken, spendRefreshToken } from './db/refresh-tokens';
+import { insertUser, setPasswordHash, userByEmail, userById, type UserRow } from './db/users';
 import { passwordProblems } from './domain/password-policy';
 import type { KeyRing } from './key-ring';
-import { createLoginThrottle, throttleKey, type LoginThrottleSettings } from './login-throttle';
+import { createLoginThrottle, throttleKey, type LoginThrottleSettings } from './db/login-throttles';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
-
-type UserRow = typeof users.$inferSelect;
 
 const toUser = (u: UserRow): User => ({ id: u.id, email: u.email, name: u.name, role: u.role });
 
@@ -20,16 +18,13 @@ const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** A 429 that tells the client when to come back (the route copies it into `Retry-After`). */
-export class LockedOut extends AppError {
-  constructor(readonly retryAfterS: number) {
-    super(429, 'AUTH.ACCOUNT_LOCKED', `Too many failed logins for this account from this address; try again in ${retryAfterS} s.`);
-  }
-}
+/** Tells the client when to come back. */
+const lockedOut = (retryAfterS: number) =>
+  new DomainError('AUTH.ACCOUNT_LOCKED', `Too many failed logins for this account from this address; try again in ${retryAfterS} s.`, { facts: { retryAfterS } });
 
 // One answer for an unknown email and a wrong password, so neither can be told apart.
-const invalidCredentials = () => unauthorized('AUTH.INVALID_CREDENTIALS', 'The email or password is wrong.');
-const invalidRefreshToken = () => unauthorized('AUTH.INVALID_REFRESH_TOKEN', 'The refresh token is unknown, expired, revoked or already used; log in again.');
+const invalidCredentials = () => new DomainError('AUTH.INVALID_CREDENTIALS', 'The email or password is wrong.');
+const invalidRefreshToken = () => new DomainError('AUTH.INVALID_REFRESH_TOKEN', 'The refresh token is unknown, expired, revoked or already used; log in again.');
 
 export type IdentitySettings = Pick<IdentityConfig, 'SCRYPT_COST' | 'REFRESH_TOKEN_TTL_S'> & LoginThrottleSettings;
 
@@ -48,7 +43,7 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
   async function newRefreshToken(q: Queryable, userId: string, familyId: string): Promise<string> {
     const refreshToken = randomBytes(32).toString('base64url');
     const at = now();
-    await q.insert(refreshTokens).values({
+    await insertRefreshToken(q, {
       tokenHash: sha256(refreshToken), userId, familyId, createdAt: at,
       expiresAt: new Date(at.getTime() + settings.REFRESH_TOKEN_TTL_S * 1000),
     });
@@ -61,25 +56,20 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
   }
 
   async function createUser(body: { email: string; password: string; name: string }, role: Role) {
-    const [created] = await db
-      .insert(users)
-      .values({
-        id: randomUUID(), email: normalizeEmail(body.email), name: body.name.trim(), role,
-        passwordHash: await hashPassword(body.password, settings.SCRYPT_COST), createdAt: now(),
-      })
-      .onConflictDoNothing({ target: users.email })
-      .returning();
-    return created;
+    return insertUser(db, {
+      id: randomUUID(), email: normalizeEmail(body.email), name: body.name.trim(), role,
+      passwordHash: await hashPassword(body.password, settings.SCRYPT_COST), createdAt: now(),
+    });
   }
 
   return {
     async register(body: RegisterBody): Promise<User> {
       const problems = passwordProblems(body.password, body.email);
       if (problems.length > 0) {
-        throw badRequest('USER.WEAK_PASSWORD', `The password ${problems.join(', and ')}.`, problems.map((message) => ({ path: '/password', message })));
+        throw new DomainError('USER.WEAK_PASSWORD', `The password ${problems.join(', and ')}.`, { errors: problems.map((message) => ({ path: '/password', message })) });
       }
       const created = await createUser(body, 'customer');
-      if (!created) throw conflict('USER.EMAIL_TAKEN', 'An account with this email address already exists.');
+      if (!created) throw new DomainError('USER.EMAIL_TAKEN', 'An account with this email address already exists.');
       log.info({ userId: created.id }, 'user registered');
       return toUser(created);
     },
@@ -91,8 +81,8 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
       const at = now();
       // Asked before the account is looked up: a locked-out unknown email gets the same answer as fast.
       const lockedForS = await throttle.lockedFor(db, key, at);
-      if (lockedForS !== undefined) throw new LockedOut(lockedForS);
-      const [user] = await db.select().from(users).where(eq(users.email, normalized));
+      if (lockedForS !== undefined) throw lockedOut(lockedForS);
+      const user = await userByEmail(db, normalized);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
       if (!user || !valid || user.disabledAt !== null) {
         const lockedUntil = await throttle.recordFailure(db, key, at);
@@ -101,7 +91,7 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
       }
       await throttle.forgive(db, key);
       if (needsRehash(user.passwordHash, settings.SCRYPT_COST)) {
-        await db.update(users).set({ passwordHash: await hashPassword(password, settings.SCRYPT_COST) }).where(eq(users.id, user.id));
+        await setPasswordHash(db, user.id, await hashPassword(password, settings.SCRYPT_COST));
       }
       return tokenResponse(user, await newRefreshToken(db, user.id, randomUUID()));
     },
@@ -114,16 +104,12 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
       const tokenHash = sha256(refreshToken);
       const at = now();
       const outcome = await db.transaction(async (tx) => {
-        const [spent] = await tx
-          .update(refreshTokens)
-          .set({ revokedAt: at })
-          .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, at)))
-          .returning();
+        const spent = await spendRefreshToken(tx, tokenHash, at);
         if (!spent) {
-          const [known] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
+          const known = await refreshTokenByHash(tx, tokenHash);
           return { spent: false as const, replayedFamily: known?.revokedAt ? known.familyId : undefined };
         }
-        const [user] = await tx.select().from(users).where(eq(users.id, spent.userId));
+        const user = await userById(tx, spent.userId);
         // Thrown inside the transaction, so the token is not spent and works again once the account may log in.
         if (!user || user.disabledAt !== null || (await throttle.lockedFor(tx, throttleKey(user.email, clientIp), at)) !== undefined) throw invalidRefreshToken();
         return { spent: true as const, user, refreshToken: await newRefreshToken(tx, spent.userId, spent.familyId) };
@@ -132,11 +118,7 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
       if (outcome.spent) return tokenResponse(outcome.user, outcome.refreshToken);
       if (outcome.replayedFamily) {
         // Either the client or a thief holds the newer token: neither may keep it.
-        const revoked = await db
-          .update(refreshTokens)
-          .set({ revokedAt: at })
-          .where(and(eq(refreshTokens.familyId, outcome.replayedFamily), isNull(refreshTokens.revokedAt)))
-          .returning({ userId: refreshTokens.userId });
+        const revoked = await revokeFamily(db, outcome.replayedFamily, at);
         if (revoked.length > 0) log.warn({ userId: revoked[0]!.userId }, 'spent refresh token presented again; its chain is revoked');
       }
       throw invalidRefreshToken();
@@ -144,30 +126,19 @@ export function createIdentityService({ db, keys, log, settings, now = () => new
 
     /** Idempotent: an unknown or already revoked token is not an error. */
     async logout(refreshToken: string): Promise<void> {
-      await db
-        .update(refreshTokens)
-        .set({ revokedAt: now() })
-        .where(and(eq(refreshTokens.tokenHash, sha256(refreshToken)), isNull(refreshTokens.revokedAt)));
+      await revokeRefreshToken(db, sha256(refreshToken), now());
     },
 
-    /** The user an access token names, as stored now. */
-    async me(accessToken: string): Promise<User> {
-      let claims: AccessTokenClaims;
-      try {
-        claims = await keys.verify(accessToken);
-      } catch (error) {
-        if (!(error instanceof errors.JOSEError)) throw error;
-        throw unauthorized('AUTH.INVALID_TOKEN', `Bearer token refused: ${error instanceof errors.JWTExpired ? 'it has expired' : 'it is not a valid token from this issuer'}.`);
-      }
-      const [user] = await db.select().from(users).where(eq(users.id, claims.sub));
-      if (!user) throw unauthorized('AUTH.INVALID_TOKEN', 'The account this token was issued to no longer exists.');
+    /** The user who is asking, as stored now. */
+    async me(who: Principal): Promise<User> {
+      const user = await userById(db, who.id);
+      if (!user) throw new DomainError('AUTH.INVALID_TOKEN', 'The account this token was issued to no longer exists.');
       return toUser(user);
     },
 
     /** Creates the admin account unless one with this email exists; the policy applies only in production, through the configuration. */
     async bootstrapAdmin(email: string, password: string): Promise<{ created: boolean }> {
-      const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
-      if (existing) return { created: false };
+      if (await userByEmail(db, normalizeEmail(email))) return { created: false };
       const created = await createUser({ email, password, name: 'Administrator' }, 'admin');
       return { created: created !== undefined };
     },

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { SignJWT, calculateJwkThumbprint, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
+import { InvalidToken, type TokenVerifier } from '@pedidos/platform/auth';
 import type { Db } from '@pedidos/platform/db';
 import type { AccessTokenClaims, Jwks, Role } from '@pedidos/contracts/identity';
-import { signingKeys } from './db/schema';
+import { dropExpiredKeys, insertSigningKey, lockRotation, publishedKey, publishedKeys, retireKey, signingKeyRow } from './db/signing-keys';
 
 const ALG = 'EdDSA';
 const DAY_MS = 24 * 3600 * 1000;
@@ -34,35 +34,28 @@ export function createKeyRing({ db, issuer, audience, accessTokenTtlS, rotationD
     return key;
   };
 
-  const published = (at: Date) => or(isNull(signingKeys.expiresAt), gt(signingKeys.expiresAt, at));
-
   /** Replaces the signing key when it is older than the rotation period (or always, with `force`); returns the signing kid. */
   async function rotate({ force = false } = {}): Promise<{ kid: string; rotated: boolean }> {
     return db.transaction(async (tx) => {
       // Replicas starting together take turns here; the unique index stops any that slips past.
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('identity:signing-keys'))`);
+      await lockRotation(tx);
       const at = now();
-      const [current] = await tx.select().from(signingKeys).where(isNull(signingKeys.retiresAt));
+      const current = await signingKeyRow(tx);
       if (current && !force && at.getTime() - current.createdAt.getTime() < rotationDays * DAY_MS) return { kid: current.kid, rotated: false };
-      if (current) {
-        await tx
-          .update(signingKeys)
-          .set({ retiresAt: at, expiresAt: new Date(at.getTime() + accessTokenTtlS * 1000) })
-          .where(eq(signingKeys.kid, current.kid));
-      }
+      if (current) await retireKey(tx, current.kid, at, new Date(at.getTime() + accessTokenTtlS * 1000));
       // Nothing they signed is still valid: their private halves need not be kept.
-      await tx.delete(signingKeys).where(lte(signingKeys.expiresAt, at));
+      await dropExpiredKeys(tx, at);
       const pair = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
       const publicJwk = await exportJWK(pair.publicKey);
       const kid = await calculateJwkThumbprint(publicJwk);
-      await tx.insert(signingKeys).values({ kid, publicJwk, privateJwk: await exportJWK(pair.privateKey), createdAt: at });
+      await insertSigningKey(tx, { kid, publicJwk, privateJwk: await exportJWK(pair.privateKey), createdAt: at });
       return { kid, rotated: true };
     });
   }
 
   // Read on every use rather than cached: another replica may have rotated since.
   async function signingKey() {
-    const [row] = await db.select().from(signingKeys).where(isNull(signingKeys.retiresAt));
+    const row = await signingKeyRow(db);
     if (row) return { kid: row.kid, key: await importKey(`${row.kid}#private`, row.privateJwk) };
     await rotate();
     return signingKey();
@@ -72,7 +65,7 @@ export function createKeyRing({ db, issuer, audience, accessTokenTtlS, rotationD
     rotate,
 
     async jwks(): Promise<Jwks> {
-      const rows = await db.select().from(signingKeys).where(published(now())).orderBy(desc(signingKeys.createdAt));
+      const rows = await publishedKeys(db, now());
       return {
         keys: rows.map(({ kid, publicJwk }) => ({ kty: 'OKP', crv: 'Ed25519', x: publicJwk.x!, kid, alg: ALG, use: 'sig' })),
       };
@@ -96,10 +89,7 @@ export function createKeyRing({ db, issuer, audience, accessTokenTtlS, rotationD
     /** The claims of a token this ring signed and still publishes the key of; throws a jose error otherwise. */
     async verify(token: string): Promise<AccessTokenClaims> {
       const { payload } = await jwtVerify<AccessTokenClaims>(token, async (header) => {
-        const [row] = header.kid === undefined ? [] : await db
-          .select()
-          .from(signingKeys)
-          .where(and(eq(signingKeys.kid, header.kid), published(now())));
+        const row = header.kid === undefined ? undefined : await publishedKey(db, header.kid, now());
         if (!row) throw new errors.JWKSNoMatchingKey();
         return importKey(row.kid, row.publicJwk);
       }, {
@@ -112,3 +102,19 @@ export function createKeyRing({ db, issuer, audience, accessTokenTtlS, rotationD
 }
 
 export type KeyRing = ReturnType<typeof createKeyRing>;
+
+/**
+ * The ring as the platform's `authorize(...)` checks tokens with: who a token names, or
+ * InvalidToken saying why not. Asked directly, not through the JWKS over HTTP: this service is the issuer.
+ */
+export function principalVerifier(keys: KeyRing): TokenVerifier {
+  return async (token) => {
+    try {
+      const claims = await keys.verify(token);
+      return { id: claims.sub, role: claims.role === 'admin' ? 'admin' : 'customer' };
+    } catch (error) {
+      if (!(error instanceof errors.JOSEError)) throw error;
+      throw new InvalidToken(error instanceof errors.JWTExpired ? 'it has expired' : 'it is not a valid token from this issuer', { cause: error, unavailable: false });
+    }
+  };
+}

@@ -9,6 +9,7 @@ import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import type { inventoryConfigSpec } from './config';
 import { DEMO_CATALOG } from './demo-catalog';
 import { outbox as outboxTable } from './db/schema';
+import { inventoryErrors } from './http/errors';
 import { inventoryRoutes } from './http/routes';
 import { createInventoryService } from './inventory-service';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
@@ -30,6 +31,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
     metrics,
     ...httpSettings(config),
     readiness: { database: database.ping, broker: bus.ping },
+    errors: inventoryErrors,
     openapi: {
       title: 'Inventory service',
       description: 'Products, prices, stock and the stock ledger. Reserves stock for new orders from the `novos_pedidos` queue.',

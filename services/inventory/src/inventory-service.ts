@@ -1,17 +1,18 @@
-import { and, asc, desc, eq, gt, ilike, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
-import { conflict, notFound } from '@pedidos/platform/errors';
+import { DomainError } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
 import { SKU_PATTERN } from '@pedidos/contracts/common';
-import { movements, products, reservations } from './db/schema';
-import { claimAndLockOrders, heldFor, lockProducts, writeReservations, type ReservationWrites } from './db/reservation-rows';
+import {
+  changeLevels, countProducts, findProductRow, insertProduct, lockSeeding, movementPage, productPage, recordMovement, updateProductRow, type ProductRow,
+} from './db/product-rows';
+import {
+  claimAndLockOrders, heldFor, lockProducts, rememberCancelled, setReservationStatus, writeReservations, type ReservationWrites,
+} from './db/reservation-rows';
 import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
-
-type ProductRow = typeof products.$inferSelect;
 
 export const toProduct = (p: ProductRow) => ({
   sku: p.sku,
@@ -50,16 +51,15 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     tx: Tx, p: { sku: string; onHand: number; reserved: number }, kind: MovementKind, quantity: number,
     ref: { orderId?: string; reason?: string; actor?: string },
   ) {
-    await tx.insert(movements).values({
+    await recordMovement(tx, {
       sku: p.sku, kind, quantity, orderId: ref.orderId ?? null, reason: ref.reason ?? null, actor: ref.actor ?? null,
       onHand: p.onHand, reserved: p.reserved, at: now(),
     });
   }
 
   async function findProduct(q: Db | Tx, sku: string, lock = false) {
-    const query = q.select().from(products).where(eq(products.sku, sku));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
+    const row = await findProductRow(q, sku, lock);
+    if (!row) throw new DomainError('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
     return row;
   }
 
@@ -110,16 +110,12 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
   async function settle(tx: Tx, orderId: string, lines: Line[], kind: 'release' | 'shipment', cause: CloudEvent) {
     for (const line of inLockOrder(lines)) {
       const shipped = kind === 'shipment' ? line.quantity : 0;
-      const [after] = await tx
-        .update(products)
-        .set({ reserved: sql`${products.reserved} - ${line.quantity}`, onHand: sql`${products.onHand} - ${shipped}`, updatedAt: now() })
-        .where(eq(products.sku, line.sku))
-        .returning();
+      const after = await changeLevels(tx, line.sku, { reserved: -line.quantity, onHand: -shipped }, now());
       if (!after) throw new Error(`reserved product ${line.sku} no longer exists`);
       await record(tx, after, kind, kind === 'release' ? -line.quantity : -shipped, { orderId });
     }
     const status = kind === 'release' ? 'released' : 'shipped';
-    await tx.update(reservations).set({ status, updatedAt: now() }).where(eq(reservations.orderId, orderId));
+    await setReservationStatus(tx, orderId, status, now());
     const type = kind === 'release' ? 'stock.released' : 'stock.shipped';
     await publish(tx, event(type, { orderId, items: lines }, cause));
   }
@@ -138,8 +134,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
         case 'ship':
           return settle(tx, data.orderId, held!.items, 'shipment', e);
         case 'remember-cancelled':
-          await tx.insert(reservations).values({ orderId: data.orderId, status: 'cancelled', items: [], updatedAt: now() });
-          return;
+          return rememberCancelled(tx, data.orderId, now());
         case 'reserve':
         case 'ignore':
           return;
@@ -150,15 +145,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
   return {
     async listProducts({ q, limit = 20, cursor }: ListProductsQuery) {
       const after = cursor === undefined ? undefined : decodeCursor(cursor, (key) => SKU_PATTERN.test(key));
-      const rows = await db
-        .select()
-        .from(products)
-        .where(and(
-          q ? or(ilike(products.name, `%${escapeLike(q)}%`), ilike(products.sku, `%${escapeLike(q)}%`)) : undefined,
-          after === undefined ? undefined : gt(products.sku, after),
-        ))
-        .orderBy(asc(products.sku))
-        .limit(limit + 1);
+      const rows = await productPage(db, { search: q, after, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return { items: page.map(toProduct), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.sku) : null };
     },
@@ -169,12 +156,8 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 
     async createProduct(body: CreateProductBody, actor: string) {
       return inTransaction(async (tx) => {
-        const [created] = await tx
-          .insert(products)
-          .values({ sku: body.sku, name: body.name, price: body.price, currency: 'BRL', onHand: body.onHand ?? 0, reserved: 0, updatedAt: now() })
-          .onConflictDoNothing()
-          .returning();
-        if (!created) throw conflict('PRODUCT.ALREADY_EXISTS', `A product with SKU ${body.sku} already exists.`);
+        const created = await insertProduct(tx, { sku: body.sku, name: body.name, price: body.price, currency: 'BRL', onHand: body.onHand ?? 0, reserved: 0, updatedAt: now() });
+        if (!created) throw new DomainError('PRODUCT.ALREADY_EXISTS', `A product with SKU ${body.sku} already exists.`);
         if (created.onHand > 0) await record(tx, created, 'adjustment', created.onHand, { reason: 'initial stock', actor });
         await publish(tx, upserted(created));
         return toProduct(created);
@@ -183,12 +166,8 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 
     async updateProduct(sku: string, patch: UpdateProductBody) {
       return inTransaction(async (tx) => {
-        const [updated] = await tx
-          .update(products)
-          .set({ ...patch, updatedAt: now() })
-          .where(eq(products.sku, sku))
-          .returning();
-        if (!updated) throw notFound('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
+        const updated = await updateProductRow(tx, sku, patch, now());
+        if (!updated) throw new DomainError('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
         await publish(tx, upserted(updated));
         return toProduct(updated);
       });
@@ -198,16 +177,12 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       return inTransaction(async (tx) => {
         const current = await findProduct(tx, sku, true);
         if (current.onHand + delta < current.reserved) {
-          throw conflict(
+          throw new DomainError(
             'STOCK.BELOW_RESERVED',
             `On hand would be ${current.onHand + delta}, below the ${current.reserved} units reserved for orders.`,
           );
         }
-        const [after] = await tx
-          .update(products)
-          .set({ onHand: sql`${products.onHand} + ${delta}`, updatedAt: now() })
-          .where(eq(products.sku, sku))
-          .returning();
+        const after = await changeLevels(tx, sku, { onHand: delta }, now());
         await record(tx, after!, 'adjustment', delta, { reason, actor });
         return toProduct(after!);
       });
@@ -216,12 +191,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     async listMovements(sku: string, { limit = 20, cursor }: { limit?: number; cursor?: string }) {
       await findProduct(db, sku);
       const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
-      const rows = await db
-        .select()
-        .from(movements)
-        .where(and(eq(movements.sku, sku), before === undefined ? undefined : lt(movements.id, before)))
-        .orderBy(desc(movements.id))
-        .limit(limit + 1);
+      const rows = await movementPage(db, { sku, before, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return {
         items: page.map((m) => ({ ...m, kind: m.kind as MovementKind, at: m.at.toISOString() })),
@@ -236,11 +206,10 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
     async seed(catalog: readonly { sku: string; name: string; price: number; onHand: number }[]) {
       return inTransaction(async (tx) => {
         // Replicas starting together on an empty database take turns: one loads, the others see it.
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('inventory:seed'))`);
-        const [{ count }] = (await tx.select({ count: sql<number>`count(*)::int` }).from(products)) as [{ count: number }];
-        if (count > 0) return 0;
+        await lockSeeding(tx);
+        if ((await countProducts(tx)) > 0) return 0;
         for (const item of catalog) {
-          const [created] = await tx.insert(products).values({ ...item, currency: 'BRL', reserved: 0, updatedAt: now() }).returning();
+          const created = await insertProduct(tx, { ...item, currency: 'BRL', reserved: 0, updatedAt: now() });
           await record(tx, created!, 'adjustment', created!.onHand, { reason: 'initial stock' });
           await publish(tx, upserted(created!));
         }
@@ -251,5 +220,3 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -10,6 +10,7 @@ import { createCatalogSync } from './catalog-sync';
 import type { ordersConfigSpec } from './config';
 import { outbox as outboxTable } from './db/schema';
 import { orderStreamRoutes } from './http/order-stream';
+import { orderErrors } from './http/errors';
 import { orderRoutes } from './http/routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
 import { createLiveFeed } from './messaging/live-feed';
@@ -34,6 +35,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     metrics,
     ...httpSettings(config),
     readiness: { database: database.ping, broker: bus.ping },
+    errors: orderErrors,
     openapi: {
       title: 'Orders service',
       description: 'Places orders (priced from a local copy of the catalog), follows them through stock reservation, and ships, delivers or cancels them.',

@@ -1,10 +1,7 @@
+import { Value } from 'typebox/value';
+import { ProductList } from '@pedidos/contracts/inventory';
 import type { Logger } from '@pedidos/platform/logger';
 import type { OrdersService } from './orders-service';
-
-interface ProductPage {
-  items: { sku: string; name: string; price: number; currency: string; updatedAt: string }[];
-  nextCursor: string | null;
-}
 
 /**
  * product.upserted events only reach a queue that exists, so a fresh deployment or a wiped
@@ -24,7 +21,12 @@ export function createCatalogSync({ inventoryUrl, service, log, fetchImpl = fetc
       if (cursor) url.searchParams.set('cursor', cursor);
       const response = await fetchImpl(url, { signal: AbortSignal.timeout(5000) });
       if (!response.ok) throw new Error(`GET ${url.pathname} answered ${response.status}`);
-      const page = (await response.json()) as ProductPage;
+      const page: unknown = await response.json();
+      // Checked like an event: a malformed page fails the copy (which retries) before any of its rows is written.
+      if (!Value.Check(ProductList, page)) {
+        const first = Value.Errors(ProductList, page)[0];
+        throw new Error(`GET ${url.pathname} answered an invalid product list at "${first?.instancePath || '/'}": ${first?.message ?? 'does not match schema'}`);
+      }
       for (const item of page.items) await service.upsertCatalog(item);
       copied += page.items.length;
       cursor = page.nextCursor;

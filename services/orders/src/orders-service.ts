@@ -1,22 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { createBatcher } from '@pedidos/platform/batcher';
 import { refusedByDatabase } from '@pedidos/platform/error-summary';
-import { conflict, notFound, unprocessable } from '@pedidos/platform/errors';
+import { DomainError } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
-import { catalog, idempotencyKeys, orderHistory, orders } from './db/schema';
-import { catalogEntries, insertOrders, type NewOrder } from './db/insert-order';
-import { changeStatuses, claimAndLockOrders, linesAndHistory, type HistoryRow, type LineRow } from './db/order-rows';
-import type { Principal } from './principal';
-
-type OrderRow = typeof orders.$inferSelect;
+import { catalogEntries, upsertCatalogEntry } from './db/catalog';
+import { keptIdempotencyKey } from './db/idempotency-keys';
+import { insertOrders, type NewOrder } from './db/insert-order';
+import {
+  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds,
+  type HistoryRow, type LineRow, type OrderRow,
+} from './db/order-rows';
+import type { Principal } from '@pedidos/platform/auth';
 
 /** Every event carries a trace: its cause's, or a new one for work nobody asked for (expiry). */
 const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
@@ -75,13 +76,12 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   const statusChanged = ({ order, historyId }: OrderChange, traceparent?: string) =>
     event('order.status-changed', { orderId: order.id, historyId, order }, traceparent);
 
-  /** Another customer's order is reported missing: its existence is not revealed. */
-  const visibleTo = (who: Principal): SQL | undefined => (who.role === 'admin' ? undefined : eq(orders.customerId, who.id));
+  /** Whose orders `who` may see: their own, or (an admin) everyone's. Another customer's order is reported missing: its existence is not revealed. */
+  const ownerFor = (who: Principal) => (who.role === 'admin' ? undefined : who.id);
 
   async function findOrder(q: Db | Tx, who: Principal, id: string, lock = false) {
-    const query = q.select().from(orders).where(and(eq(orders.id, id), visibleTo(who)));
-    const [row] = lock ? await query.for('update') : await query;
-    if (!row) throw notFound('ORDER.NOT_FOUND', `No order ${id}.`);
+    const row = await findOrderRow(q, id, ownerFor(who), lock);
+    if (!row) throw new DomainError('ORDER.NOT_FOUND', `No order ${id}.`);
     return row;
   }
 
@@ -123,7 +123,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       const row = await findOrder(tx, who, id, true);
       const [moved] = await moveAll(tx, [{ row, e, cause: { traceparent, actor: who.id } }]);
       if (!moved) {
-        throw conflict('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
+        throw new DomainError('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
       return row.id;
     });
@@ -148,9 +148,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const drafts = placements.map(({ who, body, idempotencyKey, traceparent }) => {
       const priced = priceOrder(body.items, prices);
       if (!priced.ok) {
-        return unprocessable(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, [
-          { path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] },
-        ]);
+        return new DomainError(`ORDER.${priced.problem.toUpperCase()}`, `Line ${priced.index + 1} (${priced.sku}): ${PRICING_PROBLEMS[priced.problem]}.`, {
+          errors: [{ path: `/items/${priced.index}/sku`, message: PRICING_PROBLEMS[priced.problem] }],
+        });
       }
       const id = randomUUID();
       // The number and the first history row's id are the statement's to give: 0 until it has.
@@ -185,23 +185,24 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         continue;
       }
       // The key was taken: by this very request sent before, or by another body.
-      results.push(await replayFor(placements[i]!, draft.requestHash).then(
-        (value) => ({ status: 'fulfilled' as const, value }),
-        (reason: unknown) => ({ status: 'rejected' as const, reason }),
-      ));
+      results.push(await replayFor(placements[i]!, draft.requestHash).catch((reason: unknown) => ({ status: 'rejected' as const, reason })));
     }
     return results;
   }
 
-  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string) {
-    const [kept] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.customerId, who.id), eq(idempotencyKeys.key, idempotencyKey!)));
+  /** The answer for a placement whose Idempotency-Key was already taken: the order it made, or a refusal if the body differs. */
+  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string): Promise<PromiseSettledResult<{ order: Order; replayed: boolean }>> {
+    const kept = await keptIdempotencyKey(db, who.id, idempotencyKey!);
     if (!kept) throw new Error('an Idempotency-Key refused the order but is not stored');
     if (kept.requestHash !== requestHash) {
-      throw unprocessable('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', [
-        { path: '/headers/idempotency-key', message: 'already used with a different body' },
-      ]);
+      return {
+        status: 'rejected',
+        reason: new DomainError('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', {
+          errors: [{ path: '/headers/idempotency-key', message: 'already used with a different body' }],
+        }),
+      };
     }
-    return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
+    return { status: 'fulfilled', value: { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true } };
   }
 
   const placeOne = async (placement: Placement) => {
@@ -236,16 +237,8 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   /** Newest updatedAt wins, so a replayed or late event never rolls a price back. */
-  async function upsertCatalog(entry: { sku: string; name: string; price: number; currency: string; updatedAt: string }) {
-    const values = { ...entry, updatedAt: new Date(entry.updatedAt) };
-    await db
-      .insert(catalog)
-      .values(values)
-      .onConflictDoUpdate({
-        target: catalog.sku,
-        set: { name: values.name, price: values.price, currency: values.currency, updatedAt: values.updatedAt },
-        setWhere: lt(catalog.updatedAt, values.updatedAt),
-      });
+  async function upsertCatalog({ sku, name, price, currency, updatedAt }: { sku: string; name: string; price: number; currency: string; updatedAt: string }) {
+    await upsertCatalogEntry(db, { sku, name, price, currency, updatedAt: new Date(updatedAt) });
   }
 
   return {
@@ -257,25 +250,13 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
 
     async listOrders(who: Principal, { status, limit = 20, cursor }: ListOrdersQuery) {
       const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
-      const rows = await db
-        .select()
-        .from(orders)
-        .where(and(visibleTo(who), status ? eq(orders.status, status) : undefined, before === undefined ? undefined : lt(orders.number, before)))
-        .orderBy(desc(orders.number))
-        .limit(limit + 1);
+      const rows = await orderPage(db, { owner: ownerFor(who), status, before, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return { items: await hydrate(db, page), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.number) : null };
     },
 
     /** The latest history row id among the orders `who` may see (0 if none): where a fresh stream starts. */
-    async streamPosition(who: Principal): Promise<number> {
-      const [row] = await db
-        .select({ latest: max(orderHistory.id) })
-        .from(orderHistory)
-        .innerJoin(orders, eq(orders.id, orderHistory.orderId))
-        .where(visibleTo(who));
-      return Number(row?.latest ?? 0);
-    },
+    streamPosition: (who: Principal): Promise<number> => latestHistoryId(db, ownerFor(who)),
 
     /**
      * One page of what changed after history row `after` among the orders `who` may see: each
@@ -283,18 +264,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
      * starts; `more` is false on the last page.
      */
     async changesSince(who: Principal, after: number, limit = 100): Promise<{ changes: OrderChange[]; cursor: number; more: boolean }> {
-      const latest = sql<number>`max(${orderHistory.id})`.mapWith(Number);
-      const page = await db
-        .select({ orderId: orderHistory.orderId, latest })
-        .from(orderHistory)
-        .innerJoin(orders, eq(orders.id, orderHistory.orderId))
-        .where(and(gt(orderHistory.id, after), visibleTo(who)))
-        .groupBy(orderHistory.orderId)
-        .orderBy(latest)
-        .limit(limit);
+      const page = await changedAfter(db, ownerFor(who), after, limit);
       if (page.length === 0) return { changes: [], cursor: after, more: false };
       const cursor = page.at(-1)!.latest;
-      const rows = await db.select().from(orders).where(inArray(orders.id, page.map((p) => p.orderId)));
+      const rows = await orderRowsByIds(db, page.map((p) => p.orderId));
       // An order that changed again since the page was read waits for a later page (or the live
       // feed), so ids only increase and a client cut off mid-replay resumes without a gap.
       const changes = (await load(db, rows)).filter((c) => c.historyId <= cursor).sort((a, b) => a.historyId - b.historyId);
@@ -315,13 +288,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     /** Rejects orders left pending longer than `timeoutMs`; safe to run on every replica at once. */
     async expirePending(timeoutMs: number, batch = 100) {
       return inTransaction(async (tx) => {
-        const stale = await tx
-          .select()
-          .from(orders)
-          .where(and(eq(orders.status, 'pending'), lte(orders.createdAt, new Date(now().getTime() - timeoutMs))))
-          .orderBy(asc(orders.number))
-          .limit(batch)
-          .for('update', { skipLocked: true });
+        const stale = await lockStalePending(tx, new Date(now().getTime() - timeoutMs), batch);
         await moveAll(tx, stale.map((row) => ({ row, e: { type: 'expire' } })));
         return stale.length;
       });

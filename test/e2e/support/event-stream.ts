@@ -1,3 +1,5 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+
 /** One Server-Sent Event as the wire carries it. */
 export interface StreamEvent {
   event: string;
@@ -10,10 +12,9 @@ export interface StreamEvent {
  * (after those already taken) that `match` accepts, or fails after `timeoutMs`.
  */
 export function eventReader(body: ReadableStream<Uint8Array>) {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
   const events: StreamEvent[] = [];
   let taken = 0;
-  let buffer = '';
   let ended = false;
   let wake: (() => void) | undefined;
 
@@ -22,26 +23,7 @@ export function eventReader(body: ReadableStream<Uint8Array>) {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        buffer += value.replace(/\r\n?/g, '\n');
-        let end;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event: StreamEvent = { event: 'message', data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            const colon = line.indexOf(':');
-            if (colon === 0) continue;
-            const field = colon === -1 ? line : line.slice(0, colon);
-            const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-            if (field === 'event') event.event = value;
-            else if (field === 'data') data.push(value);
-            else if (field === 'id') event.id = value;
-          }
-          if (data.length === 0) continue;
-          event.data = data.join('\n');
-          events.push(event);
-        }
+        events.push({ event: value.event ?? 'message', data: value.data, id: value.id });
         wake?.();
       }
     } catch {

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@pedidos/platform/logger';
+import { freePort, startEntry, waitReady } from '@pedidos/platform/testing';
 import { ensureWebBuild } from '../../../launcher/src/web-build';
-import { useForFile, waitReady } from '../../support/lifetime';
-import { freePort, REPO_ROOT } from '../../support/service-process';
+import { useForFile } from '../../support/lifetime';
+import { REPO_ROOT } from '../../support/service-process';
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'admin-e2e-password' };
 
@@ -28,12 +28,6 @@ export interface ShopOptions {
 }
 
 const READY_TIMEOUT_MS = 90_000;
-const OUTPUT_LIMIT = 512 * 1024;
-
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /**
  * `npm start` as a child process (identity, inventory, orders and the web server in one process)
@@ -45,8 +39,6 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
   const [orders, inventory, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
     DATA_DIR: dataDir,
     ORDERS_PORT: String(orders),
     INVENTORY_PORT: String(inventory),
@@ -65,49 +57,28 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
     ...opts.env,
   };
   const baseUrl = `http://127.0.0.1:${web}`;
-  let log = '';
-  const append = (text: string) => {
-    log = (log + text).slice(-OUTPUT_LIMIT);
-  };
-
-  // `node --import tsx`, not the tsx CLI: a signal then reaches the launcher itself, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'launcher/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  child.stdout!.setEncoding('utf8').on('data', append);
-  child.stderr!.setEncoding('utf8').on('data', append);
-  let running = true;
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code, signal) => {
-      running = false;
-      live.delete(child);
-      append(`--- launcher exited with ${signal ?? code}\n`);
-      resolve(code);
-    });
-  });
+  const launcher = startEntry('launcher/src/main.ts', { name: 'launcher', cwd: REPO_ROOT, env, banner: true });
 
   async function stop(): Promise<number | null> {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     try {
-      if (running) child.kill('SIGTERM');
-      return await exited;
+      return await launcher.stop();
     } finally {
-      clearTimeout(timer);
       await rm(dataDir, { recursive: true, force: true });
     }
   }
 
   try {
-    await waitReady(baseUrl, () => running, READY_TIMEOUT_MS);
+    await waitReady(baseUrl, launcher, READY_TIMEOUT_MS);
   } catch (error) {
     await stop();
-    throw new Error(`the shop did not start: ${(error as Error).message}\n${log}`);
+    throw new Error(`the shop did not start: ${(error as Error).message}`);
   }
   return {
     baseUrl,
     urls: { orders: `http://127.0.0.1:${orders}`, inventory: `http://127.0.0.1:${inventory}`, identity: `http://127.0.0.1:${identity}` },
-    output: () => log,
+    output: () => launcher.output(),
     get running() {
-      return running;
+      return launcher.running;
     },
     stop,
   };

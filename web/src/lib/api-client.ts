@@ -29,8 +29,6 @@ export class ApiError extends Error {
 
 export const NETWORK_ERROR = 'NETWORK';
 
-export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
-
 export interface ApiInit extends Omit<RequestInit, 'body'> {
   /** Sent as JSON. */
   body?: unknown;

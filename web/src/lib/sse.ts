@@ -1,84 +1,34 @@
-/** One dispatched Server-Sent Event. `id` is the last event ID seen so far (it persists across events). */
+import { createParser } from 'eventsource-parser';
+
+/** One dispatched Server-Sent Event; `id` is its own `id:` field, when it had one. */
 export interface SseMessage {
   type: string;
   data: string;
-  id: string;
-}
-
-export interface SseParserHandlers {
-  onMessage: (message: SseMessage) => void;
-  /** The server's `retry:` field: the reconnection delay it asks for, in ms. */
-  onRetry?: (ms: number) => void;
+  id?: string;
 }
 
 /**
- * The event-stream parser of the HTML standard (§9.2.6), fed decoded text in chunks that may be
- * split anywhere, even between the CR and LF of one line ending.
+ * Calls `onId` with the id of each finished block that had an `id:` line, with data or without.
+ * eventsource-parser 3 drops a block without data, its id included, yet that id still moves the
+ * last event ID: the orders stream marks its resume position so. (Its version 4 reports every id
+ * through `onId`, but needs Node 22.)
  */
-export function createSseParser({ onMessage, onRetry }: SseParserHandlers) {
-  let buffer = '';
-  let skipLeadingLf = false;
-  let atStart = true;
-  let data: string[] = [];
-  let type = '';
-  let lastId = '';
-
-  function dispatch() {
-    if (data.length > 0) onMessage({ type: type || 'message', data: data.join('\n'), id: lastId });
-    data = [];
-    type = '';
-  }
-
-  function line(text: string) {
-    if (text === '') return dispatch();
-    if (text.startsWith(':')) return;
-    const colon = text.indexOf(':');
-    const field = colon === -1 ? text : text.slice(0, colon);
-    let value = colon === -1 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    switch (field) {
-      case 'event':
-        type = value;
-        break;
-      case 'data':
-        data.push(value);
-        break;
-      case 'id':
-        if (!value.includes('\0')) lastId = value;
-        break;
-      case 'retry':
-        if (/^\d+$/.test(value)) onRetry?.(Number(value));
-        break;
+function blockIds(onId: (id: string) => void) {
+  let partial = '';
+  let id: string | undefined;
+  return (chunk: string) => {
+    // A CR that ends the text may be half of a CRLF: it waits for the next chunk, as in the parser.
+    const lines = (partial + chunk).split(/\r\n|\r(?!$)|\n/);
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (line === '') {
+        if (id !== undefined) onId(id);
+        id = undefined;
+        continue;
+      }
+      const value = /^id(?::|$) ?(.*)/.exec(line)?.[1];
+      if (value !== undefined && !value.includes('\0')) id = value;
     }
-  }
-
-  return {
-    push(chunk: string) {
-      if (chunk === '') return;
-      if (atStart) {
-        atStart = false;
-        if (chunk.startsWith('\uFEFF')) chunk = chunk.slice(1);
-      }
-      if (skipLeadingLf && chunk.startsWith('\n')) chunk = chunk.slice(1);
-      skipLeadingLf = false;
-      buffer += chunk;
-      let start = 0;
-      for (let i = 0; i < buffer.length; i++) {
-        const char = buffer[i];
-        if (char !== '\r' && char !== '\n') continue;
-        line(buffer.slice(start, i));
-        if (char === '\r') {
-          if (i + 1 === buffer.length) skipLeadingLf = true;
-          else if (buffer[i + 1] === '\n') i++;
-        }
-        start = i + 1;
-      }
-      buffer = buffer.slice(start);
-    },
-    /** The last event ID received, for `Last-Event-ID` on reconnection. */
-    get lastEventId() {
-      return lastId;
-    },
   };
 }
 
@@ -116,7 +66,6 @@ export async function followEventStream(options: FollowOptions): Promise<void> {
     const abort = () => attempt.abort();
     signal.addEventListener('abort', abort);
     let idle: ReturnType<typeof setTimeout> | undefined;
-    let parser: ReturnType<typeof createSseParser> | undefined;
     const watchdog = () => {
       clearTimeout(idle);
       idle = setTimeout(abort, idleTimeoutMs);
@@ -137,24 +86,27 @@ export async function followEventStream(options: FollowOptions): Promise<void> {
       onState?.('open', { reconnected: opened });
       opened = true;
       failures = 0;
-      parser = createSseParser({
-        onMessage,
+      const parser = createParser({
+        onEvent: ({ event, data, id }) => onMessage({ type: event ?? 'message', data, id }),
         onRetry: (ms) => {
           serverDelay = ms;
         },
+      });
+      const followIds = blockIds((id) => {
+        lastEventId = id;
       });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         watchdog();
-        parser.push(value);
+        parser.feed(value);
+        // After the parser: if a handler throws, the next connection resumes before this chunk, so nothing is skipped.
+        followIds(value);
       }
     } catch {
       failures++;
     } finally {
-      // Includes positions sent as an `id:` line without data, however the connection ended.
-      if (parser?.lastEventId) lastEventId = parser.lastEventId;
       clearTimeout(idle);
       signal.removeEventListener('abort', abort);
     }

@@ -48,3 +48,13 @@ export function createAuthorizer(verify: TokenVerifier) {
 }
 
 export type Authorize = ReturnType<typeof createAuthorizer>;
+
+/**
+ * Who is asking, as the route's `authorize(...)` pre-handler established it. On a route that
+ * does not authorize there is nobody: it is refused like a request without a token rather than
+ * served for an unknown caller.
+ */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized('AUTH.MISSING_TOKEN', 'This route needs a bearer token in the Authorization header.');
+  return request.principal;
+}

@@ -9,12 +9,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type HTTPMethods, type RawServerDefault } from 'fastify';
 import type { CommonConfig } from '../config';
-import { AppError, problem } from '../errors';
+import { AppError, DomainError, problem } from '../errors';
 import { continueTrace } from '../trace';
+// For its `FastifyRequest.principal` augmentation, which `decorateRequest('principal', …)` below needs.
 import type {} from '../auth/authorize';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { clientErrorHandler } from './client-error';
+import { answerFor, type ErrorMappings } from './error-table';
 import { registerOpsRoutes, type ReadinessChecks } from './health';
 import { problemFromError, sendProblem } from './problem';
 import { RequestLog, REQUEST_ID_HEADER, requestId } from './request-log';
@@ -22,6 +24,7 @@ import { Problem, problemResponses } from './schemas';
 import { buildValidator } from './validator';
 
 export { clientErrorHandler } from './client-error';
+export { errorTable, type ErrorMapping, type ErrorMappings } from './error-table';
 export { fieldErrors, problemFromError, sendProblem } from './problem';
 export { REQUEST_ID_HEADER } from './request-log';
 export { Problem, ProblemRef, problemResponses } from './schemas';
@@ -46,6 +49,8 @@ export interface HttpAppOptions {
   readiness: ReadinessChecks;
   metrics: Metrics;
   openapi: { title: string; description: string };
+  /** The service's error codes and how HTTP answers them (`errorTable`). */
+  errors?: ErrorMappings;
   /** Bytes; 64 KiB by default. A route may raise its own with `bodyLimit`. */
   bodyLimit?: number;
   /** Per readiness check. */
@@ -139,7 +144,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
 
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(`non-error thrown: ${String(thrown)}`);
-    const details = problemFromError(error, request);
+    const details = problemFromError(error, request, opts.errors);
+    if (error instanceof DomainError) reply.headers(answerFor(error, opts.errors)?.headers ?? {});
     // A deliberate 5xx (AppError) is expected operation; anything else is a bug worth a stack.
     if (details.status >= 500) request.log[error instanceof AppError ? 'warn' : 'error']({ err: error }, 'request failed');
     return sendProblem(reply, details);

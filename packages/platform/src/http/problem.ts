@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, PROBLEM_CONTENT_TYPE, pointerToken, problem, type FieldError, type ProblemDetails } from '../errors';
+import { AppError, DomainError, PROBLEM_CONTENT_TYPE, pointerToken, problem, type FieldError, type ProblemDetails } from '../errors';
+import { answerFor, type ErrorMappings } from './error-table';
 import { TEXT_FORMATS } from './validator';
 
 /** The subset of an Ajv error object that fastify hands to the error handler. */
@@ -46,9 +47,13 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string; title: st
   },
 };
 
-/** Turns anything thrown into problem details; only 5xx lose their message (it is logged instead). */
-export function problemFromError(error: FastifyError | Error, request: FastifyRequest): ProblemDetails {
+/**
+ * Turns anything thrown into problem details; only 5xx lose their message (it is logged instead).
+ * A use case's refusal is answered as the service's `errors` table says; a code missing there is a 500.
+ */
+export function problemFromError(error: FastifyError | Error, request: FastifyRequest, errors?: ErrorMappings): ProblemDetails {
   if (error instanceof AppError) return error.toProblem();
+  if (error instanceof DomainError) return answerFor(error, errors)?.details ?? internalProblem(request);
 
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {

@@ -51,6 +51,17 @@ export interface RetryPolicy {
   delaysMs: number[];
 }
 
+export const DEFAULT_RETRY: RetryPolicy = { delaysMs: [200, 1000, 5000] };
+
+type LogFn = (obj: object, msg?: string) => void;
+/** What a transport logs to; a service's pino logger fits. */
+export interface BusLog {
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  debug: LogFn;
+}
+
 export interface Bus {
   readonly kind: 'rabbitmq' | 'in-process';
   /**
@@ -70,19 +81,8 @@ export interface Bus {
 
 export const deadLetterQueue = (queue: string) => `${queue}.dlq`;
 
-/**
- * Where a failed delivery goes next: a retry after `delayMs`, recorded as `attempts` tries so far,
- * or the DLQ (`delayMs` undefined). Both transports follow it.
- */
-export async function afterFailure(spec: SubscriptionSpec, attempt: number, delaysMs: number[]): Promise<{ delayMs: number | undefined; attempts: number; waiting: boolean }> {
-  if (spec.exclusive) return { delayMs: undefined, attempts: attempt, waiting: false };
-  const dependencyDown = spec.dependsOn !== undefined && !(await spec.dependsOn().then(() => true, () => false));
-  if (dependencyDown && delaysMs.length > 0) return { delayMs: delaysMs.at(-1), attempts: attempt - 1, waiting: true };
-  return { delayMs: delaysMs[attempt - 1], attempts: attempt, waiting: false };
-}
-
 /** The `on`/emit pair both transports share; a throwing listener is logged, never propagated. */
-export function signalHub(log?: { error(obj: object, msg?: string): void }) {
+export function signalHub(log?: Pick<BusLog, 'error'>) {
   const listeners = new Set<(signal: BusSignal) => void>();
   return {
     emit(signal: BusSignal): void {

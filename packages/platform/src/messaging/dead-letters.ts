@@ -3,8 +3,8 @@ import { deadLetterQueue } from './bus';
 import { parseCloudEvent } from './cloud-event';
 import { confirmPublish } from './rabbitmq-topology';
 
-/** One dead-lettered message, as an operator reads it. */
-export interface DeadLetter {
+/** One dead-lettered message summed up for an operator: what it was, why and when it was parked. */
+export interface DeadLetterSummary {
   /** The AMQP message-id, which is the event's id; else the body's `id`. */
   eventId: string | null;
   type: string | null;
@@ -27,13 +27,13 @@ export interface DeadLetters {
   /** Ready messages in the queue's DLQ (a passive check); null when the DLQ was never declared. */
   count(queue: string): Promise<number | null>;
   /** The first `limit` messages, oldest first; they stay in the DLQ. */
-  show(queue: string, opts: { limit: number }): Promise<{ deadLetterQueue: string; total: number; messages: DeadLetter[] }>;
+  show(queue: string, opts: { limit: number }): Promise<{ deadLetterQueue: string; total: number; messages: DeadLetterSummary[] }>;
   /**
    * Re-publishes messages (all, or those of event `id`), oldest first, to their original queue and
    * removes each from the DLQ once the broker confirmed it; rejects at the first that fails, naming
    * how many went back before it.
    */
-  replay(queue: string, opts?: { id?: string; limit?: number }): Promise<{ deadLetterQueue: string; replayed: DeadLetter[] }>;
+  replay(queue: string, opts?: { id?: string; limit?: number }): Promise<{ deadLetterQueue: string; replayed: DeadLetterSummary[] }>;
   /** Deletes messages (all, or those of event `id`) from the DLQ. */
   purge(queue: string, opts?: { id?: string }): Promise<{ deadLetterQueue: string; purged: number }>;
 }
@@ -129,8 +129,8 @@ export function deadLetters(model: ChannelModel): DeadLetters {
    */
   async function sweep(
     dlq: string,
-    opts: { match: (letter: DeadLetter) => boolean; limit: number; remove: boolean },
-    visit: (msg: GetMessage, letter: DeadLetter) => Promise<void>,
+    opts: { match: (letter: DeadLetterSummary) => boolean; limit: number; remove: boolean },
+    visit: (msg: GetMessage, letter: DeadLetterSummary) => Promise<void>,
   ): Promise<{ total: number }> {
     const total = await existingDepth(dlq);
     const reader = await model.createChannel();
@@ -158,14 +158,14 @@ export function deadLetters(model: ChannelModel): DeadLetters {
     return { total };
   }
 
-  const byId = (id: string | undefined) => (letter: DeadLetter) => id === undefined || letter.eventId === id;
+  const byId = (id: string | undefined) => (letter: DeadLetterSummary) => id === undefined || letter.eventId === id;
 
   return {
     count: (queue) => depth(toDeadLetterQueue(queue)),
 
     async show(queue, { limit }) {
       const dlq = toDeadLetterQueue(queue);
-      const messages: DeadLetter[] = [];
+      const messages: DeadLetterSummary[] = [];
       const { total } = await sweep(dlq, { match: () => true, limit, remove: false }, async (_msg, letter) => {
         messages.push(letter);
       });
@@ -174,7 +174,7 @@ export function deadLetters(model: ChannelModel): DeadLetters {
 
     async replay(queue, { id, limit = Number.POSITIVE_INFINITY } = {}) {
       const dlq = toDeadLetterQueue(queue);
-      const replayed: DeadLetter[] = [];
+      const replayed: DeadLetterSummary[] = [];
       const publisher = await model.createConfirmChannel();
       publisher.on('error', () => {});
       // The default exchange drops a message for a queue that does not exist, and still confirms it:
@@ -228,7 +228,7 @@ function serverMajorVersion(model: ChannelModel): number {
   return Number.isNaN(major) ? 0 : major;
 }
 
-function readLetter(dlq: string, msg: GetMessage): DeadLetter {
+function readLetter(dlq: string, msg: GetMessage): DeadLetterSummary {
   const props = msg.properties;
   const headers = (props.headers ?? {}) as Record<string, unknown>;
   let event: { id: string; type: string; data: unknown } | null = null;

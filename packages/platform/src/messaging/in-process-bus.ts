@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterFailure, deadLetterQueue, signalHub, type Bus, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
+import { DEFAULT_RETRY, deadLetterQueue, signalHub, type Bus, type BusLog, type BusSignal, type RetryPolicy, type Subscription, type SubscriptionSpec } from './bus';
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 import { createInProcessBroker, type InProcessBroker, type StoredMessage } from './in-process-broker';
-import { errorSummary } from '../error-summary';
+import { createDeliverySettler, type SettleActions, type SettlementHeaders } from './settle';
 
 export { createInProcessBroker, type InProcessBroker } from './in-process-broker';
 
-type LogFn = (obj: object, msg?: string) => void;
-export interface BusLog {
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-  debug: LogFn;
-}
-
-export interface DeadLetter {
+/** A message in an in-process DLQ with the headers it was parked with, read back by tests. */
+export interface InProcessDeadLetter {
   event: CloudEvent | null;
   body: string;
   error: string;
@@ -27,7 +20,7 @@ export interface InProcessBus extends Bus {
   /** Resolves on the next matching signal emitted after the call. */
   waitFor(kind: BusSignal['kind'], predicate?: (signal: BusSignal) => boolean, timeoutMs?: number): Promise<BusSignal>;
   /** What `<queue>.dlq` holds for the main queue `queue`. */
-  deadLetters(queue: string): DeadLetter[];
+  deadLetters(queue: string): InProcessDeadLetter[];
   /** Messages ready in `queue`, not counting those in flight; throws if the queue does not exist. */
   depth(queue: string): number;
   /** Publishes any body, CloudEvent or not, to test poison messages. */
@@ -41,7 +34,6 @@ export interface InProcessBusOptions {
   broker?: InProcessBroker;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { delaysMs: [200, 1000, 5000] };
 const DEFAULT_PREFETCH = 10;
 
 function tryParse(body: string): CloudEvent | null {
@@ -54,9 +46,9 @@ function tryParse(body: string): CloudEvent | null {
 
 export function createInProcessBus(options: InProcessBusOptions = {}): InProcessBus {
   const broker = options.broker ?? createInProcessBroker();
-  const { delaysMs } = options.retry ?? DEFAULT_RETRY;
   const log = options.log;
   const { emit, on } = signalHub(log);
+  const settleDelivery = createDeliverySettler({ policy: options.retry ?? DEFAULT_RETRY, emit, log });
   const subscriptions = new Set<Subscription>();
   let closing: Promise<void> | undefined;
 
@@ -64,41 +56,23 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
     if (closing) throw new Error('in-process bus is closed');
   }
 
-  async function handle(spec: SubscriptionSpec, queue: string, message: StoredMessage): Promise<void> {
-    const attempt = Number(message.headers['x-attempts'] ?? 0) + 1;
-    let event: CloudEvent;
-    try {
-      event = parseCloudEvent(message.body);
-    } catch (err) {
-      giveUp(spec, queue, message, null, attempt, errorSummary(err));
-      return;
-    }
-    try {
-      await spec.handler(event, { attempt, queue });
-      emit({ kind: 'ack', queue, event, attempt });
-    } catch (err) {
-      const error = errorSummary(err);
-      const { delayMs, attempts, waiting } = await afterFailure(spec, attempt, delaysMs);
-      if (delayMs === undefined) {
-        giveUp(spec, queue, message, event, attempt, error);
-        return;
-      }
-      const retried: StoredMessage = { ...message, headers: { ...message.headers, 'x-attempts': attempts, 'x-last-error': error } };
-      // The broker, not this bus, owns a message waiting out its back-off, as RabbitMQ's retry queue would.
-      setTimeout(() => broker.enqueue(queue, retried), delayMs).unref();
-      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err },
-        waiting ? 'message handler failed while a dependency is down; waiting for it' : 'message handler failed; retrying');
-      emit({ kind: 'retry', queue, event, attempt, error });
-    }
+  // The broker settles a delivery once handling ends (see `subscribe`), so the ack itself cannot fail.
+  function settleActions(queue: string, message: StoredMessage): SettleActions {
+    const withHeaders = (headers: SettlementHeaders): StoredMessage => ({ ...message, headers: { ...message.headers, ...headers } });
+    return {
+      async retry(delayMs, headers) {
+        // The broker, not this bus, owns a message waiting out its back-off, as RabbitMQ's retry queue would.
+        setTimeout(() => broker.enqueue(queue, withHeaders(headers)), delayMs).unref();
+      },
+      async deadLetter(headers) {
+        broker.enqueue(deadLetterQueue(queue), withHeaders(headers));
+      },
+      ack: () => true,
+    };
   }
 
-  function giveUp(spec: SubscriptionSpec, queue: string, message: StoredMessage, event: CloudEvent | null, attempt: number, error: string): void {
-    if (!spec.exclusive) {
-      const headers = { ...message.headers, 'x-attempts': attempt, 'x-last-error': error, 'x-original-queue': queue, 'x-dead-lettered-at': new Date().toISOString() };
-      broker.enqueue(deadLetterQueue(queue), { ...message, headers });
-    }
-    log?.warn({ queue, eventId: event?.id, eventType: event?.type, traceparent: event?.traceparent, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
-    emit({ kind: 'dead', queue, event, attempt, error });
+  function handle(spec: SubscriptionSpec, queue: string, message: StoredMessage): Promise<void> {
+    return settleDelivery(spec, { queue, body: message.body, headers: message.headers }, settleActions(queue, message));
   }
 
   return {

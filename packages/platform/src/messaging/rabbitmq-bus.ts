@@ -1,6 +1,5 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { signalHub, type Bus, type RetryPolicy, type SubscriptionSpec } from './bus';
-import type { BusLog } from './in-process-bus';
+import { DEFAULT_RETRY, signalHub, type Bus, type BusLog, type RetryPolicy, type SubscriptionSpec } from './bus';
 import { createDeliveryHandler } from './rabbitmq-delivery';
 import { confirmPublish, declareSubscription, eventProperties, forwardedProperties } from './rabbitmq-topology';
 
@@ -25,7 +24,6 @@ interface Consumer {
   stopping: Promise<void> | null;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { delaysMs: [200, 1000, 5000] };
 const CONSUMER_RESTART_MS = 1000;
 
 // A dead peer is noticed after two missed heartbeats; RabbitMQ's default of 60 s is too slow for readiness.
@@ -37,7 +35,7 @@ function withHeartbeat(url: string): string {
 
 /** Connects (a few quick tries, then rejects) and keeps reconnecting with back-off after any later loss. */
 export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bus> {
-  const { delaysMs } = options.retry ?? DEFAULT_RETRY;
+  const policy = options.retry ?? DEFAULT_RETRY;
   const defaultPrefetch = options.prefetch ?? 10;
   const log = options.log;
   const { emit, on } = signalHub(log);
@@ -91,7 +89,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
   }
 
   const handleDelivery = createDeliveryHandler({
-    delaysMs,
+    policy,
     emit,
     log,
     async forward(queue, msg, headers) {
@@ -123,7 +121,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
     });
     try {
       await ch.prefetch(c.spec.prefetch ?? defaultPrefetch);
-      const queue = await declareSubscription(ch, c.spec, delaysMs);
+      const queue = await declareSubscription(ch, c.spec, policy.delaysMs);
       c.queue = queue;
       const { consumerTag } = await ch.consume(queue, (msg) => onDelivery(c, ch, queue, msg));
       c.tag = consumerTag;

@@ -1,14 +1,12 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { afterFailure, deadLetterQueue, type BusSignal, type SubscriptionSpec } from './bus';
-import { parseCloudEvent, type CloudEvent } from './cloud-event';
-import type { BusLog } from './in-process-bus';
-import { errorHeader, retryQueue } from './rabbitmq-topology';
-import { errorSummary } from '../error-summary';
+import { deadLetterQueue, type BusLog, type BusSignal, type RetryPolicy, type SubscriptionSpec } from './bus';
+import { retryQueue } from './rabbitmq-topology';
+import { createDeliverySettler, type SettlementHeaders } from './settle';
 
 export interface DeliveryDeps {
-  delaysMs: number[];
+  policy: RetryPolicy;
   /** Re-publishes a delivered message, with confirm, to `queue` through the default exchange. */
-  forward(queue: string, msg: ConsumeMessage, headers: Record<string, string | number>): Promise<void>;
+  forward(queue: string, msg: ConsumeMessage, headers: SettlementHeaders): Promise<void>;
   emit(signal: BusSignal): void;
   log?: BusLog;
 }
@@ -24,47 +22,20 @@ function ack(ch: Channel, msg: ConsumeMessage): boolean {
 }
 
 /**
- * What happens to one delivery: the handler's success acks it; a failure re-publishes it to the
- * retry queue for its attempt, or after the last attempt (or if the body is no CloudEvent) to the
- * DLQ, and only then acks it. A crash in between duplicates the message, never loses it.
+ * Settles one delivery the shared way (`settle.ts`): a retry is a confirmed re-publish to the
+ * retry queue of its delay, whose TTL dead-letters it back; a dead letter one to the DLQ. If a
+ * re-publish fails, the delivery is requeued instead.
  */
-export function createDeliveryHandler({ delaysMs, forward, emit, log }: DeliveryDeps) {
-  async function giveUp(spec: SubscriptionSpec, ch: Channel, queue: string, msg: ConsumeMessage, event: CloudEvent | null, attempt: number, error: string) {
-    if (!spec.exclusive) {
-      await forward(deadLetterQueue(queue), msg, {
-        'x-attempts': attempt, 'x-last-error': errorHeader(error), 'x-original-queue': queue, 'x-dead-lettered-at': new Date().toISOString(),
-      });
-    }
-    log?.warn({ queue, eventId: event?.id, eventType: event?.type, traceparent: event?.traceparent, attempt, error }, spec.exclusive ? 'message dropped' : 'message dead-lettered');
-    if (ack(ch, msg)) emit({ kind: 'dead', queue, event, attempt, error });
-  }
-
-  async function settle(spec: SubscriptionSpec, ch: Channel, queue: string, msg: ConsumeMessage): Promise<void> {
-    const attempt = Number(msg.properties.headers?.['x-attempts'] ?? 0) + 1;
-    let event: CloudEvent;
-    try {
-      event = parseCloudEvent(msg.content);
-    } catch (err) {
-      return giveUp(spec, ch, queue, msg, null, attempt, errorSummary(err));
-    }
-    try {
-      await spec.handler(event, { attempt, queue });
-    } catch (err) {
-      const error = errorSummary(err);
-      const { delayMs, attempts, waiting } = await afterFailure(spec, attempt, delaysMs);
-      if (delayMs === undefined) return giveUp(spec, ch, queue, msg, event, attempt, error);
-      await forward(retryQueue(queue, delayMs), msg, { 'x-attempts': attempts, 'x-last-error': errorHeader(error) });
-      log?.warn({ queue, eventId: event.id, eventType: event.type, traceparent: event.traceparent, attempt, err },
-        waiting ? 'message handler failed while a dependency is down; waiting for it' : 'message handler failed; retrying');
-      if (ack(ch, msg)) emit({ kind: 'retry', queue, event, attempt, error });
-      return;
-    }
-    if (ack(ch, msg)) emit({ kind: 'ack', queue, event, attempt });
-  }
+export function createDeliveryHandler({ policy, forward, emit, log }: DeliveryDeps) {
+  const settleDelivery = createDeliverySettler({ policy, emit, log });
 
   return async function handleDelivery(spec: SubscriptionSpec, ch: Channel, queue: string, msg: ConsumeMessage): Promise<void> {
     try {
-      await settle(spec, ch, queue, msg);
+      await settleDelivery(spec, { queue, body: msg.content, headers: msg.properties.headers }, {
+        retry: (delayMs, headers) => forward(retryQueue(queue, delayMs), msg, headers),
+        deadLetter: (headers) => forward(deadLetterQueue(queue), msg, headers),
+        ack: () => ack(ch, msg),
+      });
     } catch (err) {
       log?.error({ err, queue }, 'could not forward a failed message; requeueing it');
       try {

@@ -56,17 +56,16 @@ export function eventProperties(event: CloudEvent): Options.Publish {
 export function forwardedProperties(props: MessageProperties, headers: Record<string, string | number>): Options.Publish {
   // Our x- headers and the broker's x-death bookkeeping are replaced, application headers kept.
   const kept = Object.entries((props.headers ?? {}) as Record<string, unknown>).filter(([key]) => !key.startsWith('x-'));
+  const lastError = headers['x-last-error'];
   return {
     persistent: true,
     contentType: props.contentType,
     messageId: props.messageId,
     type: props.type,
     timestamp: props.timestamp,
-    headers: { ...Object.fromEntries(kept), ...headers },
+    headers: { ...Object.fromEntries(kept), ...headers, ...(typeof lastError === 'string' ? { 'x-last-error': lastError.slice(0, MAX_ERROR_HEADER) } : {}) },
   };
 }
-
-export const errorHeader = (message: string) => message.slice(0, MAX_ERROR_HEADER);
 
 /** Publishes one message and resolves when the broker confirms it; rejects on nack, channel loss or timeout. */
 export function confirmPublish(

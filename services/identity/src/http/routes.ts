@@ -1,23 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError, unauthorized } from '@pedidos/platform/errors';
-import { problemResponses } from '@pedidos/platform/http';
+import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
 import {
   Jwks, LoginBody, OpenIdConfiguration, RefreshTokenBody, RegisterBody, TokenResponse, User,
 } from '@pedidos/contracts/identity';
-import { LockedOut, type IdentityService } from '../identity-service';
+import type { IdentityService } from '../identity-service';
+import { identityErrors } from './errors';
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface IdentityRoutesOptions {
   service: IdentityService;
+  authorize: Authorize;
   issuer: string;
   loginPerMinute: number;
   registerPerMinute: number;
 }
 
-export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = async (app, { service, issuer, loginPerMinute, registerPerMinute }) => {
+export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = async (app, { service, authorize, issuer, loginPerMinute, registerPerMinute }) => {
   // Stricter than the platform's limit on every route; counted per client address, per process.
   const perMinute = (max: number) => ({ rateLimit: { max, timeWindow: 60_000 } });
   const tags = ['auth'];
@@ -26,7 +26,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
     config: perMinute(registerPerMinute),
     schema: {
       tags, summary: 'Create a customer account', body: RegisterBody,
-      response: { 201: User, ...problemResponses(400, 409, 429) },
+      response: { 201: User, ...identityErrors.responses(400, 'USER.WEAK_PASSWORD', 'USER.EMAIL_TAKEN', 429) },
     },
   }, async (request, reply) => reply.code(201).send(await service.register(request.body)));
 
@@ -35,30 +35,22 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
     schema: {
       tags, summary: 'Exchange email and password for tokens',
       description: 'A wrong email and a wrong password get the same 401. After repeated failures for one email from one address (an IPv6 /64), that address is locked out of that email for a while, longer each time: 429 with `Retry-After`, the same whether or not the account exists. Other addresses are not affected.',
-      body: LoginBody, response: { 200: TokenResponse, ...problemResponses(400, 401, 429) },
+      body: LoginBody, response: { 200: TokenResponse, ...identityErrors.responses(400, 'AUTH.INVALID_CREDENTIALS', 429, 'AUTH.ACCOUNT_LOCKED') },
     },
-  }, async (request, reply) => {
-    try {
-      const tokens = await service.login(request.body, request.ip);
-      return reply.header('cache-control', 'no-store').send(tokens);
-    } catch (error) {
-      if (error instanceof LockedOut) reply.header('retry-after', String(error.retryAfterS));
-      throw error;
-    }
-  });
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await service.login(request.body, request.ip)));
 
   app.post('/api/auth/refresh', {
     schema: {
       tags, summary: 'Exchange a refresh token for new tokens',
       description: 'The refresh token presented is spent: keep the new one. Presenting a spent token again revokes every token descended from the same login. Refused, without being spent, while the account is disabled or the caller\'s address is locked out of it.',
-      body: RefreshTokenBody, response: { 200: TokenResponse, ...problemResponses(400, 401) },
+      body: RefreshTokenBody, response: { 200: TokenResponse, ...identityErrors.responses(400, 'AUTH.INVALID_REFRESH_TOKEN') },
     },
   }, async (request, reply) => reply.header('cache-control', 'no-store').send(await service.refresh(request.body.refreshToken, request.ip)));
 
   app.post('/api/auth/logout', {
     schema: {
       tags, summary: 'Revoke a refresh token', body: RefreshTokenBody,
-      response: { 204: Type.Null({ description: 'Revoked (an unknown or already revoked token is not an error)' }), ...problemResponses(400) },
+      response: { 204: Type.Null({ description: 'Revoked (an unknown or already revoked token is not an error)' }), ...identityErrors.responses(400) },
     },
   }, async (request, reply) => {
     await service.logout(request.body.refreshToken);
@@ -66,24 +58,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<IdentityRoutesOptions> = 
   });
 
   app.get('/api/auth/me', {
+    preHandler: authorize('customer', 'admin'),
     schema: {
-      tags, summary: 'The user the bearer token was issued to', security: [{ bearerAuth: [] }],
-      response: { 200: User, ...problemResponses(401) },
+      tags, summary: 'The user the bearer token was issued to', security: BEARER,
+      response: { 200: User, ...identityErrors.responses(401, 'AUTH.INVALID_TOKEN') },
     },
-  }, async (request, reply) => {
-    const header = request.headers.authorization;
-    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
-    try {
-      if (header === undefined) throw unauthorized('AUTH.MISSING_TOKEN', 'This route needs a bearer token in the Authorization header.');
-      if (token === undefined) throw unauthorized('AUTH.INVALID_TOKEN', 'The Authorization header must be "Bearer <JWT>".');
-      return await service.me(token);
-    } catch (error) {
-      if (error instanceof AppError && error.status === 401) {
-        reply.header('www-authenticate', header === undefined ? 'Bearer' : `Bearer error="${token === undefined ? 'invalid_request' : 'invalid_token'}"`);
-      }
-      throw error;
-    }
-  });
+  }, (request) => service.me(principalOf(request)));
 
   const discovery = ['discovery'];
   app.get(JWKS_PATH, {

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import type { ReservationStatus } from '../domain/reservation';
 import { inbox, movements, outbox, products, reservations } from './schema';
@@ -27,6 +27,16 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
 /** What inventory holds for each of `orderIds` that it has heard of. */
 export async function heldFor(q: Queryable, orderIds: string[]) {
   return q.select().from(reservations).where(sql`${reservations.orderId} = ANY(${sql.param(orderIds)}::uuid[])`);
+}
+
+/** What is held for `orderId` becomes `status` (released, shipped). */
+export async function setReservationStatus(q: Queryable, orderId: string, status: ReservationStatus, at: Date): Promise<void> {
+  await q.update(reservations).set({ status, updatedAt: at }).where(eq(reservations.orderId, orderId));
+}
+
+/** A tombstone for an order cancelled before it was heard of: its late order.created then reserves nothing. */
+export async function rememberCancelled(q: Queryable, orderId: string, at: Date): Promise<void> {
+  await q.insert(reservations).values({ orderId, status: 'cancelled', items: [], updatedAt: at });
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { problemResponses } from '@pedidos/platform/http';
 import {
   AdjustmentBody, CreateProductBody, ListMovementsQuery, ListProductsQuery, MovementList, Product, ProductList, SkuParams, UpdateProductBody,
 } from '@pedidos/contracts/inventory';
-import { BEARER, type Authorize } from '@pedidos/platform/auth';
+import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
 import type { Static } from 'typebox';
 import { OperationsReport } from '@pedidos/contracts/common';
 import type { InventoryService } from '../inventory-service';
+import { inventoryErrors } from './errors';
 
 const tags = ['products'];
 
@@ -17,7 +17,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
     schema: {
       tags, summary: 'List products', description: 'Sorted by SKU; `q` matches name or SKU, case-insensitively.',
       querystring: ListProductsQuery,
-      response: { 200: ProductList, ...problemResponses(400) },
+      response: { 200: ProductList, ...inventoryErrors.responses(400) },
     },
   }, (request) => service.listProducts(request.query));
 
@@ -25,12 +25,12 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
     preHandler: admin,
     schema: {
       security: BEARER, tags: ['operations'], summary: 'Outbox lag and dead letters (admin)',
-      response: { 200: OperationsReport, ...problemResponses(401, 403) },
+      response: { 200: OperationsReport, ...inventoryErrors.responses(401, 403) },
     },
   }, () => operations());
 
   app.get('/api/products/:sku', {
-    schema: { tags, summary: 'Get a product', params: SkuParams, response: { 200: Product, ...problemResponses(400, 404) } },
+    schema: { tags, summary: 'Get a product', params: SkuParams, response: { 200: Product, ...inventoryErrors.responses(400, 'PRODUCT.NOT_FOUND') } },
   }, (request) => service.getProduct(request.params.sku));
 
   app.post('/api/products', {
@@ -38,10 +38,10 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
     schema: {
       security: BEARER,
       tags, summary: 'Create a product (admin)', body: CreateProductBody,
-      response: { 201: Product, ...problemResponses(400, 401, 403, 409) },
+      response: { 201: Product, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.ALREADY_EXISTS') },
     },
   }, async (request, reply) => {
-    const product = await service.createProduct(request.body, request.principal!.id);
+    const product = await service.createProduct(request.body, principalOf(request).id);
     return reply.code(201).header('location', `/api/products/${product.sku}`).send(product);
   });
 
@@ -50,7 +50,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
     schema: {
       security: BEARER,
       tags, summary: 'Change name or price (admin)', params: SkuParams, body: UpdateProductBody,
-      response: { 200: Product, ...problemResponses(400, 401, 403, 404) },
+      response: { 200: Product, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.NOT_FOUND') },
     },
   }, (request) => service.updateProduct(request.params.sku, request.body));
 
@@ -61,9 +61,9 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
       tags, summary: 'Adjust stock on hand (admin)',
       description: 'Restock (positive delta) or correct a count. On hand may not fall below what is reserved: 409.',
       params: SkuParams, body: AdjustmentBody,
-      response: { 200: Product, ...problemResponses(400, 401, 403, 404, 409) },
+      response: { 200: Product, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.NOT_FOUND', 'STOCK.BELOW_RESERVED') },
     },
-  }, (request) => service.adjustStock(request.params.sku, request.body, request.principal!.id));
+  }, (request) => service.adjustStock(request.params.sku, request.body, principalOf(request).id));
 
   app.get('/api/products/:sku/movements', {
     preHandler: admin,
@@ -71,7 +71,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
       security: BEARER,
       tags, summary: 'The stock ledger of a product (admin)', description: 'Newest first.',
       params: SkuParams, querystring: ListMovementsQuery,
-      response: { 200: MovementList, ...problemResponses(400, 401, 403, 404) },
+      response: { 200: MovementList, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.NOT_FOUND') },
     },
   }, (request) => service.listMovements(request.params.sku, request.query));
 };

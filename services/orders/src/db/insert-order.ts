@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import type { CloudEvent } from '@pedidos/platform/messaging';
-import { catalog, idempotencyKeys, orderHistory, orderItems, orders, outbox } from './schema';
+import { idempotencyKeys, orderHistory, orderItems, orders, outbox } from './schema';
 
 export interface NewOrder {
   id: string;
@@ -71,6 +71,3 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
   const written = new Map(rows.map((r) => [r.id, { number: Number(r.number), historyId: Number(r.history_id) }]));
   return batch.map((o) => written.get(o.id));
 }
-
-/** The catalog entries of `skus`, for pricing. */
-export const catalogEntries = (q: Queryable, skus: string[]) => q.select().from(catalog).where(sql`${catalog.sku} = ANY(${sql.param(skus)}::text[])`);

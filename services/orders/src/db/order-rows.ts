@@ -1,6 +1,58 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import { inbox, orderHistory, orderItems, orders } from './schema';
+
+export type OrderRow = typeof orders.$inferSelect;
+
+/** Orders of `owner` only, or everyone's when undefined (an admin). */
+const ownedBy = (owner: string | undefined) => (owner === undefined ? undefined : eq(orders.customerId, owner));
+
+/** One order, if it is `owner`'s (any order without an owner); locked for update with `lock`. */
+export async function findOrderRow(q: Queryable, id: string, owner: string | undefined, lock = false): Promise<OrderRow | undefined> {
+  const query = q.select().from(orders).where(and(eq(orders.id, id), ownedBy(owner)));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** Up to `limit` orders of `owner`, newest first, numbered below `before`. */
+export const orderPage = (q: Queryable, { owner, status, before, limit }: { owner: string | undefined; status?: string; before?: number; limit: number }) =>
+  q.select().from(orders)
+    .where(and(ownedBy(owner), status ? eq(orders.status, status) : undefined, before === undefined ? undefined : lt(orders.number, before)))
+    .orderBy(desc(orders.number))
+    .limit(limit);
+
+export const orderRowsByIds = (q: Queryable, ids: string[]) => q.select().from(orders).where(inArray(orders.id, ids));
+
+/** Pending orders created at or before `createdBefore`, oldest first, locked; rows another replica holds are skipped. */
+export const lockStalePending = (q: Queryable, createdBefore: Date, limit: number) =>
+  q.select().from(orders)
+    .where(and(eq(orders.status, 'pending'), lte(orders.createdAt, createdBefore)))
+    .orderBy(asc(orders.number))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+
+/** The latest history row id among `owner`'s orders (0 if none). */
+export async function latestHistoryId(q: Queryable, owner: string | undefined): Promise<number> {
+  const [row] = await q
+    .select({ latest: max(orderHistory.id) })
+    .from(orderHistory)
+    .innerJoin(orders, eq(orders.id, orderHistory.orderId))
+    .where(ownedBy(owner));
+  return Number(row?.latest ?? 0);
+}
+
+/** Up to `limit` of `owner`'s orders changed after history row `after`, each once with its latest history row id, in increasing id. */
+export function changedAfter(q: Queryable, owner: string | undefined, after: number, limit: number) {
+  const latest = sql<number>`max(${orderHistory.id})`.mapWith(Number);
+  return q
+    .select({ orderId: orderHistory.orderId, latest })
+    .from(orderHistory)
+    .innerJoin(orders, eq(orders.id, orderHistory.orderId))
+    .where(and(gt(orderHistory.id, after), ownedBy(owner)))
+    .groupBy(orderHistory.orderId)
+    .orderBy(latest)
+    .limit(limit);
+}
 
 export interface LineRow {
   sku: string;
@@ -61,8 +113,6 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
   if (rows.length !== changes.length) throw new Error('an order vanished under its row lock');
   return rows.sort((a, b) => Number(a.ord) - Number(b.ord)).map((r) => Number(r.id));
 }
-
-type OrderRow = typeof orders.$inferSelect;
 
 /**
  * Records each event as handled by `consumer` and locks the orders they are about (in id order,

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError } from '@pedidos/platform/errors';
-import { problemResponses } from '@pedidos/platform/http';
-import { BEARER, type Authorize } from '@pedidos/platform/auth';
+import { DomainError } from '@pedidos/platform/errors';
+import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
 import { ORDER_STREAM_EVENT, OrderStreamHeaders, OrderStreamQuery } from '@pedidos/contracts/orders';
 import type { LiveFeed } from '../messaging/live-feed';
 import type { OrderChange, OrdersService } from '../orders-service';
-import { principalOf } from '../principal';
+
+import { orderErrors } from './errors';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse';
 
 export const STREAM_DEFAULTS: EventStreamOptions = { retryMs: 3000, heartbeatMs: 15_000, maxBufferedBytes: 1024 * 1024 };
@@ -30,10 +30,8 @@ A user may hold only a few streams open at once (one per tab is fine); one more 
 and \`Retry-After\`, and nothing is opened: close another first.`;
 
 /** One open stream too many for this user; nothing was opened. */
-const tooManyStreams = (max: number) =>
-  new AppError(429, 'STREAM.TOO_MANY', `You already have ${max} live order streams open; close one before opening another.`, undefined, {
-    title: 'Too many open streams',
-  });
+const tooManyStreams = (max: number, retryAfterS: number) =>
+  new DomainError('STREAM.TOO_MANY', `You already have ${max} live order streams open; close one before opening another.`, { facts: { retryAfterS } });
 
 /** Counts each user's open streams; a user with none takes no memory. */
 function streamsPerUser() {
@@ -64,7 +62,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
   // Each open stream holds a socket, a feed listener and a replay: one token must not open them without end.
   const perUser = streamsPerUser();
   // Time frees no place, only a closed stream: ask for the pause an EventSource takes between reconnections.
-  const retryAfterS = String(Math.ceil(streamOptions.retryMs / 1000));
+  const retryAfterS = Math.ceil(streamOptions.retryMs / 1000);
   let closing = false;
 
   // An open stream would keep http.close() waiting forever; ending them sends clients to reconnect elsewhere.
@@ -87,7 +85,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
           description: 'An endless event stream: `id: <position>`, `event: order`, `data: <Order JSON>`.',
           content: { 'text/event-stream': { schema: Type.String() } },
         },
-        ...problemResponses(400, 401, 403, 429),
+        ...orderErrors.responses(400, 401, 403, 'STREAM.TOO_MANY'),
       },
     },
   }, async (request, reply) => {
@@ -95,10 +93,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
     const given = request.headers['last-event-id'] ?? request.query.lastEventId;
     const resumeFrom = given === undefined ? undefined : Number(given);
 
-    if (perUserMax > 0 && perUser.count(who.id) >= perUserMax) {
-      reply.header('retry-after', retryAfterS);
-      throw tooManyStreams(perUserMax);
-    }
+    if (perUserMax > 0 && perUser.count(who.id) >= perUserMax) throw tooManyStreams(perUserMax, retryAfterS);
     // Counted in the same tick as the check: two requests at once cannot both take the last place.
     const stream = openEventStream(reply, streamOptions);
     stream.onClose(perUser.add(who.id));

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { problemResponses } from '@pedidos/platform/http';
 import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, PlaceOrderBody } from '@pedidos/contracts/orders';
-import { BEARER, type Authorize } from '@pedidos/platform/auth';
+import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
 import { OperationsReport } from '@pedidos/contracts/common';
 import type { OrdersService } from '../orders-service';
-import { principalOf } from '../principal';
+import { orderErrors } from './errors';
+
 
 const tags = ['orders'];
 
@@ -31,7 +31,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
       tags, summary: 'Place an order',
       description: 'Prices come from the catalog. Answers 201 with the order `pending`; it turns `confirmed` or `rejected` once inventory answers.',
       headers: PlaceOrderHeaders, body: PlaceOrderBody,
-      response: { 201: Order, ...problemResponses(400, 401, 403, 413, 415, 422) },
+      response: { 201: Order, ...orderErrors.responses(400, 401, 403, 413, 415, 'ORDER.UNKNOWN_SKU', 'ORDER.DUPLICATE_SKU', 'ORDER.MIXED_CURRENCY', 'ORDER.IDEMPOTENCY_KEY_REUSED') },
     },
   }, async (request, reply) => {
     const { order, replayed } = await service.placeOrder(
@@ -46,7 +46,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
     schema: {
       security: BEARER,
       tags, summary: 'List orders', description: 'Newest first. Customers see their own; admins see all.',
-      querystring: ListOrdersQuery, response: { 200: OrderList, ...problemResponses(400, 401, 403) },
+      querystring: ListOrdersQuery, response: { 200: OrderList, ...orderErrors.responses(400, 401, 403) },
     },
   }, (request) => service.listOrders(principalOf(request), request.query));
 
@@ -54,13 +54,13 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
     preHandler: admin,
     schema: {
       security: BEARER, tags: ['operations'], summary: 'Outbox lag and dead letters (admin)',
-      response: { 200: OperationsReport, ...problemResponses(401, 403) },
+      response: { 200: OperationsReport, ...orderErrors.responses(401, 403) },
     },
   }, () => operations());
 
   app.get('/api/orders/:id', {
     preHandler: anyone,
-    schema: { security: BEARER, tags, summary: 'Get an order with its history', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 401, 403, 404) } },
+    schema: { security: BEARER, tags, summary: 'Get an order with its history', params: OrderIdParams, response: { 200: Order, ...orderErrors.responses(400, 401, 403, 'ORDER.NOT_FOUND') } },
   }, (request) => service.getOrder(principalOf(request), request.params.id));
 
   app.post('/api/orders/:id/cancel', {
@@ -68,17 +68,17 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
     schema: {
       security: BEARER,
       tags, summary: 'Cancel an order', description: 'From `pending` or `confirmed`; its stock is released.',
-      params: OrderIdParams, body: Type.Optional(CancelOrderBody), response: { 200: Order, ...problemResponses(400, 401, 403, 404, 409) },
+      params: OrderIdParams, body: Type.Optional(CancelOrderBody), response: { 200: Order, ...orderErrors.responses(400, 401, 403, 'ORDER.NOT_FOUND', 'ORDER.INVALID_TRANSITION') },
     },
   }, (request) => service.cancel(principalOf(request), request.params.id, request.body?.reason ?? null, request.traceparent));
 
   app.post('/api/orders/:id/ship', {
     preHandler: admin,
-    schema: { security: BEARER, tags, summary: 'Ship a confirmed order (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 401, 403, 404, 409) } },
+    schema: { security: BEARER, tags, summary: 'Ship a confirmed order (admin)', params: OrderIdParams, response: { 200: Order, ...orderErrors.responses(400, 401, 403, 'ORDER.NOT_FOUND', 'ORDER.INVALID_TRANSITION') } },
   }, (request) => service.ship(principalOf(request), request.params.id, request.traceparent));
 
   app.post('/api/orders/:id/deliver', {
     preHandler: admin,
-    schema: { security: BEARER, tags, summary: 'Mark a shipped order delivered (admin)', params: OrderIdParams, response: { 200: Order, ...problemResponses(400, 401, 403, 404, 409) } },
+    schema: { security: BEARER, tags, summary: 'Mark a shipped order delivered (admin)', params: OrderIdParams, response: { 200: Order, ...orderErrors.responses(400, 401, 403, 'ORDER.NOT_FOUND', 'ORDER.INVALID_TRANSITION') } },
   }, (request) => service.deliver(principalOf(request), request.params.id, request.traceparent));
 };

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { createParser } from 'eventsource-parser';
 
 /** A dispatched event; `id` is the last event ID in force when it was dispatched. */
 export interface SseEvent {
@@ -8,7 +9,7 @@ export interface SseEvent {
 }
 
 /**
- * Reads a `text/event-stream` response as the HTML standard parses it, and lets a test await what
+ * Reads a `text/event-stream` response with eventsource-parser, and lets a test await what
  * arrives instead of sleeping. Each stream has a connection of its own (no agent): fetch would,
  * after an abort, open a spare keep-alive connection that holds the server's close() until its
  * idle timeout.
@@ -28,41 +29,42 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const changed = new Set<() => void>();
   const notify = () => changed.forEach((wake) => wake());
 
-  let data: string[] = [];
-  let type = '';
-  let idSeen = false;
+  let dispatched = false;
+  const parser = createParser({
+    onEvent: ({ event, data, id }) => {
+      dispatched = true;
+      if (id !== undefined) lastEventId = id;
+      events.push({ event: event ?? 'message', data, id: lastEventId });
+    },
+    onRetry: (ms) => {
+      retry = ms;
+    },
+    onComment: (text) => comments.push(text),
+  });
+  // The parser (version 3) drops a block that has an `id:` but no data, which is how the server marks
+  // a position: fed one line at a time, such a block is a blank line that dispatched nothing.
+  let blockId: string | undefined;
   const line = (text: string) => {
-    if (text === '') {
-      if (data.length > 0) events.push({ event: type || 'message', data: data.join('\n'), id: lastEventId });
-      else if (idSeen) positions.push(lastEventId);
-      data = [];
-      type = '';
-      idSeen = false;
+    dispatched = false;
+    parser.feed(`${text}\n`);
+    if (text !== '') {
+      blockId = /^id(?::|$) ?(.*)/.exec(text)?.[1] ?? blockId;
       return;
     }
-    if (text.startsWith(':')) {
-      comments.push(text.slice(1).trimStart());
-      return;
+    if (blockId !== undefined && !dispatched) {
+      lastEventId = blockId;
+      positions.push(blockId);
     }
-    const colon = text.indexOf(':');
-    const field = colon === -1 ? text : text.slice(0, colon);
-    const value = colon === -1 ? '' : text.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') data.push(value);
-    else if (field === 'event') type = value;
-    else if (field === 'id') {
-      lastEventId = value;
-      idSeen = true;
-    } else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
+    blockId = undefined;
   };
 
   const ended = (async () => {
-    let buffer = '';
+    let partial = '';
     try {
       response.setEncoding('utf8');
       for await (const chunk of response as AsyncIterable<string>) {
-        buffer += chunk;
-        const lines = buffer.split(/\r\n|\r|\n/);
-        buffer = lines.pop()!;
+        const lines = (partial + chunk).split(/\r\n|\r|\n/);
+        partial = lines.pop()!;
         lines.forEach(line);
         notify();
       }

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { MAX_QUANTITY } from '@pedidos/contracts/limits';
 import { isRecord, onStoredChange, readStored, writeStored } from '../../lib/storage';
 import { randomId } from '../../lib/random-id';
 
@@ -17,7 +18,6 @@ interface CartState {
   checkout: { key: string; body: string } | null;
 }
 
-export const MAX_QUANTITY = 1000;
 const KEY = 'pedidos.cart';
 const EMPTY: CartState = { lines: [], checkout: null };
 const listeners = new Set<() => void>();

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import { apiJson } from '../../../lib/api-client';
-import { storeOrder } from '../../orders/api/update-order-cache';
+import { storeOrder } from '../../../lib/update-order-cache';
 
 export type OrderAction = 'ship' | 'deliver' | 'cancel';
 

@@ -1,11 +1,14 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Product } from '@pedidos/contracts/inventory';
+import { AdjustmentBody, UpdateProductBody, type Product } from '@pedidos/contracts/inventory';
+import { ADJUSTMENT_REASON_MAX_LENGTH, PRODUCT_NAME_MAX_LENGTH } from '@pedidos/contracts/limits';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { Field } from '../../../components/field';
 import { Money } from '../../../components/money';
+import { contractResolver, fieldMessages } from '../../../lib/contract-resolver';
 import { formErrors } from '../../../lib/error-message';
 import { intlLocale } from '../../../lib/i18n';
 import { useAdjustStock } from '../api/adjust-stock';
@@ -55,42 +58,46 @@ export function ProductAdminRow({ product }: { product: Product }) {
 }
 
 const ADJUST_FIELDS = { delta: '/delta', reason: '/reason' } as const;
+type AdjustValues = Record<keyof typeof ADJUST_FIELDS, string>;
 
 function AdjustStockForm({ sku }: { sku: string }) {
   const { t } = useTranslation();
   const adjust = useAdjustStock(sku);
-  const [delta, setDelta] = useState('');
-  const [reason, setReason] = useState('');
-  const [local, setLocal] = useState<Partial<Record<keyof typeof ADJUST_FIELDS, string>>>({});
   const [done, setDone] = useState(false);
+  const form = useForm<AdjustValues, unknown, AdjustmentBody>({
+    defaultValues: { delta: '', reason: '' },
+    resolver: contractResolver(AdjustmentBody, {
+      toBody: ({ delta, reason }) => ({ delta: delta.trim() === '' ? null : Number(delta), reason: reason.trim() }),
+      message: (field, body) => (field === 'delta' ? t('admin.deltaInvalid') : body.reason === '' ? t('admin.reasonRequired') : undefined),
+    }),
+  });
   const server = formErrors(adjust.error, ADJUST_FIELDS, t);
-  const errors = { ...server.fields, ...local };
+  const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setDone(false);
-    const value = Number(delta);
-    const problems: typeof local = {};
-    if (delta.trim() === '' || !Number.isInteger(value) || value === 0) problems.delta = t('admin.deltaInvalid');
-    if (!reason.trim()) problems.reason = t('admin.reasonRequired');
-    setLocal(problems);
-    if (Object.keys(problems).length > 0) return;
-    adjust.mutate({ delta: value, reason: reason.trim() }, {
+  const submit = form.handleSubmit((body) => {
+    adjust.mutate(body, {
       onSuccess: () => {
-        setDelta('');
-        setReason('');
+        form.reset();
         setDone(true);
       },
     });
-  }
+  });
 
   return (
-    <form className="adjust-form" onSubmit={submit} noValidate aria-label={t('admin.adjustStockOf', { sku })}>
+    <form
+      className="adjust-form"
+      onSubmit={(event) => {
+        setDone(false);
+        void submit(event);
+      }}
+      noValidate
+      aria-label={t('admin.adjustStockOf', { sku })}
+    >
       <Field label={t('admin.quantityChange')} error={errors.delta} className="field-compact">
-        {(c) => <input {...c} type="number" inputMode="numeric" step={1} value={delta} onChange={(e) => setDelta(e.target.value)} />}
+        {(c) => <input {...c} {...form.register('delta')} type="number" inputMode="numeric" step={1} />}
       </Field>
       <Field label={t('admin.reason')} error={errors.reason} className="field-compact">
-        {(c) => <input {...c} maxLength={200} list="adjust-reasons" value={reason} onChange={(e) => setReason(e.target.value)} />}
+        {(c) => <input {...c} {...form.register('reason')} maxLength={ADJUSTMENT_REASON_MAX_LENGTH} list="adjust-reasons" />}
       </Field>
       <Button type="submit" size="sm" pending={adjust.isPending}>
         {t('admin.apply')}
@@ -102,39 +109,38 @@ function AdjustStockForm({ sku }: { sku: string }) {
 }
 
 const EDIT_FIELDS = { name: '/name', price: '/price' } as const;
+type EditValues = Record<keyof typeof EDIT_FIELDS, string>;
 
 function EditProductForm({ product, onDone }: { product: Product; onDone: () => void }) {
   const { t, i18n } = useTranslation();
   const update = useUpdateProduct(product.sku);
-  const [name, setName] = useState(product.name);
-  const [price, setPrice] = useState(() => priceInputValue(product.price, intlLocale(i18n.language)));
-  const [local, setLocal] = useState<Partial<Record<keyof typeof EDIT_FIELDS, string>>>({});
+  const form = useForm<EditValues, unknown, UpdateProductBody>({
+    defaultValues: { name: product.name, price: priceInputValue(product.price, intlLocale(i18n.language)) },
+    resolver: contractResolver(UpdateProductBody, {
+      // Both fields are checked; only the changed ones are sent.
+      toBody: ({ name, price }) => ({ name: name.trim(), price: parsePrice(price) }),
+      message: (field, body) => (field === 'price' ? t('admin.priceInvalid') : body.name === '' ? t('admin.nameRequired') : undefined),
+    }),
+  });
   const server = formErrors(update.error, EDIT_FIELDS, t);
-  const errors = { ...server.fields, ...local };
+  const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const minor = parsePrice(price);
-    const problems: typeof local = {};
-    if (!name.trim()) problems.name = t('admin.nameRequired');
-    if (minor === null) problems.price = t('admin.priceInvalid');
-    setLocal(problems);
-    if (Object.keys(problems).length > 0) return;
+  const submit = form.handleSubmit(({ name, price }) => {
     const body = {
-      ...(name.trim() !== product.name ? { name: name.trim() } : {}),
-      ...(minor !== product.price ? { price: minor! } : {}),
+      ...(name !== product.name ? { name } : {}),
+      ...(price !== product.price ? { price } : {}),
     };
     if (Object.keys(body).length === 0) return onDone();
     update.mutate(body, { onSuccess: onDone });
-  }
+  });
 
   return (
-    <form className="edit-form" onSubmit={submit} noValidate aria-label={t('admin.editProduct', { name: product.name })}>
+    <form className="edit-form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('admin.editProduct', { name: product.name })}>
       <Field label={t('admin.name')} error={errors.name}>
-        {(c) => <input {...c} maxLength={200} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}
+        {(c) => <input {...c} {...form.register('name')} maxLength={PRODUCT_NAME_MAX_LENGTH} autoFocus />}
       </Field>
       <Field label={t('admin.price')} error={errors.price} hint={t('admin.priceHint')}>
-        {(c) => <input {...c} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} />}
+        {(c) => <input {...c} {...form.register('price')} inputMode="decimal" />}
       </Field>
       <div className="row-actions">
         <Button type="submit" size="sm" pending={update.isPending}>

@@ -43,11 +43,40 @@ describe('registration form', () => {
         ]),
     });
     renderApp('/register');
-    await register({ ...ana, email: 'ana-at-example' });
+    // Both pass the browser's check (the schema's), so the server's pointers are what place them.
+    await register(ana);
 
     await waitFor(() => expect(descriptionOf(screen.getByLabelText('Email'))).toContain('must match format "email"'));
     expect(descriptionOf(screen.getByLabelText('Name'))).toContain('must match pattern');
     expect(screen.getByLabelText('Password').hasAttribute('aria-invalid')).toBe(false);
+  });
+
+  it('refuses what the contract refuses before calling the server, and focuses the first such field', async () => {
+    const http = stubFetch({});
+    renderApp('/register');
+    await register({ name: '   ', email: 'ana-at-example', password: 'short' });
+
+    const name = screen.getByLabelText('Name');
+    await waitFor(() => expect(name.getAttribute('aria-invalid')).toBe('true'));
+    expect(descriptionOf(name)).toContain('Enter your name.');
+    expect(descriptionOf(screen.getByLabelText('Email'))).toContain('Enter an email address like name@example.com.');
+    // The policy's minimum, shared with the identity service through the contracts.
+    expect(descriptionOf(screen.getByLabelText('Password'))).toContain('Use at least 10 characters.');
+    expect(document.activeElement).toBe(name);
+    expect(http.to('POST', '/api/auth/register')).toHaveLength(0);
+  });
+
+  it('asks for an empty password by name, before its length', async () => {
+    stubFetch({});
+    renderApp('/register');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Name'), ana.name);
+    await user.type(screen.getByLabelText('Email'), ana.email);
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const password = screen.getByLabelText('Password');
+    await waitFor(() => expect(descriptionOf(password)).toContain('Enter your password.'));
+    expect(document.activeElement).toBe(password);
   });
 
   it('shows a taken email address on the Email field', async () => {

@@ -1,56 +1,61 @@
-import { useState, type FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { RegisterBody } from '@pedidos/contracts/identity';
+import { PASSWORD_MIN_LENGTH } from '@pedidos/contracts/limits';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { Field } from '../../../components/field';
+import { contractResolver, fieldMessages } from '../../../lib/contract-resolver';
 import { formErrors } from '../../../lib/error-message';
 import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { useRegister } from '../api/register';
 
-// Mirrors PASSWORD_MIN_LENGTH in @pedidos/contracts/identity (a value import would bundle the schema library).
-const PASSWORD_MIN_LENGTH = 10;
 const FIELDS = { name: '/name', email: '/email', password: '/password' } as const;
-type FieldName = keyof typeof FIELDS;
+type RegisterValues = { name: string; email: string; password: string };
 
 export function RegisterForm() {
   const { t } = useTranslation();
   const register = useRegister();
   const { formRef, failed } = useFocusFirstInvalid();
-  const [values, setValues] = useState<Record<FieldName, string>>({ name: '', email: '', password: '' });
-  const [local, setLocal] = useState<Partial<Record<FieldName, string>>>({});
+  const form = useForm<RegisterValues, unknown, RegisterBody>({
+    defaultValues: { name: '', email: '', password: '' },
+    resolver: contractResolver(RegisterBody, {
+      toBody: ({ name, email, password }) => ({ name: name.trim(), email: email.trim(), password }),
+      message: (field, body) => {
+        if (field === 'name' && body.name === '') return t('auth.nameRequired');
+        if (field === 'email') return body.email === '' ? t('auth.emailRequired') : t('auth.emailInvalid');
+        return undefined;
+      },
+      // The length is the password policy's (the identity service's), not the schema's; counted in code points like there.
+      policy: ({ password }) =>
+        password === '' ? { password: t('auth.passwordRequired') }
+        : [...password].length < PASSWORD_MIN_LENGTH ? { password: t('auth.passwordTooShort', { min: PASSWORD_MIN_LENGTH }) }
+        : {},
+    }),
+  });
   // A taken email is a 409 without a pointer, but it is the Email field's problem.
   const server = formErrors(register.error, FIELDS, t, { 'USER.EMAIL_TAKEN': 'email' });
-  const errors = { ...server.fields, ...local };
-  const set = (name: FieldName) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const problems: Partial<Record<FieldName, string>> = {};
-    if (!values.name.trim()) problems.name = t('auth.nameRequired');
-    if (!values.email.trim()) problems.email = t('auth.emailRequired');
-    if (!values.password) problems.password = t('auth.passwordRequired');
-    setLocal(problems);
-    if (Object.keys(problems).length > 0) return failed();
-    register.mutate({ name: values.name.trim(), email: values.email.trim(), password: values.password }, {
-      onError: failed,
-    });
-  }
+  const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
   return (
-    <form ref={formRef} className="form auth-form" onSubmit={submit} noValidate aria-labelledby="register-title">
+    <form
+      ref={formRef}
+      className="form auth-form"
+      onSubmit={form.handleSubmit((body) => register.mutate(body, { onError: failed }))}
+      noValidate
+      aria-labelledby="register-title"
+    >
       <h1 id="register-title">{t('auth.registerTitle')}</h1>
       {server.alert && <Alert>{server.alert}</Alert>}
       <Field label={t('auth.name')} error={errors.name}>
-        {(control) => <input {...control} name="name" autoComplete="name" required value={values.name} onChange={set('name')} />}
+        {(control) => <input {...control} {...form.register('name')} autoComplete="name" required />}
       </Field>
       <Field label={t('auth.email')} error={errors.email}>
-        {(control) => <input {...control} type="email" name="email" autoComplete="email" required value={values.email} onChange={set('email')} />}
+        {(control) => <input {...control} {...form.register('email')} type="email" autoComplete="email" required />}
       </Field>
       <Field label={t('auth.password')} error={errors.password} hint={t('auth.passwordHint', { min: PASSWORD_MIN_LENGTH })}>
-        {(control) => (
-          <input {...control} type="password" name="password" autoComplete="new-password" required value={values.password} onChange={set('password')} />
-        )}
+        {(control) => <input {...control} {...form.register('password')} type="password" autoComplete="new-password" required />}
       </Field>
       <Button type="submit" pending={register.isPending}>
         {t('auth.createAccount')}

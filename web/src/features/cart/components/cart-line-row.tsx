@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/button';
 import { Money } from '../../../components/money';
-import { MAX_QUANTITY, cart, type CartLine } from '../cart-store';
+import { MAX_QUANTITY } from '@pedidos/contracts/limits';
+import { cart, type CartLine } from '../cart-store';
 
 export function CartLineRow({ line, error }: { line: CartLine; error?: string | undefined }) {
   const { t } = useTranslation();

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ORDER_NOTE_MAX_LENGTH } from '@pedidos/contracts/limits';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { EmptyState } from '../../../components/empty-state';
@@ -74,7 +75,7 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
             </div>
           </dl>
           <Field label={t('cart.note')} error={noteError}>
-            {(control) => <textarea {...control} rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />}
+            {(control) => <textarea {...control} rows={2} maxLength={ORDER_NOTE_MAX_LENGTH} value={note} onChange={(e) => setNote(e.target.value)} />}
           </Field>
           {!signedIn && <p className="muted small">{t('cart.signInToOrder')}</p>}
           <Button

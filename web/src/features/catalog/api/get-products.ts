@@ -1,15 +1,10 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import type { Product } from '@pedidos/contracts/inventory';
+import type { ProductList } from '@pedidos/contracts/inventory';
 import { apiJson, queryString } from '../../../lib/api-client';
 import { productKeys } from '../../../lib/query-keys';
 
-export interface ProductPage {
-  items: Product[];
-  nextCursor: string | null;
-}
-
 export const getProducts = ({ q, cursor, signal }: { q?: string; cursor?: string; signal?: AbortSignal }) =>
-  apiJson<ProductPage>(`/api/products${queryString({ q, cursor, limit: 24 })}`, { auth: false, signal });
+  apiJson<ProductList>(`/api/products${queryString({ q, cursor, limit: 24 })}`, { auth: false, signal });
 
 export function useProducts(q: string) {
   const search = q.trim() || undefined;

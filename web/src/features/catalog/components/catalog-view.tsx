@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { Product } from '@pedidos/contracts/inventory';
+import { PRODUCT_SEARCH_MAX_LENGTH } from '@pedidos/contracts/limits';
 import { LoadMore } from '../../../components/load-more';
 import { EmptyState } from '../../../components/empty-state';
 import { QueryError } from '../../../components/query-error';
@@ -43,7 +44,7 @@ export function CatalogView({ onAdd }: { onAdd: (product: Product) => void }) {
             type="search"
             placeholder={t('catalog.searchPlaceholder')}
             value={input}
-            maxLength={100}
+            maxLength={PRODUCT_SEARCH_MAX_LENGTH}
             onChange={(event) => setInput(event.target.value)}
             aria-describedby="catalog-count"
           />

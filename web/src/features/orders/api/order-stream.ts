@@ -4,7 +4,7 @@ import type { Order } from '@pedidos/contracts/orders';
 import { apiFetch } from '../../../lib/api-client';
 import { orderKeys } from '../../../lib/query-keys';
 import { followEventStream, type StreamState } from '../../../lib/sse';
-import { updateOrderCache } from './update-order-cache';
+import { updateOrderCache } from '../../../lib/update-order-cache';
 
 let state: StreamState = 'closed';
 const listeners = new Set<() => void>();

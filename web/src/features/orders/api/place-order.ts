@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Order, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { apiJson } from '../../../lib/api-client';
-import { storeOrder } from './update-order-cache';
+import { storeOrder } from '../../../lib/update-order-cache';
 
 /** The same Idempotency-Key with the same body returns the first order instead of placing another. */
 export const placeOrder = (body: PlaceOrderBody, idempotencyKey: string) =>

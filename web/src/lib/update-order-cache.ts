@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
-import { orderKeys } from '../../../lib/query-keys';
-import { applyOrderEvent, holdsOrder, isNewer, type OrdersCacheEntry } from '../live-status';
+import { orderKeys } from './query-keys';
+import { applyOrderEvent, holdsOrder, isNewer, type OrdersCacheEntry } from './live-status';
 
 /**
  * Puts a fresher order into every cached view of it. Lists that filter by status, and first

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
-import type { IdentityConfig } from './config';
-import { loginThrottles } from './db/schema';
-import { addressBlock } from './client-address';
+import type { IdentityConfig } from '../config';
+import { loginThrottles } from './schema';
+import { addressBlock } from '../client-address';
 
 export type LoginThrottleSettings = Pick<IdentityConfig, 'LOGIN_MAX_FAILURES' | 'LOCKOUT_S' | 'LOCKOUT_MAX_S'>;
 

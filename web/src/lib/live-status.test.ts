@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InfiniteData } from '@tanstack/react-query';
 import type { OrderList } from '@pedidos/contracts/orders';
-import { order } from '../../test/fixtures';
+import { order } from '../test/fixtures';
 import { applyOrderEvent, holdsOrder } from './live-status';
 
 const pending = order();

@@ -1,0 +1,12 @@
+import { and, eq } from 'drizzle-orm';
+import type { Queryable } from '@pedidos/platform/db';
+import { idempotencyKeys } from './schema';
+
+/** What `customerId` used `key` for: the hash of the request's body and the order it placed. */
+export async function keptIdempotencyKey(q: Queryable, customerId: string, key: string): Promise<{ requestHash: string; orderId: string } | undefined> {
+  const [kept] = await q
+    .select({ requestHash: idempotencyKeys.requestHash, orderId: idempotencyKeys.orderId })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.customerId, customerId), eq(idempotencyKeys.key, key)));
+  return kept;
+}

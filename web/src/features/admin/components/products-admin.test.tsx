@@ -1,0 +1,122 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { sessionFromTokens, setSession } from '../../../lib/auth-store';
+import { json, problem, stubFetch } from '../../../test/http';
+import { product, tokens } from '../../../test/fixtures';
+import { renderApp } from '../../../test/render';
+
+const descriptionOf = (element: HTMLElement) =>
+  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
+
+function adminProducts(routes: Parameters<typeof stubFetch>[0] = {}) {
+  setSession(sessionFromTokens(tokens('admin')));
+  const http = stubFetch({
+    'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+    'GET /api/products': () => json(200, { items: [product()], nextCursor: null }),
+    ...routes,
+  });
+  renderApp('/admin/products');
+  return http;
+}
+
+const newProductForm = () => screen.getByRole('form', { name: 'New product' });
+
+describe('new product form', () => {
+  it('refuses what the contract refuses before calling the server, and focuses the first such field', async () => {
+    const http = adminProducts();
+    const user = userEvent.setup();
+    const form = newProductForm();
+    await user.type(within(form).getByLabelText('SKU'), 'café 1kg');
+    await user.type(within(form).getByLabelText('Price'), '49.999');
+    await user.type(within(form).getByLabelText('Stock'), '-2');
+    await user.click(within(form).getByRole('button', { name: 'Create product' }));
+
+    const sku = within(form).getByLabelText('SKU');
+    await waitFor(() => expect(sku.getAttribute('aria-invalid')).toBe('true'));
+    expect(descriptionOf(sku)).toContain('Use 1 to 64 capital letters, digits, - _ or .');
+    expect(descriptionOf(within(form).getByLabelText('Name'))).toContain('Enter a name.');
+    expect(descriptionOf(within(form).getByLabelText('Price'))).toContain('Enter a price like 49.90.');
+    expect(descriptionOf(within(form).getByLabelText('Stock'))).toContain('Enter a whole number, 0 or more.');
+    expect(document.activeElement).toBe(sku);
+    expect(http.to('POST', '/api/products')).toHaveLength(0);
+  });
+
+  it('sends the parsed body, upper-casing the SKU as it is typed, and clears the form', async () => {
+    const http = adminProducts({ 'POST /api/products': () => json(201, product({ sku: 'CHA-1', name: 'Chá' })) });
+    const user = userEvent.setup();
+    const form = newProductForm();
+    await user.type(within(form).getByLabelText('SKU'), 'cha-1');
+    expect((within(form).getByLabelText('SKU') as HTMLInputElement).value).toBe('CHA-1');
+    await user.type(within(form).getByLabelText('Name'), '  Chá ');
+    await user.type(within(form).getByLabelText('Price'), '12,5');
+    await user.click(within(form).getByRole('button', { name: 'Create product' }));
+
+    expect(await within(form).findByText('Chá was created.')).toBeTruthy();
+    expect(http.to('POST', '/api/products')[0]!.body).toEqual({ sku: 'CHA-1', name: 'Chá', price: 1250, onHand: 0 });
+    expect((within(form).getByLabelText('SKU') as HTMLInputElement).value).toBe('');
+  });
+
+  it('shows a taken SKU on the SKU field', async () => {
+    adminProducts({ 'POST /api/products': () => problem(409, 'PRODUCT.ALREADY_EXISTS', 'A product with this SKU already exists.') });
+    const user = userEvent.setup();
+    const form = newProductForm();
+    await user.type(within(form).getByLabelText('SKU'), 'CAFE-1KG');
+    await user.type(within(form).getByLabelText('Name'), 'Café');
+    await user.type(within(form).getByLabelText('Price'), '10');
+    await user.click(within(form).getByRole('button', { name: 'Create product' }));
+
+    const sku = within(form).getByLabelText('SKU');
+    await waitFor(() => expect(sku.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.activeElement).toBe(sku);
+  });
+});
+
+describe('stock adjustment form', () => {
+  it('refuses a zero change and a missing reason before calling the server', async () => {
+    const http = adminProducts();
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Adjust stock of CAFE-1KG' });
+    await user.type(within(form).getByLabelText('Quantity change'), '0');
+    await user.click(within(form).getByRole('button', { name: 'Apply' }));
+
+    const delta = within(form).getByLabelText('Quantity change');
+    await waitFor(() => expect(descriptionOf(delta)).toContain('A whole number: positive to add, negative to remove.'));
+    expect(descriptionOf(within(form).getByLabelText('Reason'))).toContain('Say why.');
+    expect(document.activeElement).toBe(delta);
+    expect(http.to('POST', '/api/products/CAFE-1KG/adjustments')).toHaveLength(0);
+  });
+
+  it('sends the change as a number with the trimmed reason', async () => {
+    const http = adminProducts({ 'POST /api/products/CAFE-1KG/adjustments': () => json(200, product({ onHand: 7 })) });
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Adjust stock of CAFE-1KG' });
+    await user.type(within(form).getByLabelText('Quantity change'), '-5');
+    await user.type(within(form).getByLabelText('Reason'), ' damaged ');
+    await user.click(within(form).getByRole('button', { name: 'Apply' }));
+
+    expect(await within(form).findByRole('status')).toBeTruthy();
+    expect(http.to('POST', '/api/products/CAFE-1KG/adjustments')[0]!.body).toEqual({ delta: -5, reason: 'damaged' });
+  });
+});
+
+describe('product edit form', () => {
+  it('refuses an unreadable price, then sends only what changed', async () => {
+    const http = adminProducts({ 'PATCH /api/products/CAFE-1KG': () => json(200, product({ price: 5290 })) });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit Café em grãos 1 kg' });
+    const price = within(form).getByLabelText('Price');
+    await user.clear(price);
+    await user.type(price, 'abc');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(descriptionOf(price)).toContain('Enter a price like 49.90.'));
+    expect(http.to('PATCH', '/api/products/CAFE-1KG')).toHaveLength(0);
+
+    await user.clear(price);
+    await user.type(price, '52.90');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(http.to('PATCH', '/api/products/CAFE-1KG')).toHaveLength(1));
+    expect(http.to('PATCH', '/api/products/CAFE-1KG')[0]!.body).toEqual({ price: 5290 });
+  });
+});
