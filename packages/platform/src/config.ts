@@ -4,6 +4,7 @@
  */
 
 import { isIP } from 'node:net';
+import { DEFAULT_RETRY } from './messaging/bus';
 
 export interface Parser<T> {
   /** What a good value looks like, completing "NAME must be …". */
@@ -191,7 +192,7 @@ export const commonConfigSpec = {
   DATA_DIR: string('./data'),
   CORS_ORIGINS: originList([]),
   WEB_CONCURRENCY: int({ min: 1, max: 64, default: 1 }),
-  RETRY_DELAYS_MS: intList([200, 1000, 5000]),
+  RETRY_DELAYS_MS: intList([...DEFAULT_RETRY.delaysMs]),
   OUTBOX_POLL_MS: int({ min: 10, max: 60_000, default: 500 }),
   SHUTDOWN_TIMEOUT_MS: int({ min: 0, max: 600_000, default: 10_000 }),
   /** Requests per minute per client address, on every route; 0 turns the limit off. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InfiniteData } from '@tanstack/react-query';
 import type { OrderList } from '@pedidos/contracts/orders';
 import { order } from '../test/fixtures';
-import { applyOrderEvent, holdsOrder } from './live-status';
+import { applyOrderEvent, holdsOrder, keepNewerOrders } from './live-status';
 
 const pending = order();
 const confirmed = order({
@@ -79,5 +79,20 @@ describe('holdsOrder', () => {
     expect(holdsOrder({ items: [other], nextCursor: null }, pending.id)).toBe(false);
     expect(holdsOrder({ pages: [{ items: [pending], nextCursor: null }], pageParams: [undefined] }, pending.id)).toBe(true);
     expect(holdsOrder(undefined, pending.id)).toBe(false);
+  });
+});
+
+describe('keepNewerOrders', () => {
+  const page = (items: typeof pending[]): OrderList => ({ items, nextCursor: null });
+
+  it('keeps the newer state the cache holds over an answer read before it', () => {
+    expect(keepNewerOrders(confirmed, pending)).toBe(confirmed);
+    expect(keepNewerOrders(page([confirmed, other]), page([pending, other])).items).toEqual([confirmed, other]);
+  });
+
+  it('takes the answer where it is the newer one, and whatever the cache did not hold', () => {
+    expect(keepNewerOrders(confirmed, shipped)).toBe(shipped);
+    expect(keepNewerOrders(undefined, pending)).toBe(pending);
+    expect(keepNewerOrders(page([other]), page([pending, other])).items).toEqual([pending, other]);
   });
 });

@@ -50,3 +50,16 @@ export function holdsOrder(state: OrdersCacheEntry | undefined, id: string): boo
   if ('nextCursor' in state) return state.items.some((o) => o.id === id);
   return state.id === id;
 }
+
+/** Every order a cache entry holds. */
+const ordersIn = (state: OrdersCacheEntry | undefined): Order[] =>
+  state === undefined ? [] : 'pages' in state ? state.pages.flatMap((p) => p.items) : 'nextCursor' in state ? state.items : [state];
+
+/**
+ * What a read of the server leaves in the cache: its answer, except for the orders the cache
+ * already holds in a newer state. A read sent before a change and answered after the stream told
+ * of it would otherwise put the order back where it was, with nothing left to move it on.
+ */
+export function keepNewerOrders<S extends OrdersCacheEntry>(cached: OrdersCacheEntry | undefined, fresh: S): S {
+  return ordersIn(cached).reduce((state, order) => applyOrderEvent(state, order), fresh);
+}

@@ -1,7 +1,7 @@
-import type { QueryClient } from '@tanstack/react-query';
+import { replaceEqualDeep, type QueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import { orderKeys } from './query-keys';
-import { applyOrderEvent, holdsOrder, isNewer, type OrdersCacheEntry } from './live-status';
+import { applyOrderEvent, holdsOrder, isNewer, keepNewerOrders, type OrdersCacheEntry } from './live-status';
 
 /**
  * Puts a fresher order into every cached view of it. Lists that filter by status, and first
@@ -33,3 +33,10 @@ export function storeOrder(queryClient: QueryClient, order: Order): void {
   updateOrderCache(queryClient, order);
   void queryClient.invalidateQueries({ queryKey: orderKeys.detail(order.id) });
 }
+
+/**
+ * `structuralSharing` for every query of orders: an answer never takes an order back to an older
+ * state than the cache holds (see keepNewerOrders); the rest is TanStack Query's own sharing.
+ */
+export const neverOlder = (cached: unknown, fresh: unknown): unknown =>
+  replaceEqualDeep(cached, keepNewerOrders(cached as OrdersCacheEntry | undefined, fresh as OrdersCacheEntry));

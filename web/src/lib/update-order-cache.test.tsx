@@ -1,0 +1,33 @@
+import { renderHook, waitFor } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { describe, expect, it } from 'vitest';
+import { useOrder } from '../features/orders/api/get-order';
+import { order } from '../test/fixtures';
+import { json, stubFetch } from '../test/http';
+import { updateOrderCache } from './update-order-cache';
+
+const pending = order();
+const confirmed = order({
+  status: 'confirmed',
+  updatedAt: '2026-11-29T12:00:01.500Z',
+  history: [...pending.history, { status: 'confirmed', at: '2026-11-29T12:00:01.500Z', reason: null, actor: null }],
+});
+
+describe('reading an order while the stream changes it', () => {
+  it('keeps the change the stream told of when a read sent before it answers after it', async () => {
+    let answer!: (response: Response) => void;
+    const { requests } = stubFetch({ [`GET /api/orders/${pending.id}`]: () => new Promise((resolve) => (answer = resolve)) });
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+    const { result } = renderHook(() => useOrder(pending.id), { wrapper });
+    await waitFor(() => expect(requests).toHaveLength(1));
+
+    // The read is on its way with the order as it stood; the confirmation arrives on the stream.
+    updateOrderCache(queryClient, confirmed);
+    answer(json(200, pending));
+
+    await waitFor(() => expect(result.current.isFetching).toBe(false));
+    expect(result.current.data?.status).toBe('confirmed');
+  });
+});
