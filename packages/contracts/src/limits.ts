@@ -1,13 +1,13 @@
 /**
- * The limits the schemas enforce, as plain values: the web's forms show the same rules without
- * loading the schemas for them, and a change here changes the API and the forms at once.
+ * The limits the schemas enforce, as plain values in one place: a change here changes the API,
+ * the services' own checks and the web's forms at once.
  */
 
 /** Checked by the identity service's password policy (the schema cannot say "not all the same character"). */
 export const PASSWORD_MIN_LENGTH = 10;
 
 export const SKU_MAX_LENGTH = 64;
-export const SKU_PATTERN = /^[A-Z0-9._-]{1,64}$/;
+export const SKU_PATTERN = new RegExp(`^[A-Z0-9._-]{1,${SKU_MAX_LENGTH}}$`);
 
 export const PRODUCT_NAME_MAX_LENGTH = 200;
 export const ADJUSTMENT_REASON_MAX_LENGTH = 200;

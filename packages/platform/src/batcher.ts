@@ -58,10 +58,16 @@ export function createBatcher<I, O>({ many, one, redoAlone = () => true, max = 1
 
   async function drain(): Promise<void> {
     try {
-      while (waiting.length > 0) await run(waiting.splice(0, max));
-    } catch (error) {
-      // Not expected (run answers every caller); should it happen, nobody is left waiting forever.
-      for (const w of waiting.splice(0)) w.reject(error);
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, max);
+        try {
+          await run(batch);
+        } catch (error) {
+          // Not expected (run answers every caller, but `redoAlone` is the caller's code): nobody in
+          // the batch is left waiting forever. Rejecting an answered call does nothing.
+          for (const w of batch) w.reject(error);
+        }
+      }
     } finally {
       running = false;
     }

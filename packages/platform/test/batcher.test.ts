@@ -58,3 +58,20 @@ describe('a batcher', () => {
   });
 });
 
+
+describe('a batcher whose redoAlone throws', () => {
+  it('answers every caller of the batch with that error instead of leaving them waiting', async () => {
+    const call = createBatcher<number, number>({
+      many: async () => {
+        throw new Error('the batch failed');
+      },
+      one: async (n) => n,
+      redoAlone: () => {
+        throw new Error('cannot tell');
+      },
+    });
+    const results = await Promise.allSettled([1, 2, 3].map(call));
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'fulfilled'))).toEqual(Array(3).fill('cannot tell'));
+    expect(await call(4)).toBe(4);
+  });
+});

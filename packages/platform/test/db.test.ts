@@ -194,6 +194,17 @@ describe('database on pglite', () => {
     }
   });
 
+  it('names the data directory it could not create, with the reason the creating process gave', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pedidos-pglite-'));
+    try {
+      // Files where the new database's first directories must go: creating it fails half-way.
+      await Promise.all(['base', 'global'].map((name) => writeFile(join(root, name), 'not a directory')));
+      await expect(openDatabase({ dataDir: root })).rejects.toThrow(new RegExp(`could not create the PGlite data directory ${root}: \\S`));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('applies each migration once when services sharing one PGlite migrate at once', async () => {
     const shared = new PGlite();
     try {

@@ -185,24 +185,24 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         continue;
       }
       // The key was taken: by this very request sent before, or by another body.
-      results.push(await replayFor(placements[i]!, draft.requestHash).catch((reason: unknown) => ({ status: 'rejected' as const, reason })));
+      results.push(await replayFor(placements[i]!, draft.requestHash).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      ));
     }
     return results;
   }
 
-  /** The answer for a placement whose Idempotency-Key was already taken: the order it made, or a refusal if the body differs. */
-  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string): Promise<PromiseSettledResult<{ order: Order; replayed: boolean }>> {
+  /** The order a placement whose Idempotency-Key was already taken made before; refused if the body differs. */
+  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string): Promise<{ order: Order; replayed: boolean }> {
     const kept = await keptIdempotencyKey(db, who.id, idempotencyKey!);
     if (!kept) throw new Error('an Idempotency-Key refused the order but is not stored');
     if (kept.requestHash !== requestHash) {
-      return {
-        status: 'rejected',
-        reason: new DomainError('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', {
-          errors: [{ path: '/headers/idempotency-key', message: 'already used with a different body' }],
-        }),
-      };
+      throw new DomainError('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', {
+        errors: [{ path: '/headers/idempotency-key', message: 'already used with a different body' }],
+      });
     }
-    return { status: 'fulfilled', value: { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true } };
+    return { order: (await hydrate(db, [await findOrder(db, who, kept.orderId)]))[0]!, replayed: true };
   }
 
   const placeOne = async (placement: Placement) => {

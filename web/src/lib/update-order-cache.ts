@@ -1,7 +1,7 @@
 import { replaceEqualDeep, type QueryClient } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import { orderKeys } from './query-keys';
-import { applyOrderEvent, holdsOrder, isNewer, keepNewerOrders, type OrdersCacheEntry } from './live-status';
+import { applyOrderEvent, holdsOrder, keepNewerOrders, type OrdersCacheEntry } from './live-status';
 
 /**
  * Puts a fresher order into every cached view of it. Lists that filter by status, and first
@@ -9,7 +9,7 @@ import { applyOrderEvent, holdsOrder, isNewer, keepNewerOrders, type OrdersCache
  */
 export function updateOrderCache(queryClient: QueryClient, order: Order): void {
   // Kept even when nothing shows this order yet: a change can beat to the browser the 201 that placed
-  // it, and the answer, older, must then not win (storeOrder keeps the newer of the two).
+  // it, and the answer, older, must then not win (applyOrderEvent keeps the newer of the two).
   queryClient.setQueryData<Order>(orderKeys.detail(order.id), (old) => (old === undefined ? order : applyOrderEvent(old, order)));
   queryClient.setQueriesData<OrdersCacheEntry>({ queryKey: orderKeys.lists() }, (old) => applyOrderEvent(old, order));
   void queryClient.invalidateQueries({
@@ -29,7 +29,6 @@ export function updateOrderCache(queryClient: QueryClient, order: Order): void {
  * has read the 201 that placed it): the newer of the two is kept, and the order is read once more.
  */
 export function storeOrder(queryClient: QueryClient, order: Order): void {
-  queryClient.setQueryData<Order>(orderKeys.detail(order.id), (old) => (old && !isNewer(order, old) ? old : order));
   updateOrderCache(queryClient, order);
   void queryClient.invalidateQueries({ queryKey: orderKeys.detail(order.id) });
 }

@@ -24,3 +24,7 @@ export function renderApp(path = '/') {
   );
   return { ...result, queryClient, location: () => location };
 }
+
+/** The text of everything an element names in `aria-describedby`: what a screen reader reads after its label. */
+export const descriptionOf = (element: HTMLElement) =>
+  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');

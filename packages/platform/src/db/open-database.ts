@@ -122,7 +122,7 @@ const [module, dataDir] = process.argv.slice(1);
 const { PGlite } = require(module);
 const db = new PGlite(dataDir);
 db.waitReady.then(() => db.close()).catch((error) => {
-  console.error(error instanceof Error ? error.message : String(error));
+  console.error(error instanceof Error ? error.message : JSON.stringify(error));
   process.exit(1);
 });`;
 

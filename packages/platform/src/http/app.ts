@@ -144,8 +144,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
 
   app.setErrorHandler((thrown, request, reply) => {
     const error = thrown instanceof Error ? thrown : new Error(`non-error thrown: ${String(thrown)}`);
-    const details = problemFromError(error, request, opts.errors);
-    if (error instanceof DomainError) reply.headers(answerFor(error, opts.errors)?.headers ?? {});
+    const answer = error instanceof DomainError ? answerFor(error, opts.errors) : undefined;
+    const details = answer?.details ?? problemFromError(error, request, opts.errors);
+    if (answer) reply.headers(answer.headers);
     // A deliberate 5xx (AppError) is expected operation; anything else is a bug worth a stack.
     if (details.status >= 500) request.log[error instanceof AppError ? 'warn' : 'error']({ err: error }, 'request failed');
     return sendProblem(reply, details);

@@ -89,6 +89,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const leaseMs = opts.leaseMs ?? 30_000;
   if (leaseMs <= publishTimeoutMs) throw new Error('outbox leaseMs must exceed publishTimeoutMs');
 
+  const idIn = (ids: string[]) => sql`${t.id} = ANY(${sql.param(ids)}::text[])`;
   const later = (ms: number) => sql`now() + (${Math.round(ms)}::int * interval '1 millisecond')`;
 
   // One autocommitted statement: no transaction stays open across the publish, so PGlite's
@@ -136,7 +137,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const units = plan(rows);
     const handBack = (from: number) => {
       const untried = units.slice(from).flatMap((u) => u.map((r) => r.id));
-      return untried.length > 0 ? db.update(t).set({ nextAttemptAt: sql`now()` }).where(sql`${t.id} = ANY(${sql.param(untried)}::text[])`) : undefined;
+      return untried.length > 0 ? db.update(t).set({ nextAttemptAt: sql`now()` }).where(idIn(untried)) : undefined;
     };
     for (const [i, unit] of units.entries()) {
       // A publish started this late could outlive the claim, and another relay would send the
@@ -156,14 +157,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         await db
           .update(t)
           .set({ attempts: sql`${t.attempts} + 1`, lastError: message.slice(0, 2000), nextAttemptAt: later(backoff(attempts)) })
-          .where(sql`${t.id} = ANY(${sql.param(ids)}::text[])`);
+          .where(idIn(ids));
         // The rest were not tried: hand them back now, and stop until the next poll so that
         // a broker outage costs one failed publish per poll rather than one per row.
         await handBack(i + 1);
         log.warn({ err: error, exchange, events: ids.length, attempts }, 'outbox publish failed; will retry');
         return false;
       }
-      await db.delete(t).where(sql`${t.id} = ANY(${sql.param(ids)}::text[])`);
+      await db.delete(t).where(idIn(ids));
     }
     return rows.length === batchSize;
   }

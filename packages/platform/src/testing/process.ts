@@ -11,15 +11,22 @@ const OUTPUT_LIMIT = 512 * 1024;
 // The lifeline: every child a test started in this worker is killed when the worker ends,
 // whatever happened to the test that started it. vitest ends its workers with SIGTERM, which
 // skips 'exit' listeners: that signal reaps the children too, then ends the worker as it would have.
+// Installed with the first child, so importing this module changes nothing for a worker that starts none.
 const live = new Set<ChildProcess>();
 const reap = () => {
   for (const child of live) child.kill('SIGKILL');
 };
-process.once('exit', reap);
-process.once('SIGTERM', () => {
-  reap();
-  process.kill(process.pid, 'SIGTERM');
-});
+let lifeline = false;
+function adopt(child: ChildProcess): void {
+  live.add(child);
+  if (lifeline) return;
+  lifeline = true;
+  process.once('exit', reap);
+  process.once('SIGTERM', () => {
+    reap();
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
 
 export interface StartOptions {
   /** Names the process in its output's start and exit lines and in errors. */
@@ -53,7 +60,7 @@ export function startProcess(command: string, args: readonly string[], opts: Sta
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  live.add(child);
+  adopt(child);
   let log = '';
   const append = (text: string) => {
     log += text;

@@ -2,7 +2,6 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { OrderList, OrderStatus } from '@pedidos/contracts/orders';
 import { apiJson, queryString } from '../../../lib/api-client';
 import { orderKeys } from '../../../lib/query-keys';
-import { neverOlder } from '../../../lib/update-order-cache';
 
 export const PAGE_SIZE = 20;
 
@@ -13,7 +12,6 @@ export function useAllOrders(status: OrderStatus | undefined, cursor: string | u
   return useQuery({
     queryKey: orderKeys.list({ scope: 'all', status, cursor }),
     queryFn: ({ signal }) => getAllOrders({ status, cursor, signal }),
-    structuralSharing: neverOlder,
     placeholderData: keepPreviousData,
   });
 }

@@ -4,10 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sessionFromTokens, setSession } from '../../../lib/auth-store';
 import { json, problem, stubFetch } from '../../../test/http';
 import { product, tokens } from '../../../test/fixtures';
-import { renderApp } from '../../../test/render';
-
-const descriptionOf = (element: HTMLElement) =>
-  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
+import { renderApp, descriptionOf } from '../../../test/render';
 
 function adminProducts(routes: Parameters<typeof stubFetch>[0] = {}) {
   setSession(sessionFromTokens(tokens('admin')));

@@ -3,10 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json, problem, stubFetch } from '../../../test/http';
 import { tokens } from '../../../test/fixtures';
-import { renderApp } from '../../../test/render';
-
-const descriptionOf = (element: HTMLElement) =>
-  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
+import { renderApp, descriptionOf } from '../../../test/render';
 
 async function register(values: { name: string; email: string; password: string }) {
   const user = userEvent.setup();

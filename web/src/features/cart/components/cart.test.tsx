@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sessionFromTokens, setSession } from '../../../lib/auth-store';
 import { json, problem, stubFetch, type RecordedRequest } from '../../../test/http';
 import { order, product, tokens } from '../../../test/fixtures';
-import { renderApp } from '../../../test/render';
+import { renderApp, descriptionOf } from '../../../test/render';
 import { cart } from '../cart-store';
 
 const cafe = product();
@@ -14,8 +14,6 @@ const filtro = product({ sku: 'FILTRO-103', name: 'Filtro de papel', price: 890,
 const catalog = () => json(200, { items: [cafe, cha, filtro], nextCursor: null });
 const stored = () => JSON.parse(window.localStorage.getItem('pedidos.cart') ?? 'null') as { lines: { sku: string; quantity: number }[] } | null;
 const total = () => screen.getByTestId('cart-total').textContent;
-const descriptionOf = (element: HTMLElement) =>
-  (element.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' ');
 const deferred = <T,>() => {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));

@@ -2,7 +2,6 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { OrderList } from '@pedidos/contracts/orders';
 import { apiJson, queryString } from '../../../lib/api-client';
 import { orderKeys } from '../../../lib/query-keys';
-import { neverOlder } from '../../../lib/update-order-cache';
 
 export const getMyOrders = ({ cursor, signal }: { cursor?: string; signal?: AbortSignal }) =>
   apiJson<OrderList>(`/api/orders${queryString({ limit: 20, cursor })}`, { signal });
@@ -11,7 +10,6 @@ export function useMyOrders() {
   return useInfiniteQuery({
     queryKey: orderKeys.list({ scope: 'mine' }),
     queryFn: ({ pageParam, signal }) => getMyOrders({ cursor: pageParam, signal }),
-    structuralSharing: neverOlder,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

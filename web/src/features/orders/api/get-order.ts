@@ -3,7 +3,6 @@ import type { Order } from '@pedidos/contracts/orders';
 import { apiJson } from '../../../lib/api-client';
 import { orderKeys } from '../../../lib/query-keys';
 import { useOrderStreamState } from './order-stream';
-import { neverOlder } from '../../../lib/update-order-cache';
 
 export const getOrder = (id: string, signal?: AbortSignal) => apiJson<Order>(`/api/orders/${encodeURIComponent(id)}`, { signal });
 
@@ -14,7 +13,6 @@ export function useOrder(id: string) {
   return useQuery({
     queryKey: orderKeys.detail(id),
     queryFn: ({ signal }) => getOrder(id, signal),
-    structuralSharing: neverOlder,
     // The live stream normally carries changes; while it is down, poll an order that can still change.
     refetchInterval: (query) => (stream !== 'open' && query.state.data && !FINAL.has(query.state.data.status) ? 5000 : false),
   });

@@ -1,10 +1,13 @@
 import { renderHook, waitFor } from '@testing-library/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { useOrder } from '../features/orders/api/get-order';
+import type { Order } from '@pedidos/contracts/orders';
 import { order } from '../test/fixtures';
 import { json, stubFetch } from '../test/http';
+import { apiJson } from './api-client';
+import { createQueryClient } from './query-client';
+import { orderKeys } from './query-keys';
 import { updateOrderCache } from './update-order-cache';
 
 const pending = order();
@@ -18,9 +21,10 @@ describe('reading an order while the stream changes it', () => {
   it('keeps the change the stream told of when a read sent before it answers after it', async () => {
     let answer!: (response: Response) => void;
     const { requests } = stubFetch({ [`GET /api/orders/${pending.id}`]: () => new Promise((resolve) => (answer = resolve)) });
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const queryClient = createQueryClient();
     const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
-    const { result } = renderHook(() => useOrder(pending.id), { wrapper });
+    // Any query of an order, as a feature would write it: the client's defaults are what is tested.
+    const { result } = renderHook(() => useQuery({ queryKey: orderKeys.detail(pending.id), queryFn: () => apiJson<Order>(`/api/orders/${pending.id}`) }), { wrapper });
     await waitFor(() => expect(requests).toHaveLength(1));
 
     // The read is on its way with the order as it stood; the confirmation arrives on the stream.
