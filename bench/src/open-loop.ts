@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Pool } from 'undici';
 import type { LoadFigures } from './load';
 import { percentiles } from './stats';
@@ -107,6 +108,8 @@ export async function fireOpenLoop(opts: {
   urls: string[]; authorization: string; rate: number; durationS: number; connections: number; maxInFlight: number; bodies: string[]; signal: AbortSignal; timeoutMs?: number;
 }): Promise<OpenLoopResult> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  // Every request in flight listens for the abort: as many listeners as the cap allows, no leak.
+  setMaxListeners(opts.maxInFlight + 10, opts.signal);
   const targets = opts.urls.map((raw, i) => {
     const url = new URL(raw);
     const connections = Math.max(1, Math.floor(opts.connections / opts.urls.length) + (i < opts.connections % opts.urls.length ? 1 : 0));

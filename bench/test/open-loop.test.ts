@@ -122,3 +122,23 @@ it('deals the requests out over every orders process in turn, each with its shar
   expect(result.accepted).toBe(20);
   expect(replicas.map((r) => r.received())).toEqual([10, 10]);
 });
+
+it('holds as many requests in flight as the cap allows without a listener-leak warning on the shared signal', async () => {
+  const replica = await stalledReplica();
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on('warning', onWarning);
+  const release = setTimeout(() => replica.release(), 300);
+  try {
+    const result = await fireOpenLoop({
+      urls: [replica.url], authorization: 'Bearer t', rate: 200, durationS: 0.1, connections: 20, maxInFlight: 30, bodies: ['{}'], signal: new AbortController().signal,
+    });
+    expect(result.openLoop.peakInFlight).toBe(20);
+    // Node reports the warning on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  } finally {
+    clearTimeout(release);
+    process.off('warning', onWarning);
+  }
+});

@@ -1,6 +1,23 @@
-import type { MessageProperties } from 'amqplib';
+import { connect, type MessageProperties } from 'amqplib';
+import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { forwardedProperties } from '../src/messaging/rabbitmq-topology';
+import { forwardedProperties, SOCKET_OPTIONS } from '../src/messaging/rabbitmq-topology';
+import { amqpUrlBase } from '../src/testing/rabbitmq';
+
+describe('a connection to the broker', () => {
+  it('sends each write at once (Nagle off), so a publish never waits for a delayed ACK', async () => {
+    const model = await connect(amqpUrlBase, SOCKET_OPTIONS);
+    try {
+      // Node keeps the socket's TCP_NODELAY setting under this symbol; nothing public reads it.
+      const socket = (model.connection as unknown as { stream: Socket }).stream;
+      const noDelay = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'kSetNoDelay');
+      expect(noDelay).toBeDefined();
+      expect((socket as unknown as Record<symbol, unknown>)[noDelay!]).toBe(true);
+    } finally {
+      await model.close();
+    }
+  });
+});
 
 describe('a message forwarded to a retry queue or DLQ', () => {
   const delivered = {

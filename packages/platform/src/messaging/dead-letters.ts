@@ -1,7 +1,7 @@
 import { connect, type Channel, type ChannelModel, type GetMessage, type MessageProperties, type Options } from 'amqplib';
 import { deadLetterQueue } from './bus';
 import { parseCloudEvent } from './cloud-event';
-import { confirmPublish } from './rabbitmq-topology';
+import { confirmPublish, SOCKET_OPTIONS } from './rabbitmq-topology';
 
 /** One dead-lettered message summed up for an operator: what it was, why and when it was parked. */
 export interface DeadLetterSummary {
@@ -51,7 +51,7 @@ const PREVIOUS_TRIP = /^x-(attempts|dead-lettered-at|death|(first|last)-death-.+
 
 /** Opens its own connection (no automatic reconnect: a command fails rather than waits). */
 export async function connectDeadLetters(url: string): Promise<DeadLetters & { close(): Promise<void> }> {
-  const model = await connect(url, { timeout: 5000 });
+  const model = await connect(url, SOCKET_OPTIONS);
   model.on('error', () => {}); // a lost connection rejects the operation in flight
   return { ...deadLetters(model), close: () => model.close().catch(() => {}) };
 }

@@ -1,7 +1,7 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { DEFAULT_RETRY, signalHub, type Bus, type BusLog, type RetryPolicy, type SubscriptionSpec } from './bus';
 import { createDeliveryHandler } from './rabbitmq-delivery';
-import { confirmPublish, declareSubscription, eventProperties, forwardedProperties } from './rabbitmq-topology';
+import { confirmPublish, declareSubscription, eventProperties, forwardedProperties, SOCKET_OPTIONS } from './rabbitmq-topology';
 
 export interface RabbitMqBusOptions {
   url: string;
@@ -46,7 +46,7 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
   let closing: Promise<void> | undefined;
 
   const connection = await connect(withHeartbeat(options.url), {
-    timeout: 5000,
+    ...SOCKET_OPTIONS,
     recovery: { initialDelay: 100, maxDelay: 5000, initialMaxRetries: 3, waitForConnect: false },
   });
   connection.on('error', (err: Error) => log?.warn({ err }, 'RabbitMQ connection error'));
