@@ -19,6 +19,8 @@ export const ENTRIES = [
   'services/inventory/src/main.ts',
   'services/inventory/src/seed-main.ts',
   'services/orders/src/main.ts',
+  'services/payments/src/main.ts',
+  'services/payments/src/sandbox-main.ts',
   'launcher/src/main.ts',
 ] as const;
 

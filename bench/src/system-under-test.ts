@@ -27,7 +27,7 @@ export interface SystemUnderTest {
 }
 
 // Variables a service reads that must come from the bench, never from the caller's shell.
-const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN', 'WEB_PORT', 'WEB_CONCURRENCY'];
+const OWNED = ['DATABASE_URL', 'RABBITMQ_URL', 'PORT', 'ORDERS_PORT', 'INVENTORY_PORT', 'PAYMENTS_PORT', 'SANDBOX_PORT', 'IDENTITY_PORT', 'INVENTORY_URL', 'PAYMENT_PROVIDER_URL', 'SANDBOX_WEBHOOK_URL', 'DATA_DIR', 'LOG_LEVEL', 'SEED_DEMO_DATA', 'JWT_ISSUER', 'JWKS_URL', 'JWT_AUDIENCE', 'RATE_LIMIT_PER_MIN', 'WEB_PORT', 'WEB_CONCURRENCY'];
 
 interface StartContext {
   repoRoot: string;
@@ -57,9 +57,10 @@ export async function startOneProcess(ctx: StartContext): Promise<SystemUnderTes
 }
 
 async function startLauncher(ctx: StartContext, sut: Assembly, storage: Record<string, string>) {
-  const [ordersPort, inventoryPort, identityPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [ordersPort, inventoryPort, paymentsPort, sandboxPort, identityPort, webPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const launcher = sut.spawn('launcher', 'launcher/src/main.ts', {
-    ...storage, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), IDENTITY_PORT: String(identityPort), WEB_PORT: String(webPort),
+    ...storage, ORDERS_PORT: String(ordersPort), INVENTORY_PORT: String(inventoryPort), PAYMENTS_PORT: String(paymentsPort), SANDBOX_PORT: String(sandboxPort),
+    IDENTITY_PORT: String(identityPort), WEB_PORT: String(webPort),
     LOG_LEVEL: 'warn', SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_MIN: '0', WEB_CONCURRENCY: '1', ...sut.issuer.env,
   });
   const urls = { ordersUrl: `http://127.0.0.1:${ordersPort}`, inventoryUrl: `http://127.0.0.1:${inventoryPort}` };
@@ -99,6 +100,18 @@ export async function startReal(ctx: StartContext, replicas = 1): Promise<System
     const inventoryUrls = await startAll('inventory', () => ({ SEED_DEMO_DATA: 'false' }));
     // Started after inventory is ready, as the launcher does: orders copies the catalog at start.
     const ordersUrls = await startAll('orders', (i) => ({ INVENTORY_URL: inventoryUrls[i]! }));
+    // The simulated card provider stands for a third party: one process, whatever the replicas.
+    const [sandboxUrl, paymentsPort] = [`http://127.0.0.1:${await freePort()}`, await freePort()];
+    const sandbox = sut.spawn('payment-sandbox', 'services/payments/src/sandbox-main.ts', {
+      ...common, PORT: new URL(sandboxUrl).port, SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${paymentsPort}/api/payments/webhooks/sandbox`,
+    });
+    await waitReady(sandboxUrl, 'payment-sandbox', sandbox, ctx.signal);
+    await Promise.all(Array.from({ length: replicas }, async (_, i) => {
+      const name = i === 0 ? 'payments' : `payments-${i + 1}`;
+      const port = i === 0 ? paymentsPort : await freePort();
+      const child = sut.spawn(name, 'services/payments/src/main.ts', { ...common, PORT: String(port), PAYMENT_PROVIDER_URL: sandboxUrl });
+      await waitReady(`http://127.0.0.1:${port}`, name, child, ctx.signal);
+    }));
     return { ordersUrl: ordersUrls[0]!, ordersUrls, inventoryUrl: inventoryUrls[0]! };
   });
 }

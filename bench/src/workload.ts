@@ -1,6 +1,8 @@
 import { call, pause, poll, type Reply } from './http';
 
 export const PRODUCT_COUNT = 20;
+/** The payment sandbox's card that always succeeds: every order the bench places should end `confirmed`. */
+const BENCH_CARD = 'pm_card_visa';
 const ON_HAND = 1_000_000;
 
 /** Products nobody else orders, with stock no run can exhaust: every accepted order should end `confirmed`. */
@@ -23,7 +25,7 @@ export async function waitUntilOrdersKnow(ordersUrl: string, skus: string[], opt
   await poll('orders service to know the bench products', async () => {
     const reply = await call(`${ordersUrl}/api/orders`, {
       method: 'POST',
-      body: { items: skus.map((sku) => ({ sku, quantity: 1 })), note: 'bench: catalog probe' },
+      body: { items: skus.map((sku) => ({ sku, quantity: 1 })), note: 'bench: catalog probe', paymentMethod: BENCH_CARD },
       authorization: opts.authorization,
       signal: opts.signal,
     });
@@ -41,7 +43,7 @@ export function orderBodies(skus: string[], count: number, seed = 42): string[] 
     const lines = 1 + pick(3);
     const chosen = new Set<string>();
     while (chosen.size < lines) chosen.add(skus[pick(skus.length)]!);
-    return JSON.stringify({ items: [...chosen].map((sku) => ({ sku, quantity: 1 + pick(3) })) });
+    return JSON.stringify({ items: [...chosen].map((sku) => ({ sku, quantity: 1 + pick(3) })), paymentMethod: BENCH_CARD });
   });
 }
 

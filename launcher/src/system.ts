@@ -8,6 +8,9 @@ import { buildInventory } from '@pedidos/inventory/app';
 import { inventoryConfigSpec } from '@pedidos/inventory/config';
 import { buildOrders } from '@pedidos/orders/app';
 import { ordersConfigSpec } from '@pedidos/orders/config';
+import { buildPayments } from '@pedidos/payments/app';
+import { paymentsConfigSpec } from '@pedidos/payments/config';
+import { createSandbox } from '@pedidos/payments/sandbox';
 import { WEB_DIST_DIR } from './web-build';
 import { createWebServer } from './web-server';
 
@@ -16,7 +19,10 @@ export const launcherConfigSpec = {
   ...commonConfigSpec,
   ORDERS_PORT: port(5000),
   INVENTORY_PORT: port(5001),
+  PAYMENTS_PORT: port(5002),
   IDENTITY_PORT: port(5003),
+  /** The simulated card provider the payments service talks to (as it would to a real one, over HTTP). */
+  SANDBOX_PORT: port(5009),
   WEB_PORT: port(3000),
   /** A built web app to serve instead of web/dist, which is then not built at start. */
   WEB_DIST_DIR: optional(string()),
@@ -48,17 +54,22 @@ export function loadSystemConfig(env: Env) {
       { JWT_ISSUER: issuer, INVENTORY_URL: `http://127.0.0.1:${config.INVENTORY_PORT}`, ...env, PORT: String(config.ORDERS_PORT) },
       ordersConfigSpec,
     ),
+    payments: loadConfig(
+      { JWT_ISSUER: issuer, PAYMENT_PROVIDER_URL: `http://127.0.0.1:${config.SANDBOX_PORT}`, ...env, PORT: String(config.PAYMENTS_PORT) },
+      paymentsConfigSpec,
+    ),
   };
 }
 
 /** Every service in this process, sharing one database (each in its own schema) and one bus. */
 export async function startSystem(
-  { config, identity: identityConfig, inventory: inventoryConfig, orders: ordersConfig }: SystemConfig,
+  { config, identity: identityConfig, inventory: inventoryConfig, orders: ordersConfig, payments: paymentsConfig }: SystemConfig,
   log: Logger = createLogger({ level: config.LOG_LEVEL, service: 'launcher' }),
 ) {
   const urls = {
     orders: `http://127.0.0.1:${config.ORDERS_PORT}`,
     inventory: `http://127.0.0.1:${config.INVENTORY_PORT}`,
+    payments: `http://127.0.0.1:${config.PAYMENTS_PORT}`,
     identity: `http://127.0.0.1:${config.IDENTITY_PORT}`,
     web: `http://127.0.0.1:${config.WEB_PORT}`,
   };
@@ -68,6 +79,7 @@ export async function startSystem(
     distDir: config.WEB_DIST_DIR ?? WEB_DIST_DIR,
     ordersUrl: urls.orders,
     inventoryUrl: urls.inventory,
+    paymentsUrl: urls.payments,
     identityUrl: urls.identity,
     log: createLogger({ level: config.LOG_LEVEL, service: 'web' }),
     trustProxy: config.TRUST_PROXY,
@@ -83,6 +95,13 @@ export async function startSystem(
   const identity = await buildIdentity({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'identity' }), config: { ...identityConfig, ...trust } });
   const inventory = await buildInventory({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'inventory' }), config: { ...inventoryConfig, ...trust } });
   const orders = await buildOrders({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'orders' }), config: { ...ordersConfig, ...trust } });
+  const payments = await buildPayments({ database, bus, log: createLogger({ level: config.LOG_LEVEL, service: 'payments' }), config: { ...paymentsConfig, ...trust } });
+  const sandbox = createSandbox({
+    webhookUrl: `${urls.payments}/api/payments/webhooks/sandbox`,
+    webhookSecret: paymentsConfig.PAYMENT_WEBHOOK_SECRET.split(',')[0]!.trim(),
+    apiKey: paymentsConfig.PAYMENT_PROVIDER_API_KEY,
+    log: createLogger({ level: config.LOG_LEVEL, service: 'payment-sandbox' }),
+  });
 
   // Identity first: the others fetch its keys to check tokens. Then inventory: orders copies its catalog at start.
   await identity.start();
@@ -91,13 +110,19 @@ export async function startSystem(
   const inventoryUrl = await inventory.http.listen({ port: config.INVENTORY_PORT, host: '0.0.0.0' });
   await orders.start();
   const ordersUrl = await orders.http.listen({ port: config.ORDERS_PORT, host: '0.0.0.0' });
+  // The provider only on this machine: it stands for a third party, not for a service of ours.
+  const sandboxUrl = await sandbox.listen(config.SANDBOX_PORT, '127.0.0.1');
+  await payments.start();
+  const paymentsUrl = await payments.http.listen({ port: config.PAYMENTS_PORT, host: '0.0.0.0' });
   // Last: the browser's way in opens once everything behind it answers.
   const webUrl = await web.listen({ port: config.WEB_PORT, host: '0.0.0.0' });
-  log.info({ web: webUrl, orders: ordersUrl, inventory: inventoryUrl, identity: identityUrl, trustedProxy: proxySource ?? null }, 'all services listening');
+  log.info({ web: webUrl, orders: ordersUrl, inventory: inventoryUrl, payments: paymentsUrl, identity: identityUrl, paymentSandbox: sandboxUrl, trustedProxy: proxySource ?? null }, 'all services listening');
 
   return {
     orders,
     inventory,
+    payments,
+    sandbox,
     identity,
     database,
     bus,
@@ -105,6 +130,8 @@ export async function startSystem(
     urls,
     async stop() {
       await web.close();
+      await payments.stop();
+      await sandbox.close();
       await orders.stop();
       await inventory.stop();
       await identity.stop();

@@ -10,7 +10,7 @@ const log = createLogger({ level: config.LOG_LEVEL, service: 'web' });
 const web = await exitOnStartupError(log, async () => {
   if (config.WEB_DIST_DIR === undefined) ensureWebBuild(log);
   const app = await createWebServer({
-    distDir: config.WEB_DIST_DIR ?? WEB_DIST_DIR, ordersUrl: config.ORDERS_URL, inventoryUrl: config.INVENTORY_URL, identityUrl: config.IDENTITY_URL, log,
+    distDir: config.WEB_DIST_DIR ?? WEB_DIST_DIR, ordersUrl: config.ORDERS_URL, inventoryUrl: config.INVENTORY_URL, paymentsUrl: config.PAYMENTS_URL, identityUrl: config.IDENTITY_URL, log,
     trustProxy: config.TRUST_PROXY,
   });
   await app.listen({ port: config.PORT, host: '0.0.0.0' });

@@ -16,6 +16,7 @@ export const webConfigSpec = {
   PORT: port(3000),
   ORDERS_URL: url(['http:', 'https:'], 'http://127.0.0.1:5000'),
   INVENTORY_URL: url(['http:', 'https:'], 'http://127.0.0.1:5001'),
+  PAYMENTS_URL: url(['http:', 'https:'], 'http://127.0.0.1:5002'),
   IDENTITY_URL: url(['http:', 'https:'], 'http://127.0.0.1:5003'),
   /** Proxies in front of the web server whose X-Forwarded-For it believes; none by default. */
   TRUST_PROXY: commonConfigSpec.TRUST_PROXY,
@@ -28,6 +29,7 @@ export interface WebServerOptions {
   distDir: string;
   ordersUrl: string;
   inventoryUrl: string;
+  paymentsUrl: string;
   identityUrl: string;
   log: Logger;
   /** Per upstream readiness probe. */
@@ -44,6 +46,7 @@ export type WebServer = Awaited<ReturnType<typeof createWebServer>>;
 const routes = (opts: WebServerOptions) => [
   { prefix: '/api/orders', upstream: opts.ordersUrl, service: 'orders' },
   { prefix: '/api/products', upstream: opts.inventoryUrl, service: 'inventory' },
+  { prefix: '/api/payments', upstream: opts.paymentsUrl, service: 'payments' },
   { prefix: '/api/auth', upstream: opts.identityUrl, service: 'identity' },
   { prefix: '/.well-known', upstream: opts.identityUrl, service: 'identity' },
 ];
@@ -140,7 +143,7 @@ export async function createWebServer(opts: WebServerOptions) {
   // Ready when every service behind it is: one address to wait on for the whole system.
   app.get('/health/ready', async (_request, reply) => {
     const timeoutMs = opts.readinessTimeoutMs ?? 2_000;
-    const services = { orders: opts.ordersUrl, inventory: opts.inventoryUrl, identity: opts.identityUrl };
+    const services = { orders: opts.ordersUrl, inventory: opts.inventoryUrl, payments: opts.paymentsUrl, identity: opts.identityUrl };
     const checks = Object.fromEntries(await Promise.all(Object.entries(services).map(async ([name, base]) => [name, await probe(base, timeoutMs)] as const)));
     const failing = Object.entries(checks).filter(([, state]) => state !== 'ok');
     if (failing.length === 0) return { status: 'ok', checks };

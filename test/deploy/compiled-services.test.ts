@@ -1,7 +1,7 @@
 // What production runs: the JavaScript `npm run build` compiles (scripts/compile.ts). Built into a
 // temp folder laid out like the runtime image (package.json, node_modules, migrations/ and dist/;
-// no sources, no TypeScript loader), where the compiled orders service must start, migrate a fresh
-// database and turn ready.
+// no sources, no TypeScript loader), where the compiled orders and payments services must start,
+// migrate a fresh database and turn ready, and the compiled payment sandbox must turn ready.
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,32 +48,70 @@ describe('npm run build: the compiled services', () => {
     }
   });
 
-  it('runs the orders service from dist/ and migrations/ alone, with plain node: it migrates a fresh database, turns ready and stops on SIGTERM', async () => {
-    await symlink(join(REPO_ROOT, 'node_modules'), join(outRoot, 'node_modules'), 'dir');
-    for (const path of ['package.json', 'services/orders/package.json', 'services/orders/migrations']) {
+  /** Lays out, once, what the runtime image holds besides dist/: the manifests, node_modules and the service's migrations. */
+  let linked = false;
+  async function imageLayout(service: string): Promise<void> {
+    if (!linked) {
+      await symlink(join(REPO_ROOT, 'node_modules'), join(outRoot, 'node_modules'), 'dir');
+      await cp(join(REPO_ROOT, 'package.json'), join(outRoot, 'package.json'));
+      linked = true;
+    }
+    for (const path of [`services/${service}/package.json`, `services/${service}/migrations`]) {
       await cp(join(REPO_ROOT, path), join(outRoot, path), { recursive: true });
     }
+  }
+
+  const closedUrl = async () => `http://127.0.0.1:${await freePort()}`;
+  // Production settings of its own beyond the common ones: where it calls, and secrets that are not the published defaults.
+  const SERVICES: Record<string, { table: string; env: () => Promise<Record<string, string>> }> = {
+    orders: { table: 'orders', env: async () => ({ INVENTORY_URL: await closedUrl() }) },
+    payments: {
+      table: 'payments',
+      env: async () => ({ PAYMENT_PROVIDER_URL: await closedUrl(), PAYMENT_PROVIDER_API_KEY: 'sk_test_compiled_run', PAYMENT_WEBHOOK_SECRET: 'whsec_compiled_run' }),
+    },
+  };
+
+  it.each(Object.keys(SERVICES))('runs the %s service from dist/ and migrations/ alone, with plain node: it migrates a fresh database, turns ready and stops on SIGTERM', async (name) => {
+    const { table, env } = SERVICES[name]!;
+    await imageLayout(name);
     const database = await createTestDatabase('postgres');
     const vhost = await createTestVhost();
     const port = await freePort();
-    const child = startProcess(process.execPath, ['--enable-source-maps', compiledPath('services/orders/src/main.ts')], {
-      name: 'compiled orders',
+    const child = startProcess(process.execPath, ['--enable-source-maps', compiledPath(`services/${name}/src/main.ts`)], {
+      name: `compiled ${name}`,
       cwd: outRoot,
       env: {
         NODE_ENV: 'production', WEB_CONCURRENCY: '1', LOG_LEVEL: 'warn',
-        PORT: String(port), DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, INVENTORY_URL: `http://127.0.0.1:${await freePort()}`,
+        PORT: String(port), DATABASE_URL: database.url!, RABBITMQ_URL: vhost.url, ...(await env()),
       },
     });
     try {
       await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
-      const migrated = await database.database.db.execute(sql`select 1 from information_schema.tables where table_schema = 'orders' and table_name = 'orders'`);
-      expect(migrated.rows, 'the migrations created orders.orders').toHaveLength(1);
+      const migrated = await database.database.db.execute(sql`select 1 from information_schema.tables where table_schema = ${name} and table_name = ${table}`);
+      expect(migrated.rows, `the migrations created ${name}.${table}`).toHaveLength(1);
       child.kill('SIGTERM');
       // The exit code is null when a signal, not the service itself, ended the process.
       expect(await child.exited, child.output()).toBe(0);
     } finally {
       child.kill('SIGKILL');
       await Promise.all([database.drop(), vhost.drop()]);
+    }
+  });
+
+  it('runs the payment sandbox from dist/ alone, with plain node: it turns ready and stops on SIGTERM', async () => {
+    await imageLayout('payments');
+    const port = await freePort();
+    const child = startProcess(process.execPath, ['--enable-source-maps', compiledPath('services/payments/src/sandbox-main.ts')], {
+      name: 'compiled payment sandbox',
+      cwd: outRoot,
+      env: { LOG_LEVEL: 'warn', PORT: String(port), SANDBOX_WEBHOOK_URL: `${await closedUrl()}/api/payments/webhooks/sandbox` },
+    });
+    try {
+      await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
+      child.kill('SIGTERM');
+      expect(await child.exited, child.output()).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

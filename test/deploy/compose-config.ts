@@ -15,7 +15,8 @@ export interface ComposeService {
   build?: { context: string; dockerfile: string; target?: string };
   command?: string[];
   environment?: Record<string, string | null>;
-  ports?: { published: number; target: number }[];
+  /** `host_ip` only when the port is published on one address of the host. */
+  ports?: Port[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   volumes?: Mount[];
@@ -23,6 +24,12 @@ export interface ComposeService {
   restart?: string;
   /** By network name; a service without it is on `default` only. */
   networks?: Record<string, { ipv4_address?: string } | null>;
+}
+
+export interface Port {
+  published: number;
+  target: number;
+  host_ip?: string;
 }
 
 export interface Mount {
@@ -86,7 +93,10 @@ export function resolvedCompose(envFileText = envExample(), files = [COMPOSE_FIL
   });
   if (json.status !== 0) throw new Error(`reading docker-compose config output with PyYAML failed: ${json.stderr}`);
   const config = JSON.parse(json.stdout) as ComposeConfig;
-  for (const service of Object.values(config.services)) service.volumes = service.volumes?.map(mount);
+  for (const service of Object.values(config.services)) {
+    service.volumes = service.volumes?.map(mount);
+    service.ports = service.ports?.map(port);
+  }
   return config;
 }
 
@@ -95,6 +105,15 @@ function mount(raw: Mount | string): Mount {
   if (typeof raw !== 'string') return raw;
   const [source = '', target = ''] = raw.split(':');
   return { type: source.includes('/') ? 'bind' : 'volume', source, target };
+}
+
+// docker-compose 1.x prints a port bound to one host address in the short form
+// `host_ip:published:target/protocol`, the others (and 2.x all) in the long form.
+function port(raw: Port | string): Port {
+  if (typeof raw !== 'string') return raw;
+  const [, hostIp, published = '', target = ''] = /^(?:(.+):)?(\d+):(\d+)(?:\/\w+)?$/.exec(raw) ?? [];
+  if (!target) throw new Error(`docker-compose config printed a port it cannot read: ${raw}`);
+  return { published: Number(published), target: Number(target), ...(hostIp ? { host_ip: hostIp } : {}) };
 }
 
 export interface DockerfileStage {

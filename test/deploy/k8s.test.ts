@@ -14,10 +14,11 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
-import { loadConfig, type ConfigSpec } from '@pedidos/platform/config';
+import { checkDevelopmentSecrets, loadConfig, type ConfigSpec } from '@pedidos/platform/config';
 import { identityConfigSpec, loadIdentityConfig } from '../../services/identity/src/config';
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
+import { paymentsConfigSpec } from '../../services/payments/src/config';
 import { webConfigSpec } from '../../launcher/src/web-server';
 import { compiledPath, ENTRIES } from '../../scripts/compile';
 import { REPO_ROOT, resolvedCompose } from './compose-config';
@@ -41,9 +42,12 @@ const COMPONENTS: Record<string, Component> = {
   identity: { spec: identityConfigSpec, load: loadIdentityConfig, image: SERVICE_IMAGE, entry: 'services/identity/src/main.ts' },
   inventory: { spec: inventoryConfigSpec, image: SERVICE_IMAGE, entry: 'services/inventory/src/main.ts' },
   orders: { spec: ordersConfigSpec, image: SERVICE_IMAGE, entry: 'services/orders/src/main.ts' },
+  payments: { spec: paymentsConfigSpec, image: SERVICE_IMAGE, entry: 'services/payments/src/main.ts' },
   web: { spec: webConfigSpec, image: WEB_IMAGE },
 };
-const NODE_SERVICES = ['identity', 'inventory', 'orders'];
+const NODE_SERVICES = ['identity', 'inventory', 'orders', 'payments'];
+/** URLs that leave the cluster, by component: over HTTPS, to a third party no Service stands for. */
+const EXTERNAL_URLS: Record<string, string[]> = { payments: ['PAYMENT_PROVIDER_URL'] };
 const AUTOSCALED = ['inventory', 'orders'];
 
 /** Each kind the deployment may hold, with the model that validates it; a StatefulSet of our own is not among them. */
@@ -338,6 +342,11 @@ describe.each(Object.entries(COMPONENTS))('%s', (name, component) => {
     for (const [variable, value] of Object.entries(env)) {
       if (!/^https?:\/\//.test(value)) continue;
       const url = new URL(value);
+      if (EXTERNAL_URLS[name]?.includes(variable)) {
+        expect(url.protocol, `${variable} leaves the cluster over HTTPS`).toBe('https:');
+        expect(objects.some((o) => o.kind === 'Service' && o.metadata.name === url.hostname), `${variable} names no Service`).toBe(false);
+        continue;
+      }
       const target = one('Service', url.hostname);
       expect((target.spec as { ports: { port: number }[] }).ports.map((p) => String(p.port)), variable).toContain(url.port);
     }
@@ -392,6 +401,10 @@ describe.each(Object.entries(COMPONENTS))('%s', (name, component) => {
       expect(broker.hostname).toBe(rabbitmq.metadata.name);
       const credentials = operatorSecrets[`${rabbitmq.metadata.name}-default-user`]!;
       expect([decodeURIComponent(broker.username), decodeURIComponent(broker.password)]).toEqual([credentials.username, credentials.password]);
+    });
+
+    it('starts in production on the secrets of secrets.env, none of them a published development default', () => {
+      expect(() => checkDevelopmentSecrets(loadConfig(env, component.spec))).not.toThrow();
     });
   }
 
@@ -483,6 +496,57 @@ describe('who reaches the services, and whose X-Forwarded-For they believe', () 
     expect([...allowed].sort()).toEqual(callersByService()[name]);
     expect([...allowed]).toContain('web');
     expect([...namespaces]).toEqual(['monitoring']);
+  });
+
+  it('lets payments, which holds the provider\'s key, out only to DNS, what its environment names and HTTPS beyond the private ranges', () => {
+    const labels = podLabels(one('Deployment', 'payments'));
+    const { env } = resolveEnv(theContainer('payments'));
+    const policies = all('NetworkPolicy').filter((p) => (p.spec as { policyTypes?: string[] }).policyTypes?.includes('Egress')
+      && selects((p.spec as { podSelector: Selector }).podSelector, labels));
+    expect(policies, 'one NetworkPolicy restricts the payments pods\' egress').toHaveLength(1);
+    // What each peer is: a component's pods, an operator's cluster pods, the cluster DNS or addresses.
+    const operatorPods: Record<string, Record<string, string>> = {
+      [postgres.metadata.name]: { 'cnpg.io/cluster': postgres.metadata.name },
+      [rabbitmq.metadata.name]: { 'app.kubernetes.io/name': rabbitmq.metadata.name },
+    };
+    const reached = new Set<string>();
+    for (const rule of (policies[0]!.spec as { egress?: { to?: PolicyPeer[]; ports?: { port?: number | string; protocol?: string }[] }[] }).egress ?? []) {
+      expect(rule.to?.length, 'every rule names its peers').toBeGreaterThan(0);
+      expect(rule.ports?.length, 'every rule names its ports').toBeGreaterThan(0);
+      const ports = rule.ports!.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);
+      for (const peer of rule.to!) {
+        if (peer.ipBlock) {
+          const block = peer.ipBlock as { cidr: string; except?: string[] };
+          expect(block.cidr).toBe('0.0.0.0/0');
+          expect(block.except, 'not the private ranges nor the metadata endpoint').toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
+          for (const port of ports) reached.add(`internet:${port}`);
+          continue;
+        }
+        if (peer.namespaceSelector) {
+          expect(peer.namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+          expect(peer.podSelector?.matchLabels).toEqual({ 'k8s-app': 'kube-dns' });
+          for (const port of ports) reached.add(`dns:${port}`);
+          continue;
+        }
+        const components = Object.keys(COMPONENTS).filter((c) => selects(peer.podSelector ?? {}, podLabels(one('Deployment', c))));
+        const clusters = Object.entries(operatorPods).filter(([, l]) => selects(peer.podSelector ?? {}, l)).map(([n]) => n);
+        expect([...components, ...clusters], 'a pod selector picks one component or cluster').toHaveLength(1);
+        for (const port of ports) reached.add(`${[...components, ...clusters][0]}:${port}`);
+      }
+    }
+    // What payments' environment says it calls, each on the port it names.
+    const database = new URL(env.DATABASE_URL ?? '');
+    const broker = new URL(env.RABBITMQ_URL ?? '');
+    const expected = new Set(['dns:53/UDP', 'dns:53/TCP', `${postgres.metadata.name}:${database.port || 5432}/TCP`, `${rabbitmq.metadata.name}:${broker.port || 5672}/TCP`]);
+    for (const [variable, value] of Object.entries(env)) {
+      if (!/^https?:\/\//.test(value)) continue;
+      const url = new URL(value);
+      if (EXTERNAL_URLS.payments!.includes(variable)) expected.add(`internet:${url.port || 443}/TCP`);
+      else expected.add(`${url.hostname}:${url.port}/TCP`);
+    }
+    expect(database.hostname).toBe(`${postgres.metadata.name}-rw`);
+    expect(broker.hostname).toBe(rabbitmq.metadata.name);
+    expect([...reached].sort()).toEqual([...expected].sort());
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@pedidos/platform/testing';
 import { rawRequest, send } from '../support/http';
 import { startNginx, type Nginx } from '../support/nginx';
+import { adminApi } from './support/api';
 import { eventReader } from './support/event-stream';
 import { expectEachApiPathAtItsService, expectLiveOrderStream, recordingUpstream, type RecordingUpstream } from './support/front-door';
 import { FIXTURE_ASSET, FIXTURE_INDEX, useFixtureDist } from './support/fixture-dist';
@@ -31,9 +32,17 @@ function useNginx(env: () => Record<string, string>): () => Nginx {
   return () => nginx!;
 }
 
+/** A stand-in payments service that keeps each request's raw body, to compare byte for byte. */
+const rawBodyUpstream = () => recordingUpstream((_req, res) => {
+  res.setHeader('content-type', 'application/json');
+  res.end('{"received":true}');
+});
+
 describe('nginx in front of the services', () => {
   const shop = useShop({ env: { WEB_DIST_DIR: dist } });
-  const nginx = useNginx(() => ({ ORDERS_URL: shop().urls.orders, INVENTORY_URL: shop().urls.inventory, IDENTITY_URL: shop().urls.identity }));
+  const nginx = useNginx(() => ({
+    ORDERS_URL: shop().urls.orders, INVENTORY_URL: shop().urls.inventory, PAYMENTS_URL: shop().urls.payments, IDENTITY_URL: shop().urls.identity,
+  }));
 
   it('serves index.html to be revalidated, with the content security policy, and hashed assets cached for a year', async () => {
     const index = await fetch(`${nginx().baseUrl}/`);
@@ -58,7 +67,7 @@ describe('nginx in front of the services', () => {
       expect(page.headers.get('content-security-policy'), path).toContain("default-src 'self'");
       expect(await page.text(), path).toBe(FIXTURE_INDEX);
     }
-    for (const path of ['/assets/app-00000000.js', '/missing.png', '/api/payments', '/api/ordersx', '/.well-known/nothing']) {
+    for (const path of ['/assets/app-00000000.js', '/missing.png', '/api/paymentsx', '/api/ordersx', '/.well-known/nothing']) {
       const missing = await send<{ status: number; code: string }>('GET', `${nginx().baseUrl}${path}`);
       expect(missing.status, path).toBe(404);
       expect(missing.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
@@ -95,6 +104,20 @@ describe('nginx in front of the services', () => {
     await expectEachApiPathAtItsService(nginx().baseUrl, shop().urls);
   });
 
+  it("sends /api/payments/* to payments: an order's payment answers as the service itself answers it", async () => {
+    const admin = await adminApi(nginx().baseUrl);
+    const orderId = '0b7e0c5e-1d1f-4f43-9d43-1f2b6f2b8a11';
+    const asAdminAndAnonymous: Record<string, string>[] = [{ authorization: admin.bearer }, {}];
+    for (const headers of asAdminAndAnonymous) {
+      const proxied = await send<{ code?: string }>('GET', `${nginx().baseUrl}/api/payments/${orderId}`, undefined, headers);
+      const direct = await send<{ code?: string }>('GET', `${shop().urls.payments}/api/payments/${orderId}`, undefined, headers);
+      expect(proxied.status, JSON.stringify(proxied.body)).toBe(direct.status);
+      expect(proxied.body).toEqual(direct.body);
+      // The service's own answer, not one nginx made up (a missing route or an unavailable upstream).
+      expect(proxied.body.code).not.toMatch(/^(ROUTE|UPSTREAM)\./);
+    }
+  });
+
   it('keeps GET /api/orders/stream open and passes each order change through as it happens', async () => {
     await expectLiveOrderStream(nginx().baseUrl);
   });
@@ -104,6 +127,7 @@ describe('nginx, seen from the service behind it', () => {
   const writeSecond: { now?: () => void } = {};
   let secondWritten = false;
   let service: RecordingUpstream;
+  let payments: Awaited<ReturnType<typeof rawBodyUpstream>>;
   let closedPort = 0;
   beforeAll(async () => {
     service = await recordingUpstream((req, res) => {
@@ -119,10 +143,36 @@ describe('nginx, seen from the service behind it', () => {
       res.setHeader('content-type', 'application/json');
       res.end('{}');
     });
+    payments = await rawBodyUpstream();
     closedPort = await freePort();
   });
-  afterAll(() => service.close());
-  const nginx = useNginx(() => ({ ORDERS_URL: service.url, INVENTORY_URL: service.url, IDENTITY_URL: `http://127.0.0.1:${closedPort}` }));
+  afterAll(async () => {
+    await service.close();
+    await payments?.close();
+  });
+  const nginx = useNginx(() => ({ ORDERS_URL: service.url, INVENTORY_URL: service.url, PAYMENTS_URL: payments.url, IDENTITY_URL: `http://127.0.0.1:${closedPort}` }));
+
+  it("passes a provider's webhook to payments byte for byte, its signature header and content type untouched", async () => {
+    // What a signature covers: the exact bytes, spacing, key order, escapes and non-ASCII included.
+    const body = Buffer.from('{"id":"evt_1","type":"authorization.succeeded",  "data":{"orderId":"o-1","note":"caf\u00e9 \\u00e9 ü"}}\n', 'utf8');
+    const signature = `t=${Math.floor(Date.now() / 1000)},v1=${'ab'.repeat(32)}`;
+    const response = await fetch(`${nginx().baseUrl}/api/payments/webhooks/sandbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'sandbox-signature': signature, 'user-agent': 'SandboxProvider/1.0' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true });
+    const seen = payments.seen.at(-1)!;
+    expect(seen).toMatchObject({ method: 'POST', url: '/api/payments/webhooks/sandbox' });
+    expect(seen.body.equals(body), `body arrived as ${JSON.stringify(seen.body.toString('utf8'))}`).toBe(true);
+    expect(seen.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(body.length),
+      'sandbox-signature': signature,
+      'user-agent': 'SandboxProvider/1.0',
+    });
+  });
 
   it("passes the path and query unchanged and adds the client's address to x-forwarded-for", async () => {
     await send('GET', `${nginx().baseUrl}/api/products?q=caf%C3%A9&limit=2`, undefined, { 'x-request-id': 'trace-me-1', 'x-forwarded-for': '203.0.113.7' });

@@ -5,7 +5,7 @@ import { adminApi, uniqueProduct, type AdminApi } from './support/api';
 import { newVisitor, useBrowser, type Visitor } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
 import {
-  addToCart, expectStatus, findInCatalog, newPerson, placeOrder, signIn, signUp, stockLine, timeline, type Person,
+  CARDS, addToCart, expectStatus, findInCatalog, newPerson, placeOrder, signIn, signUp, stockLine, timeline, type Person,
 } from './support/ui';
 
 describe('shopping in the browser', () => {
@@ -62,7 +62,9 @@ describe('shopping in the browser', () => {
     expect(await page.evaluate(() => (globalThis as { e2eSameDocument?: boolean }).e2eSameDocument)).toBe(true);
     expect(new URL(page.url()).pathname).toBe(`/orders/${orderId}`);
     expect(streams).toContain(200);
-    await expect.poll(() => timeline(page).getByRole('listitem').count()).toBe(3);
+    // Pending, confirmed and shipped, and the payment's authorization with the card it was made on.
+    await expect.poll(() => timeline(page).getByRole('listitem').count()).toBeGreaterThanOrEqual(4);
+    expect(await timeline(page).textContent()).toContain('Visa •••• 4242');
     expect(await page.getByRole('link', { name: /^Cart/ }).textContent()).not.toMatch(/[1-9]/);
   });
 
@@ -78,6 +80,48 @@ describe('shopping in the browser', () => {
     await expect.poll(() => timeline(page).textContent()).toContain('Out of stock');
     await expect.poll(() => page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
     expect((await admin.inventory.getProduct(product.sku)).available).toBe(2);
+  });
+
+  it('a declining card: the order is Rejected, the timeline says the card was declined, and the stock is back', async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Guayusa'), price: 3100, onHand: 5 });
+    const page = await visit();
+    await signIn(page, await customer('Elisa'));
+
+    await addToCart(page, product.name, 2);
+    await placeOrder(page, CARDS.declined);
+
+    await expectStatus(page, 'Rejected');
+    await expect.poll(() => page.getByText(/The payment was declined/).count()).toBeGreaterThan(0);
+    await expect.poll(() => timeline(page).textContent()).toContain('Payment declined');
+    expect(await timeline(page).textContent()).toContain('The card was declined.');
+    await expect.poll(async () => (await admin.inventory.getProduct(product.sku)).available, { timeout: 15_000 }).toBe(5);
+  });
+
+  it("an administrator refunds part of a shipped order in the back office, and the refund shows on the customer's timeline", async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Hojicha'), price: 5000, onHand: 5 });
+    const shopper = await visit();
+    await signIn(shopper, await customer('Fabio'));
+    await addToCart(shopper, product.name, 2);
+    const orderId = await placeOrder(shopper);
+    await expectStatus(shopper, 'Confirmed');
+    await admin.orders.ship(orderId);
+    await expect.poll(async () => (await admin.payments.getPayment(orderId)).status, { timeout: 15_000 }).toBe('captured');
+
+    const office = await visit();
+    await signIn(office, ADMIN);
+    await office.goto(`/orders/${orderId}`);
+    await office.getByLabel('Amount to refund').fill('30.00');
+    await office.getByLabel(/^Reason/).fill('One box arrived crushed');
+    await office.getByRole('button', { name: 'Refund…' }).click();
+    const refunded = office.waitForResponse((r) => r.url().endsWith(`/api/payments/${orderId}/refunds`) && r.request().method() === 'POST');
+    await office.getByRole('button', { name: 'Yes, refund' }).click();
+    expect((await refunded).status()).toBe(201);
+    await expect.poll(() => office.getByText('Refunded R$30.00.').count()).toBe(1);
+
+    await shopper.reload();
+    await expect.poll(() => timeline(shopper).textContent()).toContain('Refunded');
+    expect(await timeline(shopper).textContent()).toContain('One box arrived crushed');
+    expect((await admin.payments.getPayment(orderId))).toMatchObject({ status: 'partially_refunded', captured: 10_000, refunded: 3_000 });
   });
 
   it("the admin restocks a product in the back office and the customer's catalog shows it available", async () => {

@@ -94,7 +94,7 @@ describe('the web server in npm start', () => {
     const port = await freePort();
     const web = startEntry('launcher/src/web-main.ts', {
       name: 'web', cwd: REPO_ROOT,
-      env: { LOG_LEVEL: 'warn', PORT: String(port), WEB_DIST_DIR: dist, ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, IDENTITY_URL: urls.identity },
+      env: { LOG_LEVEL: 'warn', PORT: String(port), WEB_DIST_DIR: dist, ORDERS_URL: urls.orders, INVENTORY_URL: urls.inventory, PAYMENTS_URL: urls.payments, IDENTITY_URL: urls.identity },
     });
     try {
       const base = `http://127.0.0.1:${port}`;
@@ -121,7 +121,10 @@ describe('starting the web server with something wrong', () => {
   it('npm start without a built app stops with one line saying so, before opening anything', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'pedidos-nodist-'));
     try {
-      const ports = { ORDERS_PORT: await freePort(), INVENTORY_PORT: await freePort(), IDENTITY_PORT: await freePort(), WEB_PORT: await freePort() };
+      const ports = {
+        ORDERS_PORT: await freePort(), INVENTORY_PORT: await freePort(), PAYMENTS_PORT: await freePort(), SANDBOX_PORT: await freePort(),
+        IDENTITY_PORT: await freePort(), WEB_PORT: await freePort(),
+      };
       const { code, out } = await runToExit('launcher/src/main.ts', {
         ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), WEB_DIST_DIR: empty, DATA_DIR: join(empty, 'data'), LOG_LEVEL: 'info',
       });
@@ -177,7 +180,7 @@ describe('per-address limits in npm start', () => {
 
 describe('the proxy, seen from the service behind it', () => {
   async function webServerBefore(url: string, identityUrl = url) {
-    const app = await createWebServer({ distDir: dist, ordersUrl: url, inventoryUrl: url, identityUrl, log: silent, readinessTimeoutMs: 500 });
+    const app = await createWebServer({ distDir: dist, ordersUrl: url, inventoryUrl: url, paymentsUrl: url, identityUrl, log: silent, readinessTimeoutMs: 500 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as { port: number };
     return { app, base: `http://127.0.0.1:${address.port}` };
@@ -202,7 +205,7 @@ describe('the proxy, seen from the service behind it', () => {
 
   it('passes on the client address reported by a proxy it trusts, and only that one address', async () => {
     const service = await recordingUpstream((_req, res) => res.end('{}'));
-    const app = await createWebServer({ distDir: dist, ordersUrl: service.url, inventoryUrl: service.url, identityUrl: service.url, log: silent, trustProxy: ['127.0.0.1'] });
+    const app = await createWebServer({ distDir: dist, ordersUrl: service.url, inventoryUrl: service.url, paymentsUrl: service.url, identityUrl: service.url, log: silent, trustProxy: ['127.0.0.1'] });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     try {
@@ -221,7 +224,7 @@ describe('the proxy, seen from the service behind it', () => {
       peers.push((req as IncomingMessage).socket.remoteAddress);
       res.end('{}');
     });
-    const app = await createWebServer({ distDir: dist, ordersUrl: service.url, inventoryUrl: service.url, identityUrl: service.url, log: silent, localAddress: '127.0.0.2' });
+    const app = await createWebServer({ distDir: dist, ordersUrl: service.url, inventoryUrl: service.url, paymentsUrl: service.url, identityUrl: service.url, log: silent, localAddress: '127.0.0.2' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       await send('GET', `http://127.0.0.1:${(app.server.address() as { port: number }).port}/api/products`);

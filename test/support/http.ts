@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Movement, Product } from '@pedidos/contracts/inventory';
 import type { Order, OrderStatus } from '@pedidos/contracts/orders';
+import type { Payment } from '@pedidos/contracts/payments';
 import { eventually } from '@pedidos/platform/testing';
 
 export interface Reply<T = unknown> {
@@ -42,6 +43,16 @@ export interface NewProduct {
 
 export type OrderLine = { sku: string; quantity: number };
 
+/** The payment sandbox's test payment methods (services/payments/src/sandbox/cards.ts). */
+export const TEST_CARDS = {
+  visa: 'pm_card_visa',
+  mastercard: 'pm_card_mastercard',
+  declined: 'pm_card_chargeDeclined',
+  insufficientFunds: 'pm_card_chargeDeclinedInsufficientFunds',
+  timeoutThenSuccess: 'pm_card_sandbox_timeout',
+  webhookOnly: 'pm_card_sandbox_async',
+} as const;
+
 export const FINAL_STATUSES: readonly OrderStatus[] = ['confirmed', 'rejected', 'cancelled'];
 
 /** Calls as the holder of `authorization` (a `Bearer …` value); the services verify it for real. */
@@ -74,8 +85,10 @@ export function ordersApi(baseUrl: string, authorization: string) {
     send<T>(method, target, body, { authorization, ...headers });
   const api = {
     /** The raw reply: callers decide whether a non-201 is a failure. */
-    place: (items: OrderLine[], headers: Record<string, string> = {}) => request<Order>('POST', url('/api/orders'), { items }, headers),
-    placeOrder: (items: OrderLine[], headers: Record<string, string> = {}) => expectStatus(201, api.place(items, headers), 'place order'),
+    place: (items: OrderLine[], headers: Record<string, string> = {}, paymentMethod: string = TEST_CARDS.visa) =>
+      request<Order>('POST', url('/api/orders'), { items, paymentMethod }, headers),
+    placeOrder: (items: OrderLine[], headers: Record<string, string> = {}, paymentMethod?: string) =>
+      expectStatus(201, api.place(items, headers, paymentMethod), 'place order'),
     getOrder: (id: string) => expectStatus<Order>(200, request('GET', url(`/api/orders/${id}`)), `get order ${id}`),
     cancel: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/cancel`), {}), `cancel ${id}`),
     ship: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/ship`)), `ship ${id}`),
@@ -127,6 +140,39 @@ export function ordersApi(baseUrl: string, authorization: string) {
   };
   return api;
 }
+
+export function paymentsApi(baseUrl: string, authorization: string) {
+  const request = <T>(method: string, path: string, body?: unknown) => send<T>(method, `${baseUrl}${path}`, body, { authorization });
+  return {
+    getPayment: (orderId: string) => expectStatus<Payment>(200, request('GET', `/api/payments/${orderId}`), `payment of ${orderId}`),
+    /** The raw reply: 201, 202 or a refusal. */
+    refund: (orderId: string, amount: number, reason = 'refund') => request<Payment>('POST', `/api/payments/${orderId}/refunds`, { amount, reason }),
+  };
+}
+
+export type PaymentsApi = ReturnType<typeof paymentsApi>;
+
+/** What the simulated provider holds, as its own API tells it: the truth the payments service must agree with. */
+export interface ProviderAuthorization {
+  id: string;
+  key: string;
+  orderId: string;
+  status: string;
+  amount: number;
+  captured: number;
+  refunded: number;
+}
+
+export function sandboxApi(baseUrl: string, apiKey = 'sk_test_sandbox') {
+  const request = <T>(method: string, path: string, body?: unknown) => send<T>(method, `${baseUrl}${path}`, body, { authorization: `Bearer ${apiKey}` });
+  return {
+    authorizations: async () => (await expectStatus<{ items: ProviderAuthorization[] }>(200, request('GET', '/v1/authorizations'), 'provider authorizations')).items,
+    events: async () => (await expectStatus<{ items: { event: { id: string; type: string; data: { orderId: string } } }[] }>(200, request('GET', '/v1/events'), 'provider events')).items,
+    redeliver: (eventId: string, times: number) => expectStatus(202, request('POST', `/v1/events/${eventId}/redeliver`, { times }), `redeliver ${eventId}`),
+  };
+}
+
+export type SandboxApi = ReturnType<typeof sandboxApi>;
 
 export type InventoryApi = ReturnType<typeof inventoryApi>;
 export type OrdersApi = ReturnType<typeof ordersApi>;

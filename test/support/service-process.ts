@@ -1,7 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { freePort, startEntry, waitReady, type TestProcess } from '@pedidos/platform/testing';
 
-export type ServiceName = 'orders' | 'inventory';
+/** Each process the system tests run, by the entry it starts. */
+const ENTRY = {
+  orders: 'services/orders/src/main.ts',
+  inventory: 'services/inventory/src/main.ts',
+  payments: 'services/payments/src/main.ts',
+  'payment-sandbox': 'services/payments/src/sandbox-main.ts',
+} as const;
+
+export type ServiceName = keyof typeof ENTRY;
 
 export interface ServiceHandle {
   readonly name: ServiceName;
@@ -22,7 +30,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const OUTPUT_LIMIT = 512 * 1024;
 
-/** Runs `services/<name>/src/main.ts` as its own process and waits for `/health/ready`. */
+/** Runs a service's entry as its own process and waits for `/health/ready`. */
 export async function startService(name: ServiceName, env: Record<string, string>): Promise<ServiceHandle> {
   const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
@@ -31,7 +39,7 @@ export async function startService(name: ServiceName, env: Record<string, string
   let child: TestProcess | null = null;
 
   async function launch(): Promise<void> {
-    const proc = startEntry(`services/${name}/src/main.ts`, { name: `${name} on ${url}`, cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, banner: true });
+    const proc = startEntry(ENTRY[name], { name: `${name} on ${url}`, cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, banner: true });
     child = proc;
     void proc.exited.then(() => {
       earlier = (earlier + proc.output()).slice(-OUTPUT_LIMIT);

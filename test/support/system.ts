@@ -1,7 +1,7 @@
-import { createTestDatabase, createTestIssuer, createTestVhost } from '@pedidos/platform/testing';
+import { createTestDatabase, createTestIssuer, createTestVhost, freePort } from '@pedidos/platform/testing';
 import { brokerProbe, type BrokerProbe } from './broker';
 import { useForFile } from './lifetime';
-import { inventoryApi, ordersApi, type InventoryApi, type NewProduct, type OrdersApi } from './http';
+import { inventoryApi, ordersApi, paymentsApi, sandboxApi, type InventoryApi, type NewProduct, type OrdersApi, type PaymentsApi, type SandboxApi } from './http';
 import { shutDown, startService, type ServiceHandle } from './service-process';
 
 export interface SystemOptions {
@@ -13,6 +13,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** The database URL the services are given, from the test database's own (e.g. through a proxy). */
   serviceDatabaseUrl?: (url: string) => string;
+  /** Extra or overriding variables for the payments service. */
+  paymentsEnv?: Record<string, string>;
 }
 
 export interface RealSystem {
@@ -24,13 +26,18 @@ export interface RealSystem {
   readonly orders: ServiceHandle;
   inventoryApi: InventoryApi;
   readonly ordersApi: OrdersApi;
+  /** The payments service and the simulated card provider it talks to, started with orders. */
+  readonly payments: ServiceHandle;
+  readonly sandbox: ServiceHandle;
+  readonly paymentsApi: PaymentsApi;
+  readonly sandboxApi: SandboxApi;
   broker: BrokerProbe;
   startOrders(): Promise<ServiceHandle>;
   /** One more process of a service on the same database and vhost, with its own port and an API client. */
   startReplica(name: 'orders' | 'inventory'): Promise<{ service: ServiceHandle; ordersApi: OrdersApi; inventoryApi: InventoryApi }>;
   /** Both services' captured stdout and stderr. */
   output(): string;
-  /** Stops both services and drops the database and vhost. */
+  /** Stops every service and drops the database and vhost. */
   stop(): Promise<void>;
 }
 
@@ -38,6 +45,12 @@ const BASE_ENV = {
   LOG_LEVEL: 'warn',
   OUTBOX_POLL_MS: '100',
   RETRY_DELAYS_MS: '50,100,200',
+  // An unanswered payment operation is asked about again within seconds, not half a minute.
+  PROVIDER_TIMEOUT_MS: '1000',
+  RECONCILE_AFTER_MS: '1500',
+  RECONCILE_INTERVAL_MS: '200',
+  SANDBOX_SLOW_MS: '3000',
+  SANDBOX_ASYNC_DELAY_MS: '300',
   SEED_DEMO_DATA: 'false',
   // The tests poll hard from one address; the limiter has tests of its own.
   RATE_LIMIT_PER_MIN: '0',
@@ -53,11 +66,13 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
   let inventory: ServiceHandle | undefined;
   let orders: ServiceHandle | undefined;
   let ordersClient: OrdersApi | undefined;
+  let payments: ServiceHandle | undefined;
+  let sandbox: ServiceHandle | undefined;
   const replicas: ServiceHandle[] = [];
 
   // Every step is tried even if an earlier one failed; the failures are reported together.
   async function stop(): Promise<void> {
-    const results = [...(await Promise.allSettled([...replicas, orders, inventory].map((s) => shutDown(s))))];
+    const results = [...(await Promise.allSettled([...replicas, payments, sandbox, orders, inventory].map((s) => shutDown(s))))];
     await broker.close();
     results.push(...(await Promise.allSettled([db.drop(), vhost.drop(), issuer.close()])));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
@@ -83,11 +98,29 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
         if (!ordersClient) throw new Error('orders has not been started');
         return ordersClient;
       },
+      get payments() {
+        if (!payments) throw new Error('payments has not been started');
+        return payments;
+      },
+      get sandbox() {
+        if (!sandbox) throw new Error('the payment sandbox has not been started');
+        return sandbox;
+      },
+      get paymentsApi() {
+        return paymentsApi(system.payments.url, admin);
+      },
+      get sandboxApi() {
+        return sandboxApi(system.sandbox.url);
+      },
       broker,
       async startOrders() {
         if (orders) throw new Error('orders already started');
         orders = await startService('orders', { ...env, INVENTORY_URL: inventory!.url });
         ordersClient = ordersApi(orders.url, admin);
+        // The provider calls the payments service back: its port is chosen before either starts.
+        const paymentsPort = String(await freePort());
+        sandbox = await startService('payment-sandbox', { ...env, SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${paymentsPort}/api/payments/webhooks/sandbox` });
+        payments = await startService('payments', { ...env, PORT: paymentsPort, PAYMENT_PROVIDER_URL: sandbox.url, ...opts.paymentsEnv });
         return orders;
       },
       async startReplica(name) {
@@ -95,7 +128,7 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
         replicas.push(service);
         return { service, ordersApi: ordersApi(service.url, admin), inventoryApi: inventoryApi(service.url, admin) };
       },
-      output: () => [inventory?.output(), orders?.output(), ...replicas.map((r) => r.output())].filter(Boolean).join('\n'),
+      output: () => [inventory?.output(), orders?.output(), payments?.output(), sandbox?.output(), ...replicas.map((r) => r.output())].filter(Boolean).join('\n'),
       stop,
     };
     if (opts.orders !== false) await system.startOrders();

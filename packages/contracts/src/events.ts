@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { Currency, Money, Sku, Timestamp, Uuid } from './common';
 import { Order } from './orders';
+import { PaymentMethod, PaymentSummary } from './payments';
 
 /** Each service publishes to its own durable topic exchange; routing key = event type. */
 export const EXCHANGES = {
@@ -15,6 +16,7 @@ export { NEW_ORDERS_QUEUE } from './queues';
 export const SOURCES = {
   orders: '/services/orders',
   inventory: '/services/inventory',
+  payments: '/services/payments',
 } as const;
 
 const Line = Type.Object({ sku: Sku, quantity: Type.Integer({ minimum: 1 }) });
@@ -27,6 +29,8 @@ export const OrderCreated = Type.Object({
   total: Money,
   currency: Currency,
   createdAt: Timestamp,
+  /** The provider's token the customer paid with; the payments service authorizes it once stock is reserved. */
+  paymentMethod: Type.Optional(PaymentMethod),
 });
 
 export const OrderCancelled = Type.Object({
@@ -69,6 +73,22 @@ export const ProductUpserted = Type.Object({
   updatedAt: Timestamp,
 });
 
+/** What every `payment.*` event carries: the payment as it stands after the change. */
+const paymentFact = <P extends Record<string, TSchema>>(extra: P) =>
+  Type.Object({
+    orderId: Uuid,
+    payment: PaymentSummary,
+    /** Counts the payment's changes: a copy keeps the summary of the largest, whatever order events arrive in. */
+    version: Type.Integer({ minimum: 1 }),
+    ...extra,
+  });
+
+export const PaymentAuthorized = paymentFact({});
+export const PaymentDeclined = paymentFact({ code: Type.String({ description: 'why: card_declined, insufficient_funds, invalid_payment_method, …' }) });
+export const PaymentCaptured = paymentFact({ amount: Money });
+export const PaymentVoided = paymentFact({});
+export const PaymentRefunded = paymentFact({ amount: Money, reason: Type.Union([Type.String(), Type.Null()]) });
+
 /** Every event type and its `data` schema: the one definition of the wire format. */
 export const EVENT_SCHEMAS = {
   'order.created': OrderCreated,
@@ -80,6 +100,11 @@ export const EVENT_SCHEMAS = {
   'stock.released': StockReleased,
   'stock.shipped': StockShipped,
   'product.upserted': ProductUpserted,
+  'payment.authorized': PaymentAuthorized,
+  'payment.declined': PaymentDeclined,
+  'payment.captured': PaymentCaptured,
+  'payment.voided': PaymentVoided,
+  'payment.refunded': PaymentRefunded,
 } as const satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Currency, Money, MultiLineText, PageQuery, SingleLineText, Sku, Timestamp, Uuid, page } from './common';
 import { MAX_LINES, MAX_QUANTITY, ORDER_NOTE_MAX_LENGTH } from './limits';
+import { PaymentMethod, PaymentSummary } from './payments';
 
 export { MAX_LINES, MAX_QUANTITY } from './limits';
 
@@ -15,6 +16,7 @@ export const PlaceOrderBody = Type.Object(
       { minItems: 1, maxItems: MAX_LINES, description: 'each SKU at most once' },
     ),
     note: Type.Optional(Type.Union([MultiLineText({ maxLength: ORDER_NOTE_MAX_LENGTH }), Type.Null()])),
+    paymentMethod: PaymentMethod,
   },
   { additionalProperties: false },
 );
@@ -45,6 +47,7 @@ export const Order = Type.Object({
   total: Type.Integer({ minimum: 0, description: 'minor units (centavos)' }),
   currency: Currency,
   note: Type.Union([Type.String(), Type.Null()]),
+  payment: Type.Union([PaymentSummary, Type.Null()], { description: 'null until the payments service has answered' }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   history: Type.Array(HistoryEntry),

@@ -223,6 +223,9 @@ export const DEVELOPMENT_SECRETS = {
   IDENTITY_DB_PASSWORD: 'dev-identity-db-password',
   INVENTORY_DB_PASSWORD: 'dev-inventory-db-password',
   ORDERS_DB_PASSWORD: 'dev-orders-db-password',
+  PAYMENTS_DB_PASSWORD: 'dev-payments-db-password',
+  PAYMENT_PROVIDER_API_KEY: 'sk_test_sandbox',
+  PAYMENT_WEBHOOK_SECRET: 'whsec_sandbox_development',
   RABBITMQ_PASSWORD: 'dev-rabbitmq-password',
 } as const;
 

@@ -14,7 +14,7 @@ import { catalogEntries, upsertCatalogEntry } from './db/catalog';
 import { keptIdempotencyKey } from './db/idempotency-keys';
 import { insertOrders, type NewOrder } from './db/insert-order';
 import {
-  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds,
+  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, setPayments,
   type HistoryRow, type LineRow, type OrderRow,
 } from './db/order-rows';
 import type { Principal } from '@pedidos/platform/auth';
@@ -38,13 +38,14 @@ const toOrder = (r: OrderRow, items: LineRow[], history: Omit<HistoryRow, 'id'>[
   total: r.total,
   currency: r.currency,
   note: r.note,
+  payment: r.payment ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
   history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason, actor: h.actor })),
 });
 
 const hashRequest = (body: PlaceOrderBody) =>
-  createHash('sha256').update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null })).digest('base64url');
+  createHash('sha256').update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null, paymentMethod: body.paymentMethod })).digest('base64url');
 
 const PRICING_PROBLEMS = {
   unknown_sku: 'no product has this SKU',
@@ -107,8 +108,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const events = accepted.flatMap(({ row, next, cause }, i): CloudEvent[] => {
       const traceparent = cause?.traceparent;
       const changed = statusChanged(changes[i]!, traceparent);
-      if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason === 'expired')) {
-        // Whatever inventory holds (or will hold, if this overtakes order.created) is given back.
+      if (next.status === 'cancelled' || (next.status === 'rejected' && next.reason !== 'out_of_stock')) {
+        // Whatever inventory holds (or will hold, if this overtakes order.created) is given back,
+        // and whatever the payment holds: voided, or refunded if it was captured.
         return [changed, event('order.cancelled', { orderId: row.id, reason: next.reason, previousStatus: row.status }, traceparent)];
       }
       if (next.status === 'shipped') return [changed, event('order.shipped', { orderId: row.id }, traceparent)];
@@ -154,13 +156,16 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       }
       const id = randomUUID();
       // The number and the first history row's id are the statement's to give: 0 until it has.
-      const row: OrderRow = { id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null, createdAt: at, updatedAt: at };
+      const row: OrderRow = {
+        id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null,
+        payment: null, paymentVersion: 0, createdAt: at, updatedAt: at,
+      };
       const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
       const requestHash = hashRequest(body);
       const created = event('order.created', {
         orderId: id, number: 0, customerId: who.id,
         items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
-        total: priced.total, currency: priced.currency, createdAt: at.toISOString(),
+        total: priced.total, currency: priced.currency, createdAt: at.toISOString(), paymentMethod: body.paymentMethod,
       }, traceparent);
       const written: NewOrder = {
         id, customerId: who.id, total: priced.total, currency: priced.currency, note: row.note, lines: priced.lines,
@@ -215,23 +220,35 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   const place = createBatcher({ many: placeOrders, one: placeOne, redoAlone: refusedByDatabase });
 
   /**
-   * Facts from inventory about orders, applied in one transaction however many: deduplicated by
-   * event id, refused moves are no-ops. Two facts about one order in one batch are refused (the
-   * batch is then applied message by message).
+   * Facts from other services about orders, applied in one transaction however many:
+   * deduplicated by event id, refused moves are no-ops. Two facts about one order in one batch
+   * are refused (the batch is then applied message by message). A payment fact also brings the
+   * payment as it now stands, kept unless a newer one is already there.
    */
-  async function onStockFacts(consumer: string, batch: CloudEvent[]) {
-    const facts = batch.map((e) => {
-      const type = e.type as 'stock.reserved' | 'stock.rejected';
-      return { e, type, orderId: parseEventData(type, e.data).orderId };
+  async function onOrderFacts(consumer: string, batch: CloudEvent[]) {
+    // Stock reserved moves nothing (the payment's answer does); a queue still bound to it from an
+    // earlier release drops it here without a transaction.
+    const facts = batch.filter((e) => e.type !== 'stock.reserved').map((e) => {
+      const type = e.type as 'stock.rejected' | 'payment.authorized' | 'payment.declined' | 'payment.captured' | 'payment.voided' | 'payment.refunded';
+      const data = parseEventData(type, e.data);
+      return { e, type, orderId: data.orderId, payment: 'payment' in data ? { summary: data.payment, version: data.version } : undefined };
     });
+    if (facts.length === 0) return;
     if (new Set(facts.map((f) => f.orderId)).size !== facts.length) throw new Error('two facts about one order in one batch');
     await inTransaction(async (tx) => {
       const claimed = await claimAndLockOrders(tx, consumer, facts.map((f) => ({ eventId: f.e.id, orderId: f.orderId })));
-      const moves = facts.filter((f) => claimed.fresh.has(f.e.id)).map((f) => {
+      const fresh = facts.filter((f) => claimed.fresh.has(f.e.id)).map((f) => {
         const row = claimed.orders.get(f.orderId);
         if (!row) throw new Error(`${f.type} for unknown order ${f.orderId}`);
-        return { row, e: { type: f.type }, cause: { traceparent: f.e.traceparent } };
+        return { ...f, row };
       });
+      const newer = fresh.filter((f) => f.payment !== undefined && f.payment.version > f.row.paymentVersion);
+      const at = now();
+      await setPayments(tx, newer.map((f) => ({ orderId: f.orderId, payment: f.payment!.summary, version: f.payment!.version })), at);
+      for (const f of newer) Object.assign(f.row, { payment: f.payment!.summary, paymentVersion: f.payment!.version, updatedAt: at });
+      const moves = fresh.flatMap((f) => (f.type === 'stock.rejected' || f.type === 'payment.authorized' || f.type === 'payment.declined'
+        ? [{ row: f.row, e: { type: f.type }, cause: { traceparent: f.e.traceparent } }]
+        : []));
       await moveAll(tx, moves);
     });
   }
@@ -278,8 +295,8 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     ship: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'ship' }, traceparent),
     deliver: (who: Principal, id: string, traceparent: string) => command(who, id, { type: 'deliver' }, traceparent),
 
-    onStockFact: (consumer: string, e: CloudEvent) => onStockFacts(consumer, [e]),
-    onStockFacts,
+    onOrderFact: (consumer: string, e: CloudEvent) => onOrderFacts(consumer, [e]),
+    onOrderFacts,
     upsertCatalog,
     async onProductUpserted(e: CloudEvent) {
       await upsertCatalog(parseEventData('product.upserted', e.data));

@@ -13,7 +13,7 @@ type Who = 'owner' | 'another customer' | 'admin';
 type Route = { method: 'GET' | 'POST'; url: (orderId: string) => string; body?: object };
 
 const ROUTES: Record<string, Route> = {
-  'POST /api/orders': { method: 'POST', url: () => '/api/orders', body: { items: [{ sku: 'CAFE-1KG', quantity: 1 }] } },
+  'POST /api/orders': { method: 'POST', url: () => '/api/orders', body: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: 'pm_card_visa' } },
   'GET /api/orders': { method: 'GET', url: () => '/api/orders' },
   'GET /api/orders/{id}': { method: 'GET', url: (id) => `/api/orders/${id}` },
   'POST /api/orders/{id}/cancel': { method: 'POST', url: (id) => `/api/orders/${id}/cancel` },
@@ -101,7 +101,7 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
   it('the customer id of an order and of order.created comes from the token, never the body', async () => {
     const response = await app.http.inject({
       method: 'POST', url: '/api/orders', headers: { authorization: tokens.owner },
-      payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], customerId: randomUUID() },
+      payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: 'pm_card_visa', customerId: randomUUID() },
     });
     expect(response.statusCode).toBe(400);
     const order = (await call(ROUTES['POST /api/orders']!, '', tokens.owner)).json();
@@ -112,9 +112,12 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
     const adminId = randomUUID();
     const admin = await issuer.bearer({ sub: adminId, role: 'admin' });
     const orderId = await ownersOrder();
-    const reserved = cloudEvent({ source: SOURCES.inventory, type: 'stock.reserved', data: { orderId, items: [{ sku: 'CAFE-1KG', quantity: 1 }] } });
-    const acks = ackCounter(adapters.bus, reserved.id);
-    await adapters.bus.publish(EXCHANGES.inventory, [reserved]);
+    const authorized = cloudEvent({
+      source: SOURCES.payments, type: 'payment.authorized', subject: orderId,
+      data: { orderId, payment: { status: 'authorized', amount: 4990, captured: 0, refunded: 0, brand: 'visa', last4: '4242' }, version: 1 },
+    });
+    const acks = ackCounter(adapters.bus, authorized.id);
+    await adapters.bus.publish(EXCHANGES.payments, [authorized]);
     await acks.reached(1);
     await call(ROUTES['POST /api/orders/{id}/ship']!, orderId, admin);
     const order = (await call(ROUTES['GET /api/orders/{id}']!, orderId, tokens.owner)).json();

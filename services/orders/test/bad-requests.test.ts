@@ -8,34 +8,43 @@ import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
 
 const line = (sku = 'CAFE-1KG', quantity: unknown = 1) => ({ sku, quantity });
+const PM = 'pm_card_visa';
 
 /** [what is wrong, request, expected status, a JSON Pointer the problem must name]. */
 const CORPUS: [string, { method?: 'GET' | 'POST'; url?: string; body?: unknown; raw?: string; headers?: Record<string, string> }, number, string | null][] = [
   ['no body', { raw: '', headers: { 'content-type': 'application/json' } }, 400, null],
   ['not JSON', { raw: '{"items": [', headers: { 'content-type': 'application/json' } }, 400, null],
   ['a JSON array', { body: [line()] }, 400, ''],
-  ['items missing', { body: {} }, 400, '/items'],
-  ['items not an array', { body: { items: 'CAFE-1KG' } }, 400, '/items'],
-  ['no lines', { body: { items: [] } }, 400, '/items'],
-  ['101 lines', { body: { items: Array.from({ length: 101 }, (_, i) => line(`SKU-${i}`)) } }, 400, '/items'],
-  ['quantity a string', { body: { items: [line('CAFE-1KG', '2')] } }, 400, '/items/0/quantity'],
-  ['quantity zero', { body: { items: [line('CAFE-1KG', 0)] } }, 400, '/items/0/quantity'],
-  ['quantity negative', { body: { items: [line('CAFE-1KG', -3)] } }, 400, '/items/0/quantity'],
-  ['quantity fractional', { body: { items: [line('CAFE-1KG', 1.5)] } }, 400, '/items/0/quantity'],
-  ['quantity over 1000', { body: { items: [line('CAFE-1KG', 1001)] } }, 400, '/items/0/quantity'],
-  ['quantity missing', { body: { items: [{ sku: 'CAFE-1KG' }] } }, 400, '/items/0/quantity'],
-  ['sku lower case', { body: { items: [line('cafe-1kg')] } }, 400, '/items/0/sku'],
-  ['sku too long', { body: { items: [line('A'.repeat(65))] } }, 400, '/items/0/sku'],
-  ['sku a number', { body: { items: [line(42 as unknown as string)] } }, 400, '/items/0/sku'],
-  ['a client-set price', { body: { items: [{ sku: 'CAFE-1KG', quantity: 1, unitPrice: 1 }] } }, 400, '/items/0/unitPrice'],
-  ['an unknown field', { body: { items: [line()], total: 1 } }, 400, '/total'],
-  ['note too long', { body: { items: [line()], note: 'x'.repeat(501) } }, 400, '/note'],
-  ['note an object', { body: { items: [line()], note: { a: 1 } } }, 400, '/note'],
-  ['unknown SKU', { body: { items: [line('NAO-EXISTE')] } }, 422, '/items/0/sku'],
-  ['the same SKU twice', { body: { items: [line(), line('ACUCAR-1KG'), line()] } }, 422, '/items/2/sku'],
-  ['a huge body', { raw: JSON.stringify({ items: [line()], note: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } }, 413, null],
+  ['items missing', { body: { paymentMethod: PM } }, 400, '/items'],
+  ['items not an array', { body: { paymentMethod: PM, items: 'CAFE-1KG' } }, 400, '/items'],
+  ['no lines', { body: { paymentMethod: PM, items: [] } }, 400, '/items'],
+  ['101 lines', { body: { paymentMethod: PM, items: Array.from({ length: 101 }, (_, i) => line(`SKU-${i}`)) } }, 400, '/items'],
+  ['quantity a string', { body: { paymentMethod: PM, items: [line('CAFE-1KG', '2')] } }, 400, '/items/0/quantity'],
+  ['quantity zero', { body: { paymentMethod: PM, items: [line('CAFE-1KG', 0)] } }, 400, '/items/0/quantity'],
+  ['quantity negative', { body: { paymentMethod: PM, items: [line('CAFE-1KG', -3)] } }, 400, '/items/0/quantity'],
+  ['quantity fractional', { body: { paymentMethod: PM, items: [line('CAFE-1KG', 1.5)] } }, 400, '/items/0/quantity'],
+  ['quantity over 1000', { body: { paymentMethod: PM, items: [line('CAFE-1KG', 1001)] } }, 400, '/items/0/quantity'],
+  ['quantity missing', { body: { paymentMethod: PM, items: [{ sku: 'CAFE-1KG' }] } }, 400, '/items/0/quantity'],
+  ['sku lower case', { body: { paymentMethod: PM, items: [line('cafe-1kg')] } }, 400, '/items/0/sku'],
+  ['sku too long', { body: { paymentMethod: PM, items: [line('A'.repeat(65))] } }, 400, '/items/0/sku'],
+  ['sku a number', { body: { paymentMethod: PM, items: [line(42 as unknown as string)] } }, 400, '/items/0/sku'],
+  ['a client-set price', { body: { paymentMethod: PM, items: [{ sku: 'CAFE-1KG', quantity: 1, unitPrice: 1 }] } }, 400, '/items/0/unitPrice'],
+  ['an unknown field', { body: { paymentMethod: PM, items: [line()], total: 1 } }, 400, '/total'],
+  ['note too long', { body: { paymentMethod: PM, items: [line()], note: 'x'.repeat(501) } }, 400, '/note'],
+  ['paymentMethod missing', { body: { items: [line()] } }, 400, '/paymentMethod'],
+  ['paymentMethod empty', { body: { items: [line()], paymentMethod: '' } }, 400, '/paymentMethod'],
+  ['paymentMethod null', { body: { items: [line()], paymentMethod: null } }, 400, '/paymentMethod'],
+  ['paymentMethod a number', { body: { items: [line()], paymentMethod: 4242 } }, 400, '/paymentMethod'],
+  ['paymentMethod a card number with spaces', { body: { items: [line()], paymentMethod: '4242 4242 4242 4242' } }, 400, '/paymentMethod'],
+  ['paymentMethod with a hyphen', { body: { items: [line()], paymentMethod: 'pm-card-visa' } }, 400, '/paymentMethod'],
+  ['paymentMethod an object', { body: { items: [line()], paymentMethod: { token: PM } } }, 400, '/paymentMethod'],
+  ['paymentMethod over 100 characters', { body: { items: [line()], paymentMethod: 'a'.repeat(101) } }, 400, '/paymentMethod'],
+  ['note an object', { body: { paymentMethod: PM, items: [line()], note: { a: 1 } } }, 400, '/note'],
+  ['unknown SKU', { body: { paymentMethod: PM, items: [line('NAO-EXISTE')] } }, 422, '/items/0/sku'],
+  ['the same SKU twice', { body: { paymentMethod: PM, items: [line(), line('ACUCAR-1KG'), line()] } }, 422, '/items/2/sku'],
+  ['a huge body', { raw: JSON.stringify({ items: [line()], paymentMethod: PM, note: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } }, 413, null],
   ['form encoded', { raw: 'items=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, null],
-  ['an empty Idempotency-Key', { body: { items: [line()] }, headers: { 'idempotency-key': '' } }, 400, '/headers/idempotency-key'],
+  ['an empty Idempotency-Key', { body: { paymentMethod: PM, items: [line()] }, headers: { 'idempotency-key': '' } }, 400, '/headers/idempotency-key'],
   ['a bad cursor', { method: 'GET', url: '/api/orders?cursor=%%%' }, 400, '/query/cursor'],
   ['a forged cursor', { method: 'GET', url: '/api/orders?cursor=YWJj' }, 400, '/query/cursor'],
   ['limit 0', { method: 'GET', url: '/api/orders?limit=0' }, 400, '/query/limit'],
@@ -91,7 +100,7 @@ describe.each(SHAPES)('bad requests to the orders service (%s shape)', (shape) =
   }
 
   it('accepts the corpus\'s good request, so the refusals above are about what was wrong', async () => {
-    const response = await asCustomer({ method: 'POST', url: '/api/orders', payload: { items: [line()] } });
+    const response = await asCustomer({ method: 'POST', url: '/api/orders', payload: { items: [line()], paymentMethod: PM } });
     expect(response.statusCode).toBe(201);
   });
 });

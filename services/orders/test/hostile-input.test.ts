@@ -11,6 +11,7 @@ import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
 
 const SKUS = ['CAFE-1KG', 'ACUCAR-1KG'];
+const PAYMENT_METHODS = ['pm_card_visa', 'pm_card_mastercard'];
 
 /** Bodies near the valid shape (the interesting edge) mixed with anything JSON can be. */
 const line = fc.record(
@@ -22,8 +23,15 @@ const line = fc.record(
   { requiredKeys: [] },
 );
 const body = fc.oneof(
-  fc.record({ items: fc.oneof(fc.array(line, { maxLength: 4 }), fc.anything()), note: fc.oneof(fc.string({ maxLength: 600 }), fc.anything()) }, { requiredKeys: [] }),
-  fc.record({ items: fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 2 }) }),
+  fc.record({
+    items: fc.oneof(fc.array(line, { maxLength: 4 }), fc.anything()),
+    note: fc.oneof(fc.string({ maxLength: 600 }), fc.anything()),
+    paymentMethod: fc.oneof(fc.constantFrom(...PAYMENT_METHODS, '', 'pm-card-visa', 'A'.repeat(101)), fc.string(), fc.anything()),
+  }, { requiredKeys: [] }),
+  fc.record({
+    items: fc.array(fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 2 }),
+    paymentMethod: fc.constantFrom(...PAYMENT_METHODS),
+  }),
   fc.jsonValue(),
 );
 const headers = fc.record(
@@ -101,13 +109,13 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
   it('3,000 requests with control characters, lone surrogates or invalid UTF-8 in every text field, header and query parameter: refused as problem+json naming the field, nothing stored, nothing secret logged', { timeout: 120_000 }, async () => {
     const target = (await app.http.inject({
       method: 'POST', url: '/api/orders', headers: { authorization: customer, 'content-type': 'application/json' },
-      payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }] }),
+      payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }], paymentMethod: PAYMENT_METHODS[0] }),
     })).json();
     accepted.add(target.id);
     const send = (method: 'GET' | 'POST', url: string, payload?: string | Buffer, headers: Record<string, string> = {}) =>
       app.http.inject({ method, url, headers: { authorization: customer, 'content-type': 'application/json', ...headers }, ...(payload === undefined ? {} : { payload }) });
-    const validOrder = { items: [{ sku: SKUS[1], quantity: 1 }] };
-    const route = fc.constantFrom('note', 'note-bytes', 'sku', 'idempotency-key', 'list', 'get', 'cancel', 'stream');
+    const validOrder = { items: [{ sku: SKUS[1], quantity: 1 }], paymentMethod: PAYMENT_METHODS[0] };
+    const route = fc.constantFrom('note', 'note-bytes', 'sku', 'payment-method', 'idempotency-key', 'list', 'get', 'cancel', 'stream');
 
     await fc.assert(
       fc.asyncProperty(route, hostileText(), invalidUtf8, async (where, text, bytes) => {
@@ -135,6 +143,18 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
             const reply = await send('POST', '/api/orders', JSON.stringify({ items: [{ sku: `CAFE${text}`, quantity: 1 }] }));
             expectHandled(reply, `sku ${JSON.stringify(text)}`);
             expect([400, 422]).toContain(reply.statusCode);
+            return;
+          }
+          case 'payment-method': {
+            const reply = await send('POST', '/api/orders', JSON.stringify({ ...validOrder, paymentMethod: `pm_${text}` }));
+            expectHandled(reply, `payment method ${JSON.stringify(text)}`);
+            if (/^[A-Za-z0-9_]{0,97}$/.test(text)) {
+              expect(reply.statusCode).toBe(201);
+              accepted.add(reply.json().id);
+            } else {
+              expect(reply.statusCode).toBe(400);
+              expect(reply.json().errors.map((e: { path: string }) => e.path)).toContain('/paymentMethod');
+            }
             return;
           }
           case 'idempotency-key': {
@@ -178,7 +198,7 @@ describe.each(SHAPES)('hostile input to the orders service (%s shape)', (shape) 
   it('a JSON body sent as text/plain is refused with 415 and nothing is stored', async () => {
     const reply = await app.http.inject({
       method: 'POST', url: '/api/orders', headers: { authorization: customer, 'content-type': 'text/plain' },
-      payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }] }),
+      payload: JSON.stringify({ items: [{ sku: SKUS[0], quantity: 1 }], paymentMethod: PAYMENT_METHODS[0] }),
     });
     expect(reply.statusCode).toBe(415);
     expect(reply.headers['content-type']).toContain('application/problem+json');

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ORDER_STATUSES, type OrderStatus } from '@pedidos/contracts/orders';
 import { isFinal, transition, type OrderEvent } from '../src/domain/order-status';
 
-const EVENTS: OrderEvent['type'][] = ['stock.reserved', 'stock.rejected', 'expire', 'cancel', 'ship', 'deliver'];
+const EVENTS: OrderEvent['type'][] = ['stock.rejected', 'payment.authorized', 'payment.declined', 'expire', 'cancel', 'ship', 'deliver'];
 
 // The whole table: anything not listed here must be refused.
 const ALLOWED: Record<string, [OrderStatus, string | null]> = {
-  'pending stock.reserved': ['confirmed', null],
   'pending stock.rejected': ['rejected', 'out_of_stock'],
+  'pending payment.authorized': ['confirmed', null],
+  'pending payment.declined': ['rejected', 'payment_declined'],
   'pending expire': ['rejected', 'expired'],
   'pending cancel': ['cancelled', null],
   'confirmed cancel': ['cancelled', null],
@@ -36,8 +37,8 @@ describe('order state machine', () => {
   });
 
   it('treats a duplicate event as a refusal, so replays change nothing', () => {
-    const first = transition('pending', { type: 'stock.reserved' });
-    expect(first.ok && transition(first.status, { type: 'stock.reserved' }).ok).toBe(false);
+    const first = transition('pending', { type: 'payment.authorized' });
+    expect(first.ok && transition(first.status, { type: 'payment.authorized' }).ok).toBe(false);
   });
 
   it('knows the final statuses', () => {

@@ -16,6 +16,12 @@ type Instance = Awaited<ReturnType<typeof buildOrders>> & { url: string };
 const fromInventory = (type: string, data: Record<string, unknown>) =>
   cloudEvent({ source: SOURCES.inventory, type, data, ...(typeof data.orderId === 'string' ? { subject: data.orderId } : {}) });
 
+/** `payment.authorized` as the payments service publishes it: the order's payment went through. */
+const authorized = (orderId: string) => cloudEvent({
+  source: SOURCES.payments, type: 'payment.authorized', subject: orderId,
+  data: { orderId, payment: { status: 'authorized', amount: 4990, captured: 0, refunded: 0, brand: 'visa', last4: '4242' }, version: 1 },
+});
+
 const orderOf = (e: SseEvent) => JSON.parse(e.data) as Order;
 const isChange = (orderId: string, status: string) => (e: SseEvent) => e.event === 'order' && orderOf(e).id === orderId && orderOf(e).status === status;
 const about = (client: SseClient, orderId: string) => client.events.filter((e) => orderOf(e).id === orderId);
@@ -89,20 +95,20 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
     return { status: response.status, body: (await response.json()) as Order };
   };
   const place = async (as: string, on: Instance = a) => {
-    const { status, body } = await call(on, 'POST', '/api/orders', as, { items: [{ sku: 'CAFE-1KG', quantity: 1 }] });
+    const { status, body } = await call(on, 'POST', '/api/orders', as, { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: 'pm_card_visa' });
     expect(status).toBe(201);
     return body;
   };
   const getOrder = async (id: string) => (await call(a, 'GET', `/api/orders/${id}`, admin)).body;
-  /** Publishes as inventory would; resolves once a replica (whichever took it) has handled it. */
+  /** Publishes as the event's source would; resolves once a replica (whichever took it) has handled it. */
   async function tell(event: CloudEvent) {
     const counters = [...new Set([adapters.bus, busB])].map((bus) => ackCounter(bus, event.id));
-    await adapters.bus.publish(EXCHANGES.inventory, [event]);
+    await adapters.bus.publish(event.source === SOURCES.payments ? EXCHANGES.payments : EXCHANGES.inventory, [event]);
     await Promise.any(counters.map((c) => c.reached(1)));
     counters.forEach((c) => c.off());
   }
-  /** The order's stock is reserved, so it turns confirmed. */
-  const reserve = (orderId: string) => tell(fromInventory('stock.reserved', { orderId, items: [{ sku: 'CAFE-1KG', quantity: 1 }] }));
+  /** The order's payment is authorized, so it turns confirmed. */
+  const confirm = (orderId: string) => tell(authorized(orderId));
 
   it('sends a customer the changes of their own orders, as GET returns them, and an admin everyone\'s', async () => {
     const mine = await connect(a, customer.token);
@@ -119,7 +125,7 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
     expect(orderOf(pending)).toEqual(own);
     // The admin saw the other order's creation: it went past the customer's stream too, before what follows.
     await all.next(isChange(theirs.id, 'pending'));
-    await reserve(own.id);
+    await confirm(own.id);
     const confirmed = await mine.next(isChange(own.id, 'confirmed'));
     expect(orderOf(confirmed)).toEqual(await getOrder(own.id));
     expect(Number(confirmed.id)).toBeGreaterThan(Number(pending.id));
@@ -147,7 +153,7 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
     await first.close();
 
     // While away: one order confirmed, another placed and cancelled, someone else's placed.
-    await reserve(kept.id);
+    await confirm(kept.id);
     const missed = await place(customer.token);
     expect((await call(a, 'POST', `/api/orders/${missed.id}/cancel`, customer.token)).status).toBe(200);
     const notMine = await place(other.token);
@@ -187,7 +193,7 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
     const resumed = await connect(b, customer.token, { lastEventId: from });
     const placed = await Promise.all(racing);
     await Promise.all(placed.map((o) => resumed.next(isChange(o.id, 'pending'))));
-    await reserve(placed[0]!.id);
+    await confirm(placed[0]!.id);
     await resumed.next(isChange(placed[0]!.id, 'confirmed'));
     for (const order of placed) expect(about(resumed, order.id).filter((e) => orderOf(e).status === 'pending')).toHaveLength(1);
     expect(about(resumed, mark.id)).toEqual([]);

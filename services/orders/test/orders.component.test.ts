@@ -1,14 +1,27 @@
+import { connect as amqpConnect } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
 import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
+import type { Order } from '@pedidos/contracts/orders';
+import type { PaymentSummary } from '@pedidos/contracts/payments';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
+import { QUEUES } from '../src/messaging/handlers';
 
 const fromInventory = (type: string, data: object) =>
   cloudEvent({ source: SOURCES.inventory, type, data, ...('orderId' in data ? { subject: String(data.orderId) } : {}) });
+
+/** A `payment.*` event as the payments service publishes it: the payment as it stands after its `version`-th change. */
+const fromPayments = (type: string, orderId: string, version: number, payment: Partial<PaymentSummary> = {}, extra: object = {}) =>
+  cloudEvent({
+    source: SOURCES.payments, type, subject: orderId,
+    data: { orderId, payment: { status: 'authorized', amount: 4990, captured: 0, refunded: 0, brand: 'visa', last4: '4242', ...payment }, version, ...extra },
+  });
+
+const PAYMENT_METHOD = 'pm_card_visa';
 
 const product = (sku: string, price: number, updatedAt = new Date()) =>
   fromInventory('product.upserted', { sku, name: `Produto ${sku}`, price, currency: 'BRL', updatedAt: updatedAt.toISOString() });
@@ -43,15 +56,17 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
 
   const inject = (method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
     app.http.inject({ method, url, payload, headers: { authorization: admin, ...headers } });
-  const place = (items: { sku: string; quantity: number }[], headers: Record<string, string> = {}, note?: string) =>
-    inject('POST', '/api/orders', { items, ...(note ? { note } : {}) }, headers);
+  const place = (items: { sku: string; quantity: number }[], headers: Record<string, string> = {}, note?: string, paymentMethod = PAYMENT_METHOD) =>
+    inject('POST', '/api/orders', { items, ...(note ? { note } : {}), paymentMethod }, headers);
   const getOrder = async (id: string) => (await inject('GET', `/api/orders/${id}`)).json();
   const emitted = (orderId: string, type: string) => probe.next((e) => e.type === type && (e.data as { orderId: string }).orderId === orderId);
+  /** Publishes as the event's source would, on its exchange; resolves once the service has handled it. */
   const tell = async (event: CloudEvent) => {
     const acks = ackCounter(adapters.bus, event.id);
-    await adapters.bus.publish(EXCHANGES.inventory, [event]);
+    await adapters.bus.publish(event.source === SOURCES.payments ? EXCHANGES.payments : EXCHANGES.inventory, [event]);
     await acks.reached(1);
   };
+  const authorize = (orderId: string, version = 1) => tell(fromPayments('payment.authorized', orderId, version));
   const placed = async (items = [{ sku: 'CAFE-1KG', quantity: 1 }]) => {
     const response = await place(items);
     expect(response.statusCode).toBe(201);
@@ -104,14 +119,15 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(created.data).toEqual({
       orderId: order.id, number: order.number, customerId: order.customerId, total: order.total, currency: 'BRL',
       createdAt: order.createdAt, items: [{ sku: 'CAFE-1KG', quantity: 2, unitPrice: 4990 }, { sku: 'ACUCAR-1KG', quantity: 1, unitPrice: 599 }],
+      paymentMethod: PAYMENT_METHOD,
     });
   });
 
-  it('confirms on stock.reserved, and a duplicate or late answer changes nothing', async () => {
+  it('confirms on payment.authorized, and a duplicate or late answer changes nothing', async () => {
     const order = await placed();
-    const reserved = fromInventory('stock.reserved', { orderId: order.id, items: [{ sku: 'CAFE-1KG', quantity: 1 }] });
-    await tell(reserved);
-    await tell(reserved);
+    const authorized = fromPayments('payment.authorized', order.id, 1);
+    await tell(authorized);
+    await tell(authorized);
     await tell(fromInventory('stock.rejected', { orderId: order.id, reason: 'out_of_stock', shortages: [] }));
     const after = await getOrder(order.id);
     expect(after.status).toBe('confirmed');
@@ -124,6 +140,79 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     const after = await getOrder(order.id);
     expect(after.status).toBe('rejected');
     expect(after.history.at(-1)).toMatchObject({ status: 'rejected', reason: 'out_of_stock' });
+  });
+
+  it('leaves the order pending on stock.reserved alone, even on a stock queue an earlier release bound to it', async () => {
+    const order = await placed();
+    const marker = await placed();
+    if (shape === 'real') await bindEarlierRelease(adapters.urls.rabbitmq!, QUEUES.stockUpdates, EXCHANGES.inventory, 'stock.reserved');
+    const reserved = fromInventory('stock.reserved', { orderId: order.id, items: [{ sku: 'CAFE-1KG', quantity: 1 }] });
+    // Published after it on the same queue: once the marker is handled, so is whatever stock.reserved reached.
+    const after = fromInventory('stock.rejected', { orderId: marker.id, reason: 'out_of_stock', shortages: [] });
+    const acks = [reserved, after].map((e) => ackCounter(adapters.bus, e.id));
+    await adapters.bus.publish(EXCHANGES.inventory, [reserved, after]);
+    await acks[1]!.reached(1);
+    // Where it does reach the queue it is accepted, not retried into the dead letters.
+    if (shape === 'real') await acks[0]!.reached(1);
+    expect((await getOrder(marker.id)).status).toBe('rejected');
+    const still = await getOrder(order.id);
+    expect(still.status).toBe('pending');
+    expect(still.history.map((h: { status: string }) => h.status)).toEqual(['pending']);
+    expect(still.payment).toBeNull();
+    await authorize(order.id);
+    expect((await getOrder(order.id)).status).toBe('confirmed');
+  });
+
+  it('confirms on payment.authorized with the payment\'s summary on the order, and the same event again changes nothing', async () => {
+    const order = await placed();
+    expect((await getOrder(order.id)).payment).toBeNull();
+    const authorized = fromPayments('payment.authorized', order.id, 2, { status: 'authorized', amount: 4990, brand: 'mastercard', last4: '4444' });
+    await tell(authorized);
+    const confirmed = await getOrder(order.id);
+    expect(confirmed).toMatchObject({
+      status: 'confirmed',
+      payment: { status: 'authorized', amount: 4990, captured: 0, refunded: 0, brand: 'mastercard', last4: '4444' },
+    });
+    expect(confirmed.history.at(-1)).toMatchObject({ status: 'confirmed', reason: null, actor: null });
+    // The live stream's copy carries the payment too.
+    const changed = await probe.next((e) => e.type === 'order.status-changed' && (e.data as { order: Order }).order.id === order.id && (e.data as { order: Order }).order.status === 'confirmed');
+    expect((changed.data as { order: Order }).order.payment).toEqual(confirmed.payment);
+    await tell(authorized);
+    expect(await getOrder(order.id)).toEqual(confirmed);
+  });
+
+  it('rejects on payment.declined with the reason payment_declined, and asks inventory to release the stock', async () => {
+    const order = await placed();
+    await tell(fromPayments('payment.declined', order.id, 2, { status: 'declined', brand: 'visa', last4: '0002' }, { code: 'card_declined' }));
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('rejected');
+    expect(after.history.at(-1)).toMatchObject({ status: 'rejected', reason: 'payment_declined' });
+    expect(after.payment).toEqual({ status: 'declined', amount: 4990, captured: 0, refunded: 0, brand: 'visa', last4: '0002' });
+    const cancelled = await emitted(order.id, 'order.cancelled');
+    expect(cancelled).toMatchObject({ source: SOURCES.orders, subject: order.id });
+    expect(cancelled.data).toEqual({ orderId: order.id, reason: 'payment_declined', previousStatus: 'pending' });
+  });
+
+  it('keeps the payment summary of the largest version: a late payment.authorized (version 2) after payment.captured (version 3) leaves the captured one', async () => {
+    const order = await placed();
+    const captured = { status: 'captured', amount: 4990, captured: 4990, refunded: 0, brand: 'visa', last4: '4242' } as const;
+    await tell(fromPayments('payment.captured', order.id, 3, captured, { amount: 4990 }));
+    expect((await getOrder(order.id)).payment).toEqual(captured);
+    await tell(fromPayments('payment.authorized', order.id, 2, { status: 'authorized' }));
+    expect((await getOrder(order.id)).payment).toEqual(captured);
+  });
+
+  it('puts a refund on a shipped order\'s payment summary without changing its status', async () => {
+    const order = await placed();
+    await authorize(order.id);
+    expect((await inject('POST', `/api/orders/${order.id}/ship`)).statusCode).toBe(200);
+    await tell(fromPayments('payment.captured', order.id, 2, { status: 'captured', captured: 4990 }, { amount: 4990 }));
+    const shipped = await getOrder(order.id);
+    await tell(fromPayments('payment.refunded', order.id, 3, { status: 'partially_refunded', captured: 4990, refunded: 1000 }, { amount: 1000, reason: 'caixa amassada' }));
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('shipped');
+    expect(after.history).toEqual(shipped.history);
+    expect(after.payment).toEqual({ status: 'partially_refunded', amount: 4990, captured: 4990, refunded: 1000, brand: 'visa', last4: '4242' });
   });
 
   it('cancels a pending order once, announcing it; a second cancel is a 409', async () => {
@@ -140,7 +229,7 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   it('ships only a confirmed order, then delivers it', async () => {
     const order = await placed();
     expect((await inject('POST', `/api/orders/${order.id}/ship`)).statusCode).toBe(409);
-    await tell(fromInventory('stock.reserved', { orderId: order.id, items: [{ sku: 'CAFE-1KG', quantity: 1 }] }));
+    await authorize(order.id);
     expect((await inject('POST', `/api/orders/${order.id}/deliver`)).statusCode).toBe(409);
     expect((await inject('POST', `/api/orders/${order.id}/ship`)).json().status).toBe('shipped');
     await emitted(order.id, 'order.shipped');
@@ -182,6 +271,20 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(probe.seen.filter((e) => e.type === 'order.created' && (e.data as { orderId: string }).orderId === first.json().id)).toHaveLength(1);
   });
 
+  it('counts the payment method in the Idempotency-Key\'s request: the same key with another paymentMethod is a 422', async () => {
+    const key = { 'idempotency-key': `key-${shape}-payment` };
+    const first = await place([{ sku: 'LEITE-1L', quantity: 1 }], key, undefined, 'pm_card_visa');
+    expect(first.statusCode).toBe(201);
+    const replay = await place([{ sku: 'LEITE-1L', quantity: 1 }], key, undefined, 'pm_card_visa');
+    expect(replay.statusCode).toBe(201);
+    expect(replay.json().id).toBe(first.json().id);
+    const other = await place([{ sku: 'LEITE-1L', quantity: 1 }], key, undefined, 'pm_card_mastercard');
+    expect(other.statusCode).toBe(422);
+    expect(other.json()).toMatchObject({ code: 'ORDER.IDEMPOTENCY_KEY_REUSED', errors: [{ path: '/headers/idempotency-key' }] });
+    expect(await newestId()).toBe(first.json().id);
+    expect((await emitted(first.json().id, 'order.created')).data).toMatchObject({ paymentMethod: 'pm_card_visa' });
+  });
+
   it('lists newest first, filters by status and pages with a cursor', async () => {
     const gone = await placed();
     await tell(fromInventory('stock.rejected', { orderId: gone.id, reason: 'out_of_stock', shortages: [] }));
@@ -196,10 +299,10 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   });
 
   it('exposes request latency, outbox lag and consumer counts as Prometheus metrics', async () => {
-    const counter = (text: string, name: string) => Number(new RegExp(`^${name}\\{queue="orders.stock-updates",service="orders"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const counter = (text: string, name: string) => Number(new RegExp(`^${name}\\{queue="${QUEUES.paymentUpdates}",service="orders"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
     const before = (await inject('GET', '/metrics')).body;
     const order = await placed();
-    await tell(fromInventory('stock.reserved', { orderId: order.id, items: [{ sku: 'CAFE-1KG', quantity: 1 }] }));
+    await authorize(order.id);
     const text = (await inject('GET', '/metrics')).body;
     expect(text).toMatch(/^http_request_duration_seconds_bucket\{.*route="\/api\/orders".*\} \d+/m);
     expect(text).toMatch(/^outbox_backlog\{service="orders"\} \d+/m);
@@ -210,7 +313,7 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   });
 
   it('reports its outbox lag and its dead letters to administrators', async () => {
-    const poison = fromInventory('stock.reserved', { orderId: 'not-a-uuid' });
+    const poison = fromInventory('stock.rejected', { orderId: 'not-a-uuid' });
     const dead = new Promise<void>((resolve) => {
       const off = adapters.bus.on((s) => {
         if (s.kind === 'dead' && s.event?.id === poison.id) {
@@ -222,7 +325,7 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     await adapters.bus.publish(EXCHANGES.inventory, [poison]);
     await dead;
     const report = (await inject('GET', '/api/orders/operations')).json();
-    expect(report).toMatchObject({ outbox: { backlog: expect.any(Number) }, deadLetters: { 'orders.stock-updates': 1, 'orders.catalog': 0 } });
+    expect(report).toMatchObject({ outbox: { backlog: expect.any(Number) }, deadLetters: { 'orders.stock-updates': 1, 'orders.payment-updates': 0, 'orders.catalog': 0 } });
     expect((await app.http.inject({ method: 'GET', url: '/api/orders/operations' })).statusCode).toBe(401);
   });
 
@@ -234,6 +337,10 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(Object.keys(doc.paths['/api/orders']).sort()).toEqual(['get', 'post']);
     expect(doc.paths['/api/orders'].post.responses['201']).toBeDefined();
     expect(doc.paths['/api/orders'].post.responses['422'].content['application/problem+json']).toBeDefined();
+    const body = doc.paths['/api/orders'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toContain('paymentMethod');
+    expect(body.properties.paymentMethod).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9_]+$', maxLength: 100 });
+    expect(doc.paths['/api/orders/{id}'].get.responses['200'].content['application/json'].schema.required).toContain('payment');
   });
 
   it('answers 404 problem+json for an order that does not exist', async () => {
@@ -258,3 +365,14 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect((await emitted(order.id, 'order.cancelled')).data).toMatchObject({ reason: 'expired', previousStatus: 'pending' });
   });
 });
+
+/** Binds a queue as an earlier release of the service did; the binding outlives this release's subscription, as on a real broker. */
+async function bindEarlierRelease(url: string, queue: string, exchange: string, routingKey: string): Promise<void> {
+  const connection = await amqpConnect(url);
+  try {
+    const channel = await connection.createChannel();
+    await channel.bindQueue(queue, exchange, routingKey);
+  } finally {
+    await connection.close();
+  }
+}

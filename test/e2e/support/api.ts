@@ -1,6 +1,6 @@
 import type { Product } from '@pedidos/contracts/inventory';
 import type { Order } from '@pedidos/contracts/orders';
-import { inventoryApi, ordersApi, send } from '../../support/http';
+import { inventoryApi, ordersApi, paymentsApi, send } from '../../support/http';
 import { ADMIN } from './shop';
 
 /** A bearer for `email`, through the web server as the app gets one. */
@@ -24,6 +24,7 @@ export async function adminApi(baseUrl: string) {
     bearer,
     inventory: inventoryApi(baseUrl, bearer),
     orders: ordersApi(baseUrl, bearer),
+    payments: paymentsApi(baseUrl, bearer),
     adjust: (sku: string, delta: number, reason: string) =>
       ok<Product>(200, send('POST', `${baseUrl}/api/products/${sku}/adjustments`, { delta, reason }, headers), `adjust ${sku} by ${delta}`),
     /** The first 100 products of the catalog. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { expect } from 'vitest';
 import type { Order } from '@pedidos/contracts/orders';
-import { send } from '../../support/http';
+import { TEST_CARDS, send } from '../../support/http';
 import { adminApi, uniqueProduct } from './api';
 import { eventReader } from './event-stream';
 
@@ -21,7 +21,7 @@ export async function expectEachApiPathAtItsService(baseUrl: string, urls: { ord
   expect((await send('GET', `${baseUrl}/api/auth/me`, undefined, { authorization: admin.bearer })).body).toMatchObject({ role: 'admin' });
 
   // A POST with a body, its Location header and the order as the orders service itself has it.
-  const placed = await send<Order>('POST', `${baseUrl}/api/orders`, { items: [{ sku: product.sku, quantity: 1 }] }, { authorization: admin.bearer });
+  const placed = await send<Order>('POST', `${baseUrl}/api/orders`, { items: [{ sku: product.sku, quantity: 1 }], paymentMethod: TEST_CARDS.visa }, { authorization: admin.bearer });
   expect(placed.status).toBe(201);
   expect(placed.headers.get('location')).toBe(`/api/orders/${placed.body.id}`);
   const direct = await send<Order>('GET', `${urls.orders}/api/orders/${placed.body.id}`, undefined, { authorization: admin.bearer });
@@ -60,17 +60,21 @@ export async function expectLiveOrderStream(baseUrl: string): Promise<void> {
 
 export interface RecordingUpstream {
   url: string;
-  /** Every request that reached it, in order. */
-  seen: { url?: string; headers: IncomingHttpHeaders }[];
+  /** Every request that reached it, in order, with its raw body. */
+  seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: Buffer }[];
   close(): Promise<void>;
 }
 
-/** A stand-in service that records what reaches it; `respond` decides the answer. */
+/** A stand-in service that records what reaches it, once the body is in; `respond` decides the answer. */
 export async function recordingUpstream(respond: (req: { url?: string }, res: ServerResponse) => void): Promise<RecordingUpstream> {
   const seen: RecordingUpstream['seen'] = [];
   const server = createServer((req, res) => {
-    seen.push({ url: req.url, headers: req.headers });
-    respond(req, res);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      respond(req, res);
+    });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

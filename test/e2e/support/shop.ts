@@ -13,7 +13,7 @@ export interface Shop {
   /** The web server: the app and every API path, as a browser sees them. */
   baseUrl: string;
   /** Each service's own address. */
-  urls: { orders: string; inventory: string; identity: string };
+  urls: { orders: string; inventory: string; payments: string; sandbox: string; identity: string };
   /** Everything the launcher printed so far. */
   output(): string;
   /** Whether the launcher process is still running. */
@@ -30,18 +30,20 @@ export interface ShopOptions {
 const READY_TIMEOUT_MS = 90_000;
 
 /**
- * `npm start` as a child process (identity, inventory, orders and the web server in one process)
+ * `npm start` as a child process (identity, inventory, orders, payments, the payment sandbox and the web server in one process)
  * on free ports and a fresh embedded database; resolves once the web server reports every service
  * ready. Builds web/dist first when it is missing or stale, unless `WEB_DIST_DIR` names another.
  */
 export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   if (opts.env?.WEB_DIST_DIR === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
   const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
-  const [orders, inventory, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [orders, inventory, payments, sandbox, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     DATA_DIR: dataDir,
     ORDERS_PORT: String(orders),
     INVENTORY_PORT: String(inventory),
+    PAYMENTS_PORT: String(payments),
+    SANDBOX_PORT: String(sandbox),
     IDENTITY_PORT: String(identity),
     WEB_PORT: String(web),
     LOG_LEVEL: 'warn',
@@ -75,7 +77,10 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   }
   return {
     baseUrl,
-    urls: { orders: `http://127.0.0.1:${orders}`, inventory: `http://127.0.0.1:${inventory}`, identity: `http://127.0.0.1:${identity}` },
+    urls: {
+      orders: `http://127.0.0.1:${orders}`, inventory: `http://127.0.0.1:${inventory}`, payments: `http://127.0.0.1:${payments}`,
+      sandbox: `http://127.0.0.1:${sandbox}`, identity: `http://127.0.0.1:${identity}`,
+    },
     output: () => launcher.output(),
     get running() {
       return launcher.running;

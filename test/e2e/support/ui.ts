@@ -66,7 +66,14 @@ export async function addToCart(page: Page, name: string, quantity?: number): Pr
 }
 
 /** From the cart: places the order and returns its id once the app shows it. */
-export async function placeOrder(page: Page): Promise<string> {
+/** The sandbox's test cards, as a customer types them. */
+export const CARDS = { visa: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' } as const;
+
+/** Pays with `card` (typed into the card form, as a customer would) and places the order. */
+export async function placeOrder(page: Page, card: string = CARDS.visa): Promise<string> {
+  await page.getByLabel('Card number').fill(card);
+  await page.getByLabel('Expiry date').fill('12/34');
+  await page.getByLabel('Security code (CVC)').fill('123');
   await page.getByRole('button', { name: 'Place order' }).click();
   await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
   await page.getByRole('heading', { level: 1, name: /^Order #\d+$/ }).waitFor();

@@ -15,3 +15,9 @@ export const productKeys = {
   movements: (sku: string, cursor?: string) => ['products', 'movements', sku, cursor ?? null] as const,
   stats: () => ['products', 'stats'] as const,
 };
+
+/** A payment is read by order id; it changes when its order does (see usePayment). */
+export const paymentKeys = {
+  all: ['payments'] as const,
+  detail: (orderId: string) => ['payments', 'detail', orderId] as const,
+};

@@ -1,6 +1,7 @@
 import type { TokenResponse } from '@pedidos/contracts/identity';
 import type { Product } from '@pedidos/contracts/inventory';
 import type { Order } from '@pedidos/contracts/orders';
+import type { Payment } from '@pedidos/contracts/payments';
 
 export const product = (overrides: Partial<Product> = {}): Product => ({
   sku: 'CAFE-1KG',
@@ -31,8 +32,28 @@ export const order = (overrides: Partial<Order> = {}): Order => ({
   total: 9980,
   currency: 'BRL',
   note: null,
+  payment: null,
   createdAt: '2026-11-29T12:00:00.000Z',
   updatedAt: '2026-11-29T12:00:00.000Z',
   history: [{ status: 'pending', at: '2026-11-29T12:00:00.000Z', reason: null, actor: null }],
+  ...overrides,
+});
+
+/** A captured Visa payment of the default order, with its ledger oldest first. */
+export const payment = (overrides: Partial<Payment> = {}): Payment => ({
+  orderId: '0d6f3a52-1b9e-4c47-8a3e-5f2d7c9b1e40',
+  status: 'captured',
+  amount: 9980,
+  currency: 'BRL',
+  captured: 9980,
+  refunded: 0,
+  brand: 'visa',
+  last4: '4242',
+  createdAt: '2026-11-29T12:00:00.100Z',
+  updatedAt: '2026-11-29T12:05:00.000Z',
+  ledger: [
+    { kind: 'authorization', amount: 9980, at: '2026-11-29T12:00:00.200Z', actor: null, providerReference: 'sb_auth_1', reason: null },
+    { kind: 'capture', amount: 9980, at: '2026-11-29T12:05:00.000Z', actor: null, providerReference: 'sb_cap_1', reason: null },
+  ],
   ...overrides,
 });

@@ -121,7 +121,7 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
  */
 export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
   const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
-    currency: string; note: string | null; created_at: string; updated_at: string }>(sql`
+    currency: string; note: string | null; payment: OrderRow['payment']; payment_version: number; created_at: string; updated_at: string }>(sql`
     WITH claimed AS (
       INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, id FROM unnest(${sql.param(facts.map((f) => f.eventId))}::text[]) AS e(id) ORDER BY id
       ON CONFLICT DO NOTHING RETURNING event_id
@@ -134,8 +134,18 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
     if (r.id === null) continue;
     orderRows.set(r.id, {
       id: r.id, number: Number(r.number), customerId: r.customer_id, status: r.status, total: Number(r.total), currency: r.currency,
-      note: r.note, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+      note: r.note, payment: r.payment, paymentVersion: Number(r.payment_version), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
     });
   }
   return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };
+}
+
+/** The payment summaries of locked orders, one statement for all of them. */
+export async function setPayments(q: Queryable, changes: { orderId: string; payment: NonNullable<OrderRow['payment']>; version: number }[], at: Date): Promise<void> {
+  if (changes.length === 0) return;
+  await q.execute(sql`
+    UPDATE ${orders} o SET payment = c.payment, payment_version = c.version, updated_at = ${at.toISOString()}::timestamptz
+    FROM unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[], ${sql.param(changes.map((c) => JSON.stringify(c.payment)))}::jsonb[],
+      ${sql.param(changes.map((c) => c.version))}::int[]) AS c(order_id, payment, version)
+    WHERE o.id = c.order_id`);
 }

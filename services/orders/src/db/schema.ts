@@ -1,4 +1,5 @@
-import { bigint, bigserial, index, integer, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { PaymentSummary } from '@pedidos/contracts/payments';
 import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
 
 /** Everything the orders service owns lives in this schema; no other service reads it. */
@@ -19,6 +20,10 @@ export const orders = ordersSchema.table(
     total: bigint('total', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     note: text('note'),
+    /** The payments service's latest word on the order's payment (`payment.*` events); null until its first. */
+    payment: jsonb('payment').$type<PaymentSummary>(),
+    /** The `version` of that word: an older event arriving late never replaces a newer one. */
+    paymentVersion: integer('payment_version').notNull().default(0),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

@@ -2,8 +2,9 @@ import type { OrderStatus } from '@pedidos/contracts/orders';
 
 /** What can happen to an order: facts from other services and commands from people. */
 export type OrderEvent =
-  | { type: 'stock.reserved' }
   | { type: 'stock.rejected' }
+  | { type: 'payment.authorized' }
+  | { type: 'payment.declined' }
   | { type: 'expire' }
   | { type: 'cancel'; reason?: string | null }
   | { type: 'ship' }
@@ -14,13 +15,14 @@ export type Transition =
   | { ok: false; from: OrderStatus; event: OrderEvent['type'] };
 
 /**
- * Every allowed move, and nothing else. A payment step joins as one more row:
- * `pending` + `stock.reserved` stays pending, `payment.captured` confirms.
+ * Every allowed move, and nothing else. Stock reserved is not a move: the payments service
+ * authorizes then, and its answer confirms or rejects the order.
  */
 const MOVES: Partial<Record<OrderStatus, Partial<Record<OrderEvent['type'], { to: OrderStatus; reason: string | null }>>>> = {
   pending: {
-    'stock.reserved': { to: 'confirmed', reason: null },
     'stock.rejected': { to: 'rejected', reason: 'out_of_stock' },
+    'payment.authorized': { to: 'confirmed', reason: null },
+    'payment.declined': { to: 'rejected', reason: 'payment_declined' },
     expire: { to: 'rejected', reason: 'expired' },
     cancel: { to: 'cancelled', reason: null },
   },

@@ -6,21 +6,30 @@ import type { OrdersService } from '../orders-service';
 /** The queues this service consumes; each is also its inbox's consumer name. */
 export const QUEUES = CONSUMER_QUEUES.orders;
 
+const PAYMENT_FACTS = ['payment.authorized', 'payment.declined', 'payment.captured', 'payment.voided', 'payment.refunded'] as const;
+
+/** The facts in flight are applied in one transaction; a failing one falls back alone. */
+const applyInBatches = (service: OrdersService, prefetch: number) => batchingHandler({
+  one: (event, { queue }) => service.onOrderFact(queue, event),
+  many: (events, queue) => service.onOrderFacts(queue, events),
+  max: prefetch,
+});
+
 /** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
 export function subscribeHandlers(bus: Bus, service: OrdersService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
   return Promise.all([
     bus.subscribe({
       queue: QUEUES.stockUpdates,
-      bindings: [
-        { exchange: EXCHANGES.inventory, routingKey: 'stock.reserved' },
-        { exchange: EXCHANGES.inventory, routingKey: 'stock.rejected' },
-      ],
-      // The stock facts in flight are applied in one transaction; a failing one falls back alone.
-      handler: onlyTypes(['stock.reserved', 'stock.rejected'], batchingHandler({
-        one: (event, { queue }) => service.onStockFact(queue, event),
-        many: (events, queue) => service.onStockFacts(queue, events),
-        max: prefetch,
-      })),
+      // Only a rejection moves an order; `stock.reserved` is accepted (and dropped) for queues an earlier release bound to it.
+      bindings: [{ exchange: EXCHANGES.inventory, routingKey: 'stock.rejected' }],
+      handler: onlyTypes(['stock.reserved', 'stock.rejected'], applyInBatches(service, prefetch)),
+      prefetch,
+      dependsOn,
+    }),
+    bus.subscribe({
+      queue: QUEUES.paymentUpdates,
+      bindings: PAYMENT_FACTS.map((routingKey) => ({ exchange: EXCHANGES.payments, routingKey })),
+      handler: onlyTypes(PAYMENT_FACTS, applyInBatches(service, prefetch)),
       prefetch,
       dependsOn,
     }),

@@ -15,7 +15,7 @@ export function CartPage() {
 
   function checkout(request: CheckoutRequest) {
     if (placeOrder.isPending) return;
-    const body = { items: request.items, ...(request.note ? { note: request.note } : {}) };
+    const body = { items: request.items, ...(request.note ? { note: request.note } : {}), paymentMethod: request.paymentMethod };
     const idempotencyKey = cart.checkoutKey(JSON.stringify(body));
     placeOrder.mutate({ body, idempotencyKey }, {
       onSuccess: (order) => {

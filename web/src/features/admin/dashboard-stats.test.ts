@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { order, product } from '../../test/fixtures';
-import { lowStock, ordersPerMinute, topProducts } from './dashboard-stats';
+import { lowStock, ordersPerMinute, paymentTotals, topProducts } from './dashboard-stats';
 
 const now = Date.parse('2026-11-29T12:30:20.000Z');
 
@@ -30,5 +30,17 @@ describe('dashboard stats', () => {
   it('lists products with fewer than 10 available, scarcest first', () => {
     const low = lowStock([product({ sku: 'X', available: 10 }), product({ sku: 'Y', available: 3 }), product({ sku: 'Z', available: 0 })]);
     expect(low.map((p) => p.sku)).toEqual(['Z', 'Y']);
+  });
+
+  it('sums the money captured and refunded over the orders, counting orders without a payment as nothing', () => {
+    const paid = (captured: number, refunded: number) =>
+      order({ payment: { status: refunded ? 'partially_refunded' : 'captured', amount: captured, captured, refunded, brand: 'visa', last4: '4242' } });
+    expect(paymentTotals([
+      paid(9980, 0),
+      paid(4990, 1500),
+      order({ payment: { status: 'authorized', amount: 2000, captured: 0, refunded: 0, brand: 'visa', last4: '4242' } }),
+      order(),
+    ])).toEqual({ captured: 14970, refunded: 1500 });
+    expect(paymentTotals([])).toEqual({ captured: 0, refunded: 0 });
   });
 });

@@ -44,3 +44,14 @@ export function statusTotals(orders: Order[]): Record<OrderStatus, number> {
   for (const order of orders) totals[order.status]++;
   return totals;
 }
+
+/** Money the payments service took and gave back for these orders, from the summary each order carries. */
+export function paymentTotals(orders: Order[]): { captured: number; refunded: number } {
+  let captured = 0;
+  let refunded = 0;
+  for (const order of orders) {
+    captured += order.payment?.captured ?? 0;
+    refunded += order.payment?.refunded ?? 0;
+  }
+  return { captured, refunded };
+}

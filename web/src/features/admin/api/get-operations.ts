@@ -6,7 +6,11 @@ import { apiJson } from '../../../lib/api-client';
 export type Operations = Static<typeof OperationsReport>;
 
 /** Each service reports its own outbox and dead letters; the dashboard shows them side by side. */
-export const SERVICES_WITH_OPERATIONS = { orders: '/api/orders/operations', inventory: '/api/products/operations' } as const;
+export const SERVICES_WITH_OPERATIONS = {
+  orders: '/api/orders/operations',
+  inventory: '/api/products/operations',
+  payments: '/api/payments/operations',
+} as const;
 
 export const getOperations = async (signal?: AbortSignal) => {
   const entries = await Promise.all(

@@ -7,7 +7,7 @@ import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { useProductStats, useRecentOrders } from '../api/get-dashboard-data';
 import { useOperations } from '../api/get-operations';
-import { lowStock, LOW_STOCK_BELOW, ordersPerMinute, statusTotals, topProducts } from '../dashboard-stats';
+import { lowStock, LOW_STOCK_BELOW, ordersPerMinute, paymentTotals, statusTotals, topProducts } from '../dashboard-stats';
 
 // recharts is the heaviest dependency: only the dashboard downloads it.
 const DashboardCharts = lazy(() => import('./dashboard-charts').then((m) => ({ default: m.DashboardCharts })));
@@ -23,7 +23,7 @@ export function Dashboard() {
     const { now, orders: recent } = orders.data;
     const totals = statusTotals(recent);
     const revenue = recent.filter((o) => ['confirmed', 'shipped', 'delivered'].includes(o.status)).reduce((sum, o) => sum + o.total, 0);
-    return { perMinute: ordersPerMinute(recent, now), top: topProducts(recent), totals, revenue, count: recent.length };
+    return { perMinute: ordersPerMinute(recent, now), top: topProducts(recent), totals, revenue, money: paymentTotals(recent), count: recent.length };
   }, [orders.data]);
   const low = useMemo(() => (products.data ? lowStock(products.data) : null), [products.data]);
 
@@ -48,6 +48,14 @@ export function Dashboard() {
           <div className="tile">
             <dt>{t('admin.revenueLastHour')}</dt>
             <dd><Money value={stats.revenue} /></dd>
+          </div>
+          <div className="tile">
+            <dt>{t('admin.capturedLastHour')}</dt>
+            <dd data-testid="captured-total"><Money value={stats.money.captured} /></dd>
+          </div>
+          <div className="tile">
+            <dt>{t('admin.refundedLastHour')}</dt>
+            <dd data-testid="refunded-total"><Money value={stats.money.refunded} /></dd>
           </div>
         </dl>
       )}

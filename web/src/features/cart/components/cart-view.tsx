@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ORDER_NOTE_MAX_LENGTH } from '@pedidos/contracts/limits';
@@ -9,12 +9,17 @@ import { Field } from '../../../components/field';
 import { Money } from '../../../components/money';
 import { ApiError } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/error-message';
+import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { cartCount, cartTotal, useCart } from '../cart-store';
+import { tokenizeCard, type CardErrors, type CardInput } from '../sandbox-card';
+import { CardFields } from './card-fields';
 import { CartLineRow } from './cart-line-row';
 
 export interface CheckoutRequest {
   items: { sku: string; quantity: number }[];
   note: string | null;
+  /** The provider's token for the card; the card number itself stays in this component. */
+  paymentMethod: string;
 }
 
 interface CartViewProps {
@@ -30,10 +35,14 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
   const { t } = useTranslation();
   const { lines } = useCart();
   const [note, setNote] = useState('');
+  const [card, setCard] = useState<CardInput>({ number: '', expiry: '', cvc: '' });
+  const [cardErrors, setCardErrors] = useState<CardErrors>({});
+  const { formRef, failed } = useFocusFirstInvalid();
   const apiError = error instanceof ApiError ? error : null;
   const lineError = (index: number) => apiError?.fieldError(`/items/${index}`);
   const noteError = apiError?.fieldError('/note');
-  const placed = lines.some((_, i) => lineError(i)) || noteError;
+  const paymentError = apiError?.fieldError('/paymentMethod');
+  const placed = lines.some((_, i) => lineError(i)) || noteError || paymentError;
   const alert = error && !placed ? errorMessage(error, t) : error ? t('cart.fixErrors') : null;
 
   if (lines.length === 0) {
@@ -49,6 +58,25 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
     );
   }
 
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!signedIn) return onSignInFirst();
+    const { card: token, errors } = tokenizeCard(card);
+    setCardErrors(errors ?? {});
+    if (!token) return failed();
+    onPlaceOrder({ items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), note: note.trim() || null, paymentMethod: token.paymentMethod });
+  }
+
+  function changeCard(next: CardInput) {
+    // A field's message goes once it is edited; the others stay until the next attempt.
+    setCardErrors((current) => {
+      const kept = { ...current };
+      for (const field of ['number', 'expiry', 'cvc'] as const) if (next[field] !== card[field]) delete kept[field];
+      return kept;
+    });
+    setCard(next);
+  }
+
   const currency = lines[0]!.currency;
   return (
     <>
@@ -60,7 +88,7 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
             <CartLineRow key={line.sku} line={line} error={lineError(index)} />
           ))}
         </ul>
-        <section className="card cart-summary" aria-labelledby="cart-summary-title">
+        <form ref={formRef} className="card cart-summary" aria-labelledby="cart-summary-title" onSubmit={submit} noValidate>
           <h2 id="cart-summary-title">{t('cart.summary')}</h2>
           <dl className="summary-list">
             <div>
@@ -77,19 +105,13 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
           <Field label={t('cart.note')} error={noteError}>
             {(control) => <textarea {...control} rows={2} maxLength={ORDER_NOTE_MAX_LENGTH} value={note} onChange={(e) => setNote(e.target.value)} />}
           </Field>
+          <CardFields value={card} errors={cardErrors} serverError={paymentError} onChange={changeCard} />
           {!signedIn && <p className="muted small">{t('cart.signInToOrder')}</p>}
-          <Button
-            className="btn-block"
-            pending={placing}
-            onClick={() => {
-              if (!signedIn) return onSignInFirst();
-              onPlaceOrder({ items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), note: note.trim() || null });
-            }}
-          >
+          <Button type="submit" className="btn-block" pending={placing}>
             {t('cart.placeOrder')}
           </Button>
           <p className="muted small">{t('cart.pricesConfirmed')}</p>
-        </section>
+        </form>
       </div>
     </>
   );

@@ -14,6 +14,12 @@ const filtro = product({ sku: 'FILTRO-103', name: 'Filtro de papel', price: 890,
 const catalog = () => json(200, { items: [cafe, cha, filtro], nextCursor: null });
 const stored = () => JSON.parse(window.localStorage.getItem('pedidos.cart') ?? 'null') as { lines: { sku: string; quantity: number }[] } | null;
 const total = () => screen.getByTestId('cart-total').textContent;
+/** The test card that succeeds, typed as a customer would. */
+async function payWithVisa(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(screen.getByLabelText('Card number'), '4242 4242 4242 4242');
+  await user.type(screen.getByLabelText('Expiry date'), '12/34');
+  await user.type(screen.getByLabelText('Security code (CVC)'), '123');
+}
 const deferred = <T,>() => {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
@@ -106,6 +112,7 @@ describe('cart', () => {
     });
     const user = userEvent.setup();
     const app = renderApp('/cart');
+    await payWithVisa(user);
 
     // A double click while the first request is in flight sends nothing more.
     await user.dblClick(screen.getByRole('button', { name: 'Place order' }));
@@ -133,7 +140,7 @@ describe('cart', () => {
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
     for (const post of posts) {
-      expect(post.body).toEqual({ items: [{ sku: cafe.sku, quantity: 2 }, { sku: cha.sku, quantity: 1 }] });
+      expect(post.body).toEqual({ items: [{ sku: cafe.sku, quantity: 2 }, { sku: cha.sku, quantity: 1 }], paymentMethod: 'pm_card_visa' });
       expect(post.headers.get('authorization')).toBe(`Bearer ${tokens().accessToken}`);
     }
   });
@@ -162,6 +169,7 @@ describe('cart', () => {
     });
     const user = userEvent.setup();
     renderApp('/cart');
+    await payWithVisa(user);
 
     await user.click(screen.getByRole('button', { name: 'Place order' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Order #1042' })).toBeTruthy();

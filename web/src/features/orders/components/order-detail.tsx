@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Order } from '@pedidos/contracts/orders';
@@ -10,6 +11,8 @@ import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { ApiError } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/error-message';
+import { usePayment } from '../../../lib/payment-query';
+import { useDeclineText } from '../../../components/payment-entry';
 import { useCancelOrder } from '../api/cancel-order';
 import { useOrder } from '../api/get-order';
 import { useOrderStreamState } from '../api/order-stream';
@@ -17,11 +20,15 @@ import { OrderTimeline } from './order-timeline';
 
 const CANCELLABLE = new Set<Order['status']>(['pending', 'confirmed']);
 
-export function OrderDetail({ id }: { id: string }) {
+interface OrderDetailProps {
+  id: string;
+  /** What the back office adds to the page (the payment and its refunds), given the order shown. */
+  backOffice?: ((order: Order) => ReactNode) | undefined;
+}
+
+export function OrderDetail({ id, backOffice }: OrderDetailProps) {
   const { t } = useTranslation();
   const order = useOrder(id);
-  const cancel = useCancelOrder();
-  const stream = useOrderStreamState();
 
   if (order.isPending) return <Spinner />;
   if (order.isError) {
@@ -36,8 +43,16 @@ export function OrderDetail({ id }: { id: string }) {
     }
     return <QueryError error={order.error} onRetry={() => void order.refetch()} />;
   }
+  return <OrderView order={order.data} backOffice={backOffice} />;
+}
 
-  const o = order.data;
+function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDetailProps['backOffice'] }) {
+  const { t } = useTranslation();
+  const cancel = useCancelOrder();
+  const stream = useOrderStreamState();
+  // A missing payment (not started yet) is null, not an error; a failed read only hides the payment's steps.
+  const payment = usePayment(o).data ?? null;
+  const declineText = useDeclineText();
   const last = o.history[o.history.length - 1];
   return (
     <>
@@ -62,6 +77,13 @@ export function OrderDetail({ id }: { id: string }) {
           </span>
           {last?.reason && o.status === 'rejected' && <span className="muted">{t(`reason.${last.reason}`, { defaultValue: last.reason })}</span>}
         </div>
+        {o.status === 'rejected' && last?.reason === 'payment_declined' && (
+          <p className="order-declined" data-testid="payment-declined">
+            {t('orders.paymentDeclined', {
+              reason: declineText(payment?.ledger.findLast((e) => e.kind === 'decline' || e.kind === 'failure')?.reason ?? null),
+            })}
+          </p>
+        )}
         <p className="muted small">
           {t('orders.placedAt')} <DateTime value={o.createdAt} />
         </p>
@@ -116,9 +138,10 @@ export function OrderDetail({ id }: { id: string }) {
         </section>
         <section className="card" aria-labelledby="order-timeline-title">
           <h2 id="order-timeline-title">{t('orders.history')}</h2>
-          <OrderTimeline history={o.history} />
+          <OrderTimeline history={o.history} payment={payment} />
         </section>
       </div>
+      {backOffice?.(o)}
     </>
   );
 }

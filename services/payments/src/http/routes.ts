@@ -1,0 +1,86 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from 'typebox';
+import { OperationsReport } from '@pedidos/contracts/common';
+import { Payment, PaymentParams, RefundBody, WebhookParams } from '@pedidos/contracts/payments';
+import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
+import { DomainError } from '@pedidos/platform/errors';
+import type { PaymentsService } from '../payments-service';
+import { InvalidWebhook, type PaymentProvider } from '../provider/port';
+import { paymentErrors } from './errors';
+
+const tags = ['payments'];
+
+export const paymentRoutes: FastifyPluginAsyncTypebox<{
+  service: PaymentsService;
+  provider: PaymentProvider;
+  authorize: Authorize;
+  operations: () => Promise<Static<typeof OperationsReport>>;
+}> = async (app, { service, provider, authorize, operations }) => {
+  const anyone = authorize('customer', 'admin');
+  const admin = authorize('admin');
+
+  app.get('/api/payments/operations', {
+    preHandler: admin,
+    schema: {
+      security: BEARER, tags: ['operations'], summary: 'Outbox lag and dead letters (admin)',
+      response: { 200: OperationsReport, ...paymentErrors.responses(401, 403) },
+    },
+  }, () => operations());
+
+  app.get('/api/payments/:orderId', {
+    preHandler: anyone,
+    schema: {
+      security: BEARER,
+      tags, summary: "An order's payment and its ledger",
+      description: 'The customer sees their own; admins see all. 404 until the payment has started (stock reserved).',
+      params: PaymentParams,
+      response: { 200: Payment, ...paymentErrors.responses(400, 401, 403, 'PAYMENT.NOT_FOUND') },
+    },
+  }, (request) => service.getPayment(principalOf(request), request.params.orderId));
+
+  app.post('/api/payments/:orderId/refunds', {
+    preHandler: admin,
+    schema: {
+      security: BEARER,
+      tags, summary: 'Refund all or part of a captured payment (admin)',
+      description: 'Answers 201 once the provider has refunded, 202 when it has not answered yet (the refund is asked again until it does). Never more than captured and not yet refunded: 409.',
+      params: PaymentParams, body: RefundBody,
+      response: {
+        201: Payment, 202: Payment,
+        ...paymentErrors.responses(400, 401, 403, 'PAYMENT.NOT_FOUND', 'PAYMENT.NOT_CAPTURED', 'PAYMENT.REFUND_EXCEEDS_CAPTURED', 'PAYMENT.REFUND_REFUSED'),
+      },
+    },
+  }, async (request, reply) => {
+    const { payment, settled } = await service.refund(principalOf(request), request.params.orderId, request.body, request.traceparent);
+    return reply.code(settled ? 201 : 202).send(payment);
+  });
+
+  // The signature covers the exact bytes sent: this route reads the body as text, not as JSON.
+  await app.register(async (hooks: typeof app) => {
+    hooks.removeContentTypeParser('application/json');
+    hooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, (body as Buffer).toString('utf8')));
+
+    hooks.post('/api/payments/webhooks/:provider', {
+      schema: {
+        tags: ['webhooks'], summary: "The payment provider's asynchronous outcomes",
+        description: 'Signed by the provider (`Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`); a bad or older than 5 minutes signature is a 401. Each event is applied once, however often and in whatever order it arrives.',
+        params: WebhookParams,
+        body: Type.String({ description: 'the event, as JSON' }),
+        response: {
+          200: Type.Object({ received: Type.Boolean(), outcome: Type.Union([Type.Literal('applied'), Type.Literal('duplicate'), Type.Literal('ignored')]) }),
+          ...paymentErrors.responses(400, 'WEBHOOK.UNKNOWN_PROVIDER', 'WEBHOOK.INVALID_SIGNATURE'),
+        },
+      },
+    }, async (request) => {
+      if (request.params.provider !== provider.name) throw new DomainError('WEBHOOK.UNKNOWN_PROVIDER', `No payment provider is called ${request.params.provider}.`);
+      let hook;
+      try {
+        hook = provider.parseWebhook(request.headers, request.body);
+      } catch (error) {
+        if (error instanceof InvalidWebhook) throw new DomainError('WEBHOOK.INVALID_SIGNATURE', error.message);
+        throw error;
+      }
+      return { received: true, outcome: await service.onWebhook(hook) };
+    });
+  });
+};

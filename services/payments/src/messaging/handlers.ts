@@ -1,0 +1,27 @@
+import { onlyTypes, type Bus, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
+import { EXCHANGES } from '@pedidos/contracts/events';
+import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
+import type { PaymentsService } from '../payments-service';
+
+/** The queues this service consumes; each is also its inbox's consumer name. */
+export const QUEUES = CONSUMER_QUEUES.payments;
+
+const ORDER_FACTS = ['order.created', 'order.cancelled', 'order.shipped'] as const;
+const STOCK_FACTS = ['stock.reserved', 'stock.rejected'] as const;
+
+/** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
+export function subscribeHandlers(bus: Bus, service: PaymentsService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
+  return Promise.all([
+    bus.subscribe({
+      queue: QUEUES.saga,
+      // One queue for every fact the saga waits on: an order's facts take turns on its row lock.
+      bindings: [
+        ...ORDER_FACTS.map((routingKey) => ({ exchange: EXCHANGES.orders, routingKey })),
+        ...STOCK_FACTS.map((routingKey) => ({ exchange: EXCHANGES.inventory, routingKey })),
+      ],
+      handler: onlyTypes([...ORDER_FACTS, ...STOCK_FACTS], (event, { queue }) => service.onOrderFact(queue, event)),
+      prefetch,
+      dependsOn,
+    }),
+  ]);
+}

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '@pedidos/platform/auth';
+import type { Db, Tx } from '@pedidos/platform/db';
+import { errorSummary } from '@pedidos/platform/error-summary';
+import { DomainError } from '@pedidos/platform/errors';
+import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { continueTrace } from '@pedidos/platform/trace';
+import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
+import type { Payment, PaymentSummary, RefundBody } from '@pedidos/contracts/payments';
+import { applyOutcome, nextStep, refundable, type Outcome, type PaymentState } from './domain/payment';
+import {
+  claimDueOperations, findOperationByKey, findPayment, findPaymentByReference, insertOperation, lockPayment, pendingOperations, recordFacts,
+  settledOperations, updateOperation, updatePayment, type Facts, type OperationRow, type PaymentRow,
+} from './db/payment-rows';
+import { inbox } from './db/schema';
+import { ProviderRefused, type Authorization, type PaymentProvider, type WebhookEvent } from './provider/port';
+
+export interface PaymentsServiceOptions {
+  db: Db;
+  outbox: Outbox;
+  provider: PaymentProvider;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** How long an operation may stay unanswered before the reconciler asks the provider again. */
+  reconcileAfterMs: number;
+  /** Capture as soon as the authorization succeeds (goods that leave at once), rather than when the order ships. */
+  captureOnAuthorize?: boolean;
+  now?: () => Date;
+}
+
+/** The longest wait between two tries of an operation the provider does not answer. */
+const MAX_RETRY_MS = 10 * 60_000;
+
+/** What the provider's answer means for the operation asked. */
+type Answer =
+  | { settled: Outcome; reference?: string | null; card?: { brand?: string | null; last4?: string | null }; authorization?: string }
+  | { pending: true; reference: string; card?: { brand?: string | null; last4?: string | null } }
+  | { refused: ProviderRefused };
+
+const summaryOf = (row: PaymentRow): PaymentSummary => ({
+  status: row.status!,
+  amount: row.amount ?? 0,
+  captured: row.captured,
+  refunded: row.refunded,
+  brand: row.brand,
+  last4: row.last4,
+});
+
+const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
+  cloudEvent({ source: SOURCES.payments, type, data, subject: (data as { orderId: string }).orderId, traceparent: continueTrace(traceparent) });
+
+/** The facts each consumed event brings, or null for an event the payments service has nothing to do with. */
+function factsOf(e: CloudEvent): { orderId: string; facts: Facts } | null {
+  switch (e.type) {
+    case 'order.created': {
+      const d = parseEventData('order.created', e.data);
+      // An order placed without a payment method owes nothing here.
+      if (d.paymentMethod === undefined) return null;
+      return { orderId: d.orderId, facts: { customerId: d.customerId, amount: d.total, currency: d.currency, paymentMethod: d.paymentMethod } };
+    }
+    case 'stock.reserved':
+      return { orderId: parseEventData('stock.reserved', e.data).orderId, facts: { stock: 'reserved' } };
+    case 'stock.rejected':
+      return { orderId: parseEventData('stock.rejected', e.data).orderId, facts: { stock: 'rejected' } };
+    case 'order.cancelled':
+      return { orderId: parseEventData('order.cancelled', e.data).orderId, facts: { cancelRequested: true } };
+    case 'order.shipped':
+      return { orderId: parseEventData('order.shipped', e.data).orderId, facts: { shipRequested: true } };
+    default:
+      throw new Error(`the payments service does not consume ${e.type}`);
+  }
+}
+
+/** The provider's view of an authorization, as an answer to the operation that made it. */
+function authorizationAnswer(a: Authorization): Answer {
+  const card = { brand: a.brand ?? null, last4: a.last4 ?? null };
+  switch (a.status) {
+    case 'pending':
+      return { pending: true, reference: a.reference, card };
+    case 'declined':
+      return { settled: { kind: 'declined', code: a.code }, reference: a.reference, authorization: a.reference, card };
+    default:
+      // Captured or voided at the provider already means it was authorized: later operations settle the rest.
+      return { settled: { kind: 'authorized' }, reference: a.reference, authorization: a.reference, card };
+  }
+}
+
+export function createPaymentsService({ db, outbox, provider, log, reconcileAfterMs, captureOnAuthorize = false, now = () => new Date() }: PaymentsServiceOptions) {
+  /** The one place transactions open; events leave through the outbox after commit. */
+  async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await db.transaction(work);
+    outbox.relay.kick();
+    return result;
+  }
+
+  const later = (ms: number) => new Date(now().getTime() + ms);
+
+  function stateOf(row: PaymentRow, pending: OperationRow[]): PaymentState {
+    return {
+      amount: row.amount,
+      stock: row.stock,
+      cancelRequested: row.cancelRequested,
+      shipRequested: row.shipRequested || captureOnAuthorize,
+      status: row.status,
+      captured: row.captured,
+      refunded: row.refunded,
+      refundsInFlight: pending.filter((o) => o.kind === 'refund').reduce((sum, o) => sum + o.amount, 0),
+      inFlight: pending.some((o) => o.kind !== 'refund'),
+    };
+  }
+
+  /**
+   * In the caller's transaction, with the payment locked: records the saga's next operation, if
+   * any, before it is asked of the provider, so that a crash in between leaves it for the
+   * reconciler. Its key is derived from the order and the operation: asking again never repeats it.
+   */
+  async function startNext(tx: Tx, row: PaymentRow, traceparent?: string): Promise<OperationRow | null> {
+    const step = nextStep(stateOf(row, await pendingOperations(tx, row.orderId)));
+    if (step === null) return null;
+    const at = now();
+    if (step.op === 'authorize') await updatePayment(tx, row.orderId, { status: 'authorizing', provider: provider.name, updatedAt: at });
+    const amount = step.op === 'refund' ? step.amount : step.op === 'capture' || step.op === 'authorize' ? row.amount! : 0;
+    // A cancelled order's money goes back once: one refund key per order for the saga's refund.
+    const key = step.op === 'refund' ? `${row.orderId}:refund:cancelled` : `${row.orderId}:${step.op}`;
+    const reason = step.op === 'refund' ? 'order cancelled' : null;
+    return insertOperation(tx, { orderId: row.orderId, kind: step.op, key, amount, actor: null, reason, traceparent: traceparent ?? null, checkAfter: later(reconcileAfterMs), createdAt: at });
+  }
+
+  /** The `payment.*` event of a recorded outcome. */
+  function paymentEvent(outcome: Outcome, row: PaymentRow, op: OperationRow): CloudEvent {
+    const base = { orderId: row.orderId, payment: summaryOf(row), version: row.version };
+    const trace = op.traceparent ?? undefined;
+    switch (outcome.kind) {
+      case 'authorized':
+        return event('payment.authorized', base, trace);
+      case 'declined':
+      case 'failed':
+        return event('payment.declined', { ...base, code: outcome.code }, trace);
+      case 'captured':
+        return event('payment.captured', { ...base, amount: outcome.amount }, trace);
+      case 'voided':
+        return event('payment.voided', base, trace);
+      case 'refunded':
+        return event('payment.refunded', { ...base, amount: outcome.amount, reason: op.reason }, trace);
+    }
+  }
+
+  /**
+   * Records the provider's answer to a pending operation, once: an answer that arrives again (a
+   * webhook after the call's own answer, the reconciler after a crash) finds it settled and does
+   * nothing (`applied` false). Returns the saga's next operation, started in the same transaction.
+   */
+  async function settleIn(tx: Tx, key: string, answer: Exclude<Answer, { pending: true }>): Promise<{ applied: boolean; next: OperationRow | null }> {
+    const op = await findOperationByKey(tx, key);
+    if (!op) return { applied: false, next: null };
+    const row = (await lockPayment(tx, op.orderId))!;
+    const current = await findOperationByKey(tx, key, true);
+    if (current?.status !== 'pending') return { applied: false, next: null };
+    return { applied: true, next: await record(tx, row, op, answer) };
+  }
+
+  /** With the payment locked and `op` still pending: the answer in the ledger, on the payment and as its event. */
+  async function record(tx: Tx, row: PaymentRow, op: OperationRow, answer: Exclude<Answer, { pending: true }>): Promise<OperationRow | null> {
+    const at = now();
+    if ('refused' in answer) {
+      await updateOperation(tx, op.id, { status: 'refused', lastError: `${answer.refused.code}: ${answer.refused.message}`.slice(0, 2000), settledAt: at });
+      log.error({ orderId: op.orderId, operation: op.kind, code: answer.refused.code }, 'the provider refused an operation');
+      return startNext(tx, row);
+    }
+    const applied = applyOutcome({ status: row.status, amount: row.amount ?? 0, captured: row.captured, refunded: row.refunded }, answer.settled);
+    if (!applied) {
+      await updateOperation(tx, op.id, { status: 'refused', lastError: `${answer.settled.kind} does not apply to a payment that is ${row.status}`, settledAt: at });
+      log.error({ orderId: op.orderId, operation: op.kind, outcome: answer.settled.kind, status: row.status }, 'an answer does not fit the payment');
+      return null;
+    }
+    const reason = answer.settled.kind === 'declined' || answer.settled.kind === 'failed' ? answer.settled.code : op.reason;
+    await updateOperation(tx, op.id, { status: 'settled', outcome: applied.ledger.kind, amount: applied.ledger.amount, reason, providerReference: answer.reference ?? null, settledAt: at });
+    const updated = await updatePayment(tx, op.orderId, {
+      status: applied.status,
+      captured: applied.captured,
+      refunded: applied.refunded,
+      version: row.version + 1,
+      updatedAt: at,
+      ...(answer.authorization === undefined ? {} : { reference: answer.authorization }),
+      ...(answer.card?.brand ? { brand: answer.card.brand } : {}),
+      ...(answer.card?.last4 ? { last4: answer.card.last4 } : {}),
+    });
+    await outbox.enqueue(tx, EXCHANGES.payments, [paymentEvent(answer.settled, updated, op)]);
+    return startNext(tx, updated, op.traceparent ?? undefined);
+  }
+
+  /** Asks the provider for an operation (again, with the same key, when `reconciling`). */
+  async function ask(op: OperationRow, row: PaymentRow, reconciling: boolean): Promise<Answer> {
+    try {
+      switch (op.kind) {
+        case 'authorize': {
+          // After a crash or a lost answer the provider may know the outcome already; if it never
+          // got the request, it gets it now, under the same key.
+          const known = reconciling ? await provider.get(op.key) : null;
+          const authorization = known ?? await provider.authorize({ key: op.key, amount: op.amount, currency: row.currency!, paymentMethod: row.paymentMethod!, orderId: row.orderId });
+          return authorizationAnswer(authorization);
+        }
+        case 'capture': {
+          const { reference } = await provider.capture({ key: op.key, reference: row.reference!, amount: op.amount });
+          return { settled: { kind: 'captured', amount: op.amount }, reference };
+        }
+        case 'void': {
+          const { reference } = await provider.void({ key: op.key, reference: row.reference! });
+          return { settled: { kind: 'voided' }, reference };
+        }
+        case 'refund': {
+          const { reference } = await provider.refund({ key: op.key, reference: row.reference!, amount: op.amount });
+          return { settled: { kind: 'refunded', amount: op.amount }, reference };
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof ProviderRefused)) throw error;
+      // A payment method the provider does not take fails the payment; any other refusal leaves it as it is.
+      if (op.kind === 'authorize') return { settled: { kind: 'failed', code: error.code }, reference: null };
+      return { refused: error };
+    }
+  }
+
+  /**
+   * Carries the saga forward from `op`: asks the provider, records the answer, and goes on with
+   * whatever that makes next (an authorization the order no longer wants is voided at once).
+   * Never throws: an answer that does not come leaves the operation pending for the reconciler.
+   */
+  async function perform(first: OperationRow | null, reconciling = false): Promise<void> {
+    let op = first;
+    while (op) {
+      const current: OperationRow = op;
+      try {
+        const row = (await findPayment(db, current.orderId))!;
+        const answer = await ask(current, row, reconciling);
+        if ('pending' in answer) {
+          // The outcome follows by webhook; the reconciler asks if it does not.
+          await inTransaction(async (tx) => {
+            await updateOperation(tx, current.id, { providerReference: answer.reference, checkAfter: later(reconcileAfterMs) });
+            await updatePayment(tx, current.orderId, { reference: answer.reference, brand: answer.card?.brand ?? null, last4: answer.card?.last4 ?? null, updatedAt: now() });
+          });
+          return;
+        }
+        op = (await inTransaction((tx) => settleIn(tx, current.key, answer))).next;
+        reconciling = false;
+      } catch (error) {
+        const retryInMs = Math.min(reconcileAfterMs * 2 ** current.attempts, MAX_RETRY_MS);
+        log.warn({ err: error, orderId: current.orderId, operation: current.kind, retryInMs }, 'payment operation not answered; will ask again');
+        await updateOperation(db, current.id, { lastError: errorSummary(error).slice(0, 2000), checkAfter: later(retryInMs) }).catch((e: unknown) =>
+          log.error({ err: e, orderId: current.orderId }, 'could not record a payment operation failure; the reconciler will ask again at its due time'));
+        return;
+      }
+    }
+  }
+
+  async function toPayment(row: PaymentRow): Promise<Payment> {
+    const ledger = await settledOperations(db, row.orderId);
+    return {
+      orderId: row.orderId,
+      ...summaryOf(row),
+      currency: row.currency ?? 'BRL',
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      ledger: ledger.map((o) => ({
+        kind: o.outcome!,
+        amount: o.amount,
+        at: (o.settledAt ?? o.createdAt).toISOString(),
+        actor: o.actor,
+        providerReference: o.providerReference,
+        reason: o.reason,
+      })),
+    };
+  }
+
+  /** A payment `who` may see; another customer's is reported missing, as is one not started. */
+  async function visiblePayment(who: Principal, orderId: string): Promise<PaymentRow> {
+    const row = await findPayment(db, orderId);
+    if (!row || row.status === null || (who.role !== 'admin' && row.customerId !== who.id)) {
+      throw new DomainError('PAYMENT.NOT_FOUND', `No payment for order ${orderId}.`);
+    }
+    return row;
+  }
+
+  return {
+    /** A fact about an order from another service: recorded once (inbox), then the saga moves on. */
+    async onOrderFact(consumer: string, e: CloudEvent): Promise<void> {
+      const fact = factsOf(e);
+      if (fact === null) return;
+      const op = await inTransaction(async (tx) => {
+        if (!(await claimEvent(tx, inbox, consumer, e.id))) return null;
+        return startNext(tx, await recordFacts(tx, fact.orderId, fact.facts, now()), e.traceparent);
+      });
+      await perform(op);
+    },
+
+    async getPayment(who: Principal, orderId: string): Promise<Payment> {
+      return toPayment(await visiblePayment(who, orderId));
+    },
+
+    /**
+     * An administrator gives back part or all of what was captured. The refund is recorded (its
+     * amount promised) before the provider is asked, so two refunds at once can never exceed the
+     * capture, and a crash leaves it for the reconciler. `settled` is false while the provider
+     * has not answered (it is asked again until it does).
+     */
+    async refund(who: Principal, orderId: string, { amount, reason }: RefundBody, traceparent: string): Promise<{ payment: Payment; settled: boolean }> {
+      const op = await inTransaction(async (tx) => {
+        const row = await lockPayment(tx, orderId);
+        if (!row || row.status === null) throw new DomainError('PAYMENT.NOT_FOUND', `No payment for order ${orderId}.`);
+        if (row.status !== 'captured' && row.status !== 'partially_refunded') {
+          throw new DomainError('PAYMENT.NOT_CAPTURED', `A payment that is ${row.status} has no captured money to refund.`);
+        }
+        const left = refundable(stateOf(row, await pendingOperations(tx, orderId)));
+        if (amount > left) {
+          throw new DomainError('PAYMENT.REFUND_EXCEEDS_CAPTURED', `At most ${left} can be refunded: captured ${row.captured}, refunded or being refunded ${row.captured - left}.`, {
+            errors: [{ path: '/amount', message: `must be at most ${left}` }],
+          });
+        }
+        return insertOperation(tx, {
+          orderId, kind: 'refund', key: `${orderId}:refund:${randomUUID()}`, amount, actor: who.id, reason, traceparent, checkAfter: later(reconcileAfterMs), createdAt: now(),
+        });
+      });
+      await perform(op);
+      const after = await findOperationByKey(db, op.key);
+      if (after?.status === 'refused') throw new DomainError('PAYMENT.REFUND_REFUSED', `The payment provider refused the refund: ${after.lastError ?? 'no reason given'}.`);
+      return { payment: await toPayment((await findPayment(db, orderId))!), settled: after?.status === 'settled' };
+    },
+
+    /**
+     * A provider's webhook, already read and verified: applied once (its id goes through the
+     * inbox), whatever order and however often it arrives.
+     */
+    async onWebhook(hook: WebhookEvent): Promise<'applied' | 'duplicate' | 'ignored'> {
+      const consumer = `webhook:${provider.name}`;
+      if (hook.type === 'authorization.succeeded' || hook.type === 'authorization.declined') {
+        const answer: Answer = hook.type === 'authorization.succeeded'
+          ? { settled: { kind: 'authorized' }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand, last4: hook.last4 } }
+          : { settled: { kind: 'declined', code: hook.code }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand ?? null, last4: hook.last4 ?? null } };
+        const result = await inTransaction(async (tx) => {
+          if (!(await claimEvent(tx, inbox, consumer, hook.id))) return 'duplicate' as const;
+          return settleIn(tx, hook.key, answer);
+        });
+        if (result === 'duplicate') return result;
+        await perform(result.next);
+        // Not applied: the call's own answer (or the reconciler) recorded it first, or it is not ours.
+        return result.applied ? 'applied' : 'ignored';
+      }
+      // Captures, voids and refunds are answered when asked; their webhooks only tell of an
+      // answer that may have been lost: ask again (same key) for whatever is still pending.
+      const row = await findPaymentByReference(db, hook.reference);
+      if (!row) return 'ignored';
+      const kind = hook.type === 'capture.succeeded' ? 'capture' : hook.type === 'void.succeeded' ? 'void' : 'refund';
+      const pending = (await pendingOperations(db, row.orderId)).filter((o) => o.kind === kind);
+      for (const op of pending) await perform(op);
+      return pending.length > 0 ? 'applied' : 'ignored';
+    },
+
+    /**
+     * Asks the provider about operations left unanswered past their time (a crash between the
+     * call and the commit, a timeout, a webhook that never came) and settles them. Safe on every
+     * replica at once. Returns how many were asked about.
+     */
+    async reconcile(limit = 50): Promise<number> {
+      const due = await claimDueOperations(db, limit, reconcileAfterMs);
+      await Promise.all(due.map((op) => perform(op, true)));
+      return due.length;
+    },
+  };
+}
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>;
