@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '@pedidos/contracts/inventory';
+import { eventually } from '@pedidos/platform/testing';
 import { ordersApi, send } from '../support/http';
 import { adminApi, login, type AdminApi } from './support/api';
 import { newVisitor, screenshot, useBrowser, type Visitor } from './support/browser';
@@ -41,6 +42,8 @@ describe('every main page', () => {
     await orders.waitForStatus(delivered.id, 'confirmed');
     await admin.orders.ship(delivered.id);
     await admin.deliver(delivered.id);
+    // Shipping captures; the timeline shows the payment's steps once the capture is recorded.
+    await eventually(async () => ((await admin.payments.getPayment(delivered.id)).status === 'captured' ? true : undefined), 15_000, 'the delivered order captured');
     deliveredId = delivered.id;
 
     const shipped = await orders.placeOrder([{ sku: c.sku, quantity: 1 }]);
@@ -85,7 +88,8 @@ describe('every main page', () => {
       name: 'order-timeline', who: 'customer', path: () => `/orders/${deliveredId}`,
       ready: async (page) => {
         await expectStatus(page, 'Delivered');
-        await expect.poll(() => timeline(page).getByRole('listitem').count()).toBe(4);
+        // Pending, confirmed, shipped, delivered, and the payment's authorization and capture.
+        await expect.poll(() => timeline(page).getByRole('listitem').count()).toBe(6);
       },
     },
     {

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Movement, Product } from '@pedidos/contracts/inventory';
 import type { Order, OrderStatus } from '@pedidos/contracts/orders';
-import type { Payment } from '@pedidos/contracts/payments';
+import type { Payment, SandboxCard } from '@pedidos/contracts/payments';
 import { eventually } from '@pedidos/platform/testing';
 
 export interface Reply<T = unknown> {
@@ -43,7 +43,7 @@ export interface NewProduct {
 
 export type OrderLine = { sku: string; quantity: number };
 
-/** The payment sandbox's test payment methods (services/payments/src/sandbox/cards.ts). */
+/** The payment sandbox's test payment methods (SANDBOX_CARDS in the contracts), by what they do. */
 export const TEST_CARDS = {
   visa: 'pm_card_visa',
   mastercard: 'pm_card_mastercard',
@@ -51,7 +51,7 @@ export const TEST_CARDS = {
   insufficientFunds: 'pm_card_chargeDeclinedInsufficientFunds',
   timeoutThenSuccess: 'pm_card_sandbox_timeout',
   webhookOnly: 'pm_card_sandbox_async',
-} as const;
+} as const satisfies Record<string, SandboxCard['paymentMethod']>;
 
 export const FINAL_STATUSES: readonly OrderStatus[] = ['confirmed', 'rejected', 'cancelled'];
 

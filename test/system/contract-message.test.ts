@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEST_CARDS } from '../support/http';
 import { useRealSystem } from '../support/system';
 
 const SKU = 'CONTRACT-CAFE';
@@ -36,6 +37,7 @@ describe('the order.created message in novos_pedidos', () => {
         total: 2468,
         currency: 'BRL',
         createdAt: order.createdAt,
+        paymentMethod: TEST_CARDS.visa,
       });
     } finally {
       taken.nack(true);

@@ -32,8 +32,8 @@ it("any worker's /metrics answers for the whole service, every worker's counts s
   for (let i = 0; i < placed; i++) expect((await ordersApi.place([{ sku: SKU, quantity: 1 }])).status).toBe(201);
   await ordersApi.waitUntilNonePending(60_000);
 
-  // The two workers consume orders.stock-updates side by side; either one's answer counts all 20.
-  const series = 'messages_processed_total{queue="orders.stock-updates",service="orders"}';
+  // The two workers consume orders.payment-updates (one payment.authorized per order) side by side; either one's answer counts all 20.
+  const series = 'messages_processed_total{queue="orders.payment-updates",service="orders"}';
   const seen = [];
   for (let i = 0; i < 6; i++) seen.push(sample(await scrape(orders.url), series));
   expect(seen).toEqual(Array(6).fill(placed));

@@ -17,6 +17,23 @@ export const PaymentMethod = Type.String({
   description: "the payment provider's token for the card (the sandbox takes Stripe's test names, e.g. `pm_card_visa`)",
 });
 
+/**
+ * The payment sandbox's test cards: the number a customer types, the payment-method name the card
+ * form turns it into (as a real provider's hosted fields do), and what the sandbox then does.
+ * Stripe's names where Stripe has one; the sandbox knows no other card.
+ */
+export const SANDBOX_CARDS = [
+  { paymentMethod: 'pm_card_visa', number: '4242424242424242', brand: 'visa', outcome: 'succeeds' },
+  { paymentMethod: 'pm_card_mastercard', number: '5555555555554444', brand: 'mastercard', outcome: 'succeeds' },
+  { paymentMethod: 'pm_card_chargeDeclined', number: '4000000000000002', brand: 'visa', outcome: 'declined', declineCode: 'card_declined' },
+  { paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds', number: '4000000000009995', brand: 'visa', outcome: 'insufficientFunds', declineCode: 'insufficient_funds' },
+  /** Authorized at once, but the first answer per idempotency key comes after the client gave up. */
+  { paymentMethod: 'pm_card_sandbox_timeout', number: '4000000000000077', brand: 'visa', outcome: 'timeout' },
+  /** Pending; the outcome follows only by webhook (3-D Secure, a bank's late answer). */
+  { paymentMethod: 'pm_card_sandbox_async', number: '4000002500003155', brand: 'visa', outcome: 'async' },
+] as const;
+export type SandboxCard = (typeof SANDBOX_CARDS)[number];
+
 export const LEDGER_KINDS = ['authorization', 'decline', 'failure', 'capture', 'void', 'refund'] as const;
 export const LedgerKind = Type.Enum(LEDGER_KINDS);
 export type LedgerKind = (typeof LEDGER_KINDS)[number];

@@ -63,4 +63,5 @@ ALTER TABLE "payments"."operations" ADD CONSTRAINT "operations_order_id_payments
 CREATE UNIQUE INDEX "operations_key_idx" ON "payments"."operations" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "operations_order_idx" ON "payments"."operations" USING btree ("order_id","id");--> statement-breakpoint
 CREATE INDEX "operations_pending_idx" ON "payments"."operations" USING btree ("check_after") WHERE "payments"."operations"."status" = 'pending';--> statement-breakpoint
-CREATE INDEX "outbox_next_attempt_at_idx" ON "payments"."outbox" USING btree ("next_attempt_at");
+CREATE INDEX "outbox_next_attempt_at_idx" ON "payments"."outbox" USING btree ("next_attempt_at");--> statement-breakpoint
+CREATE INDEX "payments_reference_idx" ON "payments"."payments" USING btree ("reference");

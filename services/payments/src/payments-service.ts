@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@pedidos/platform/auth';
 import type { Db, Tx } from '@pedidos/platform/db';
-import { errorSummary } from '@pedidos/platform/error-summary';
+import { createBatcher } from '@pedidos/platform/batcher';
+import { errorSummary, refusedByDatabase } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
-import { claimEvent, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { claimEvent, claimEvents, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { Payment, PaymentSummary, RefundBody } from '@pedidos/contracts/payments';
 import { applyOutcome, nextStep, refundable, type Outcome, type PaymentState } from './domain/payment';
 import {
-  claimDueOperations, findOperationByKey, findPayment, findPaymentByReference, insertOperation, lockPayment, pendingOperations, recordFacts,
-  settledOperations, updateOperation, updatePayment, type Facts, type OperationRow, type PaymentRow,
+  claimDueOperations, findOperationByKey, findPayment, findPaymentByReference, insertOperations, lockPayment, markAuthorizing, pendingOperations,
+  recordFacts, settledOperations, updateOperation, updatePayment, type Facts, type OperationRow, type PaymentRow,
 } from './db/payment-rows';
 import { inbox } from './db/schema';
 import { ProviderRefused, type Authorization, type PaymentProvider, type WebhookEvent } from './provider/port';
@@ -109,20 +110,31 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
   }
 
   /**
-   * In the caller's transaction, with the payment locked: records the saga's next operation, if
-   * any, before it is asked of the provider, so that a crash in between leaves it for the
-   * reconciler. Its key is derived from the order and the operation: asking again never repeats it.
+   * In the caller's transaction, with the payments locked: records the saga's next operation of
+   * each, if any, before it is asked of the provider, so that a crash in between leaves it for the
+   * reconciler. Keys are derived from the order and the operation: asking again never repeats one.
    */
-  async function startNext(tx: Tx, row: PaymentRow, traceparent?: string): Promise<OperationRow | null> {
-    const step = nextStep(stateOf(row, await pendingOperations(tx, row.orderId)));
-    if (step === null) return null;
+  async function startNext(tx: Tx, changed: { row: PaymentRow; traceparent?: string }[]): Promise<OperationRow[]> {
+    if (changed.length === 0) return [];
+    const pending = await pendingOperations(tx, changed.map((c) => c.row.orderId));
     const at = now();
-    if (step.op === 'authorize') await updatePayment(tx, row.orderId, { status: 'authorizing', provider: provider.name, updatedAt: at });
-    const amount = step.op === 'refund' ? step.amount : step.op === 'capture' || step.op === 'authorize' ? row.amount! : 0;
-    // A cancelled order's money goes back once: one refund key per order for the saga's refund.
-    const key = step.op === 'refund' ? `${row.orderId}:refund:cancelled` : `${row.orderId}:${step.op}`;
-    const reason = step.op === 'refund' ? 'order cancelled' : null;
-    return insertOperation(tx, { orderId: row.orderId, kind: step.op, key, amount, actor: null, reason, traceparent: traceparent ?? null, checkAfter: later(reconcileAfterMs), createdAt: at });
+    const steps = changed.flatMap(({ row, traceparent }) => {
+      const step = nextStep(stateOf(row, pending.filter((o) => o.orderId === row.orderId)));
+      return step === null ? [] : [{ row, step, traceparent }];
+    });
+    await markAuthorizing(tx, steps.filter((s) => s.step.op === 'authorize').map((s) => s.row.orderId), provider.name, at);
+    return insertOperations(tx, steps.map(({ row, step, traceparent }) => ({
+      orderId: row.orderId,
+      kind: step.op,
+      // A cancelled order's money goes back once: one refund key per order for the saga's refund.
+      key: step.op === 'refund' ? `${row.orderId}:refund:cancelled` : `${row.orderId}:${step.op}`,
+      amount: step.op === 'refund' ? step.amount : step.op === 'void' ? 0 : row.amount!,
+      actor: null,
+      reason: step.op === 'refund' ? 'order cancelled' : null,
+      traceparent: traceparent ?? null,
+      checkAfter: later(reconcileAfterMs),
+      createdAt: at,
+    })));
   }
 
   /** The `payment.*` event of a recorded outcome. */
@@ -164,7 +176,7 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
     if ('refused' in answer) {
       await updateOperation(tx, op.id, { status: 'refused', lastError: `${answer.refused.code}: ${answer.refused.message}`.slice(0, 2000), settledAt: at });
       log.error({ orderId: op.orderId, operation: op.kind, code: answer.refused.code }, 'the provider refused an operation');
-      return startNext(tx, row);
+      return (await startNext(tx, [{ row }]))[0] ?? null;
     }
     const applied = applyOutcome({ status: row.status, amount: row.amount ?? 0, captured: row.captured, refunded: row.refunded }, answer.settled);
     if (!applied) {
@@ -185,8 +197,24 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       ...(answer.card?.last4 ? { last4: answer.card.last4 } : {}),
     });
     await outbox.enqueue(tx, EXCHANGES.payments, [paymentEvent(answer.settled, updated, op)]);
-    return startNext(tx, updated, op.traceparent ?? undefined);
+    return (await startNext(tx, [{ row: updated, traceparent: op.traceparent ?? undefined }]))[0] ?? null;
   }
+
+  type Settled = { applied: boolean; next: OperationRow | null };
+  const settleOne = ({ key, answer }: { key: string; answer: Exclude<Answer, { pending: true }> }) => inTransaction((tx) => settleIn(tx, key, answer));
+  /**
+   * Answers that arrive together are recorded in one transaction (group commit), payments locked
+   * in order id order as everywhere else; a batch the database refused is recorded answer by answer.
+   */
+  const settle = createBatcher<{ key: string; answer: Exclude<Answer, { pending: true }>; orderId: string }, Settled>({
+    many: (items) => inTransaction(async (tx) => {
+      const results = new Map<string, Settled>();
+      for (const item of [...items].sort((a, b) => (a.orderId < b.orderId ? -1 : 1))) results.set(item.key, await settleIn(tx, item.key, item.answer));
+      return items.map((item) => ({ status: 'fulfilled' as const, value: results.get(item.key)! }));
+    }),
+    one: settleOne,
+    redoAlone: refusedByDatabase,
+  });
 
   /** Asks the provider for an operation (again, with the same key, when `reconciling`). */
   async function ask(op: OperationRow, row: PaymentRow, reconciling: boolean): Promise<Answer> {
@@ -240,7 +268,7 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
           });
           return;
         }
-        op = (await inTransaction((tx) => settleIn(tx, current.key, answer))).next;
+        op = (await settle({ key: current.key, answer, orderId: current.orderId })).next;
         reconciling = false;
       } catch (error) {
         const retryInMs = Math.min(reconcileAfterMs * 2 ** current.attempts, MAX_RETRY_MS);
@@ -250,6 +278,31 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
         return;
       }
     }
+  }
+
+  /**
+   * Facts about orders from other services, however many, in one transaction: each recorded once
+   * (inbox), the facts of one order merged in the order they came; then the operations they make
+   * next are asked of the provider side by side.
+   */
+  async function onOrderFacts(consumer: string, batch: CloudEvent[]): Promise<void> {
+    const facts = batch.flatMap((e) => {
+      const fact = factsOf(e);
+      return fact === null ? [] : [{ e, ...fact }];
+    });
+    if (facts.length === 0) return;
+    const started = await inTransaction(async (tx) => {
+      const fresh = await claimEvents(tx, inbox, consumer, facts.map((f) => f.e.id));
+      const merged = new Map<string, { orderId: string; facts: Facts; traceparent?: string }>();
+      for (const f of facts.filter((f) => fresh.has(f.e.id))) {
+        const known = merged.get(f.orderId);
+        merged.set(f.orderId, { orderId: f.orderId, facts: { ...known?.facts, ...f.facts }, traceparent: f.e.traceparent ?? known?.traceparent });
+      }
+      if (merged.size === 0) return [];
+      const rows = await recordFacts(tx, [...merged.values()], now());
+      return startNext(tx, rows.map((row) => ({ row, traceparent: merged.get(row.orderId)!.traceparent })));
+    });
+    await Promise.all(started.map((op) => perform(op)));
   }
 
   async function toPayment(row: PaymentRow): Promise<Payment> {
@@ -281,16 +334,8 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
   }
 
   return {
-    /** A fact about an order from another service: recorded once (inbox), then the saga moves on. */
-    async onOrderFact(consumer: string, e: CloudEvent): Promise<void> {
-      const fact = factsOf(e);
-      if (fact === null) return;
-      const op = await inTransaction(async (tx) => {
-        if (!(await claimEvent(tx, inbox, consumer, e.id))) return null;
-        return startNext(tx, await recordFacts(tx, fact.orderId, fact.facts, now()), e.traceparent);
-      });
-      await perform(op);
-    },
+    onOrderFact: (consumer: string, e: CloudEvent) => onOrderFacts(consumer, [e]),
+    onOrderFacts,
 
     async getPayment(who: Principal, orderId: string): Promise<Payment> {
       return toPayment(await visiblePayment(who, orderId));
@@ -306,18 +351,20 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       const op = await inTransaction(async (tx) => {
         const row = await lockPayment(tx, orderId);
         if (!row || row.status === null) throw new DomainError('PAYMENT.NOT_FOUND', `No payment for order ${orderId}.`);
-        if (row.status !== 'captured' && row.status !== 'partially_refunded') {
+        // A refunded payment had money captured: asking for more is "more than is left", not "nothing captured".
+        if (row.status !== 'captured' && row.status !== 'partially_refunded' && row.status !== 'refunded') {
           throw new DomainError('PAYMENT.NOT_CAPTURED', `A payment that is ${row.status} has no captured money to refund.`);
         }
-        const left = refundable(stateOf(row, await pendingOperations(tx, orderId)));
+        const left = refundable(stateOf(row, await pendingOperations(tx, [orderId])));
         if (amount > left) {
           throw new DomainError('PAYMENT.REFUND_EXCEEDS_CAPTURED', `At most ${left} can be refunded: captured ${row.captured}, refunded or being refunded ${row.captured - left}.`, {
             errors: [{ path: '/amount', message: `must be at most ${left}` }],
           });
         }
-        return insertOperation(tx, {
+        const [refund] = await insertOperations(tx, [{
           orderId, kind: 'refund', key: `${orderId}:refund:${randomUUID()}`, amount, actor: who.id, reason, traceparent, checkAfter: later(reconcileAfterMs), createdAt: now(),
-        });
+        }]);
+        return refund!;
       });
       await perform(op);
       const after = await findOperationByKey(db, op.key);
@@ -349,7 +396,7 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       const row = await findPaymentByReference(db, hook.reference);
       if (!row) return 'ignored';
       const kind = hook.type === 'capture.succeeded' ? 'capture' : hook.type === 'void.succeeded' ? 'void' : 'refund';
-      const pending = (await pendingOperations(db, row.orderId)).filter((o) => o.kind === kind);
+      const pending = (await pendingOperations(db, [row.orderId])).filter((o) => o.kind === kind);
       for (const op of pending) await perform(op);
       return pending.length > 0 ? 'applied' : 'ignored';
     },

@@ -22,10 +22,19 @@ export type InboxTable = ReturnType<typeof inboxTable>;
  * claim of the same event waits on the key until this transaction ends, then gets false.
  */
 export async function claimEvent(tx: Tx, table: InboxTable, consumer: string, eventId: string): Promise<boolean> {
+  return (await claimEvents(tx, table, consumer, [eventId])).has(eventId);
+}
+
+/**
+ * `claimEvent` for several events in one statement: the ids handled for the first time. Claimed
+ * in id order, so two transactions claiming overlapping batches never deadlock.
+ */
+export async function claimEvents(tx: Tx, table: InboxTable, consumer: string, eventIds: string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
   const inserted = await tx
     .insert(table)
-    .values({ consumer, eventId })
+    .values([...new Set(eventIds)].sort().map((eventId) => ({ consumer, eventId })))
     .onConflictDoNothing()
     .returning({ eventId: table.eventId });
-  return inserted.length === 1;
+  return new Set(inserted.map((r) => r.eventId));
 }

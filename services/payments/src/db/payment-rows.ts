@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Queryable } from '@pedidos/platform/db';
 import type { OperationKind } from '../domain/payment';
 import { operations, payments } from './schema';
@@ -6,20 +7,37 @@ import { operations, payments } from './schema';
 export type PaymentRow = typeof payments.$inferSelect;
 export type OperationRow = typeof operations.$inferSelect;
 
-/** The facts an event brings about an order's payment; absent fields are left as they are. */
+/** The facts events bring about an order's payment; absent fields are left as they are. */
 export type Facts = Partial<Pick<PaymentRow, 'customerId' | 'amount' | 'currency' | 'paymentMethod' | 'stock' | 'cancelRequested' | 'shipRequested'>>;
 
 /**
- * Records facts about an order's payment, creating the row the first time any fact arrives, and
- * locks it: the facts of one order, arriving on one queue side by side or by webhook, take turns.
+ * Records the facts heard about orders' payments, in one statement however many orders, creating
+ * each row the first time any fact arrives, and locks the rows (in order id order, so two batches
+ * never deadlock): the facts of one order, arriving side by side or by webhook, take turns. A fact
+ * never takes back another: a known stock answer stays, a cancel or a shipment once asked stays.
  */
-export async function recordFacts(q: Queryable, orderId: string, facts: Facts, at: Date): Promise<PaymentRow> {
-  const [row] = await q
+export async function recordFacts(q: Queryable, facts: { orderId: string; facts: Facts }[], at: Date): Promise<PaymentRow[]> {
+  const rows = [...facts].sort((a, b) => (a.orderId < b.orderId ? -1 : 1)).map(({ orderId, facts: f }) => ({
+    orderId, ...f, stock: f.stock ?? 'unknown', cancelRequested: f.cancelRequested ?? false, shipRequested: f.shipRequested ?? false, createdAt: at, updatedAt: at,
+  }));
+  const kept = (column: AnyPgColumn) => sql`coalesce(excluded.${sql.identifier(column.name)}, ${column})`;
+  return q
     .insert(payments)
-    .values({ orderId, ...facts, createdAt: at, updatedAt: at })
-    .onConflictDoUpdate({ target: payments.orderId, set: { ...facts, updatedAt: at } })
+    .values(rows)
+    .onConflictDoUpdate({
+      target: payments.orderId,
+      set: {
+        customerId: kept(payments.customerId),
+        amount: kept(payments.amount),
+        currency: kept(payments.currency),
+        paymentMethod: kept(payments.paymentMethod),
+        stock: sql`CASE WHEN excluded.stock = 'unknown' THEN ${payments.stock} ELSE excluded.stock END`,
+        cancelRequested: sql`${payments.cancelRequested} OR excluded.cancel_requested`,
+        shipRequested: sql`${payments.shipRequested} OR excluded.ship_requested`,
+        updatedAt: at,
+      },
+    })
     .returning();
-  return row!;
 }
 
 export async function lockPayment(q: Queryable, orderId: string): Promise<PaymentRow | undefined> {
@@ -42,17 +60,22 @@ export async function updatePayment(q: Queryable, orderId: string, set: Partial<
   return row!;
 }
 
-/** The operations of an order still waiting for the provider's answer. */
-export async function pendingOperations(q: Queryable, orderId: string): Promise<OperationRow[]> {
-  return q.select().from(operations).where(and(eq(operations.orderId, orderId), eq(operations.status, 'pending')));
+/** The operations of these orders still waiting for the provider's answer. */
+export async function pendingOperations(q: Queryable, orderIds: string[]): Promise<OperationRow[]> {
+  return q.select().from(operations).where(and(inArray(operations.orderId, orderIds), eq(operations.status, 'pending')));
 }
 
-export async function insertOperation(
-  q: Queryable,
-  op: { orderId: string; kind: OperationKind; key: string; amount: number; actor: string | null; reason: string | null; traceparent: string | null; checkAfter: Date; createdAt: Date },
-): Promise<OperationRow> {
-  const [row] = await q.insert(operations).values({ ...op, status: 'pending' }).returning();
-  return row!;
+export type NewOperation = { orderId: string; kind: OperationKind; key: string; amount: number; actor: string | null; reason: string | null; traceparent: string | null; checkAfter: Date; createdAt: Date };
+
+export async function insertOperations(q: Queryable, ops: NewOperation[]): Promise<OperationRow[]> {
+  if (ops.length === 0) return [];
+  return q.insert(operations).values(ops.map((op) => ({ ...op, status: 'pending' as const }))).returning();
+}
+
+/** These payments' authorizations start: one statement for all of them. */
+export async function markAuthorizing(q: Queryable, orderIds: string[], provider: string, at: Date): Promise<void> {
+  if (orderIds.length === 0) return;
+  await q.update(payments).set({ status: 'authorizing', provider, updatedAt: at }).where(inArray(payments.orderId, orderIds));
 }
 
 export async function findOperationByKey(q: Queryable, key: string, lock = false): Promise<OperationRow | undefined> {

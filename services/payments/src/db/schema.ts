@@ -37,8 +37,12 @@ export const payments = paymentsSchema.table(
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },
-  // However the code errs, the database never records more refunded than captured.
-  (t) => [check('payments_money_check', sql`${t.refunded} >= 0 AND ${t.captured} >= ${t.refunded}`)],
+  (t) => [
+    // However the code errs, the database never records more refunded than captured.
+    check('payments_money_check', sql`${t.refunded} >= 0 AND ${t.captured} >= ${t.refunded}`),
+    // A provider's webhook names the authorization by its reference.
+    index('payments_reference_idx').on(t.reference),
+  ],
 );
 
 /**

@@ -1,4 +1,4 @@
-import { onlyTypes, type Bus, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, onlyTypes, type Bus, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { PaymentsService } from '../payments-service';
@@ -19,7 +19,12 @@ export function subscribeHandlers(bus: Bus, service: PaymentsService, { prefetch
         ...ORDER_FACTS.map((routingKey) => ({ exchange: EXCHANGES.orders, routingKey })),
         ...STOCK_FACTS.map((routingKey) => ({ exchange: EXCHANGES.inventory, routingKey })),
       ],
-      handler: onlyTypes([...ORDER_FACTS, ...STOCK_FACTS], (event, { queue }) => service.onOrderFact(queue, event)),
+      // The facts in flight are recorded in one transaction; a failing one falls back alone.
+      handler: onlyTypes([...ORDER_FACTS, ...STOCK_FACTS], batchingHandler({
+        one: (event, { queue }) => service.onOrderFact(queue, event),
+        many: (events, queue) => service.onOrderFacts(queue, events),
+        max: prefetch,
+      })),
       prefetch,
       dependsOn,
     }),

@@ -1,26 +1,12 @@
+import { SANDBOX_CARDS } from '@pedidos/contracts/payments';
+
 /**
  * What a payment provider's hosted fields do in the browser: the card number is checked and turned
  * into the provider's payment-method token here, and only the token, the brand and the last four
- * digits go further. The sandbox knows its test cards only (services/payments/src/sandbox/cards.ts).
+ * digits go further. The sandbox knows its test cards only (SANDBOX_CARDS in the contracts).
  */
 
-export type CardOutcome = 'succeeds' | 'declined' | 'insufficientFunds' | 'timeout' | 'async';
-
-export interface TestCard {
-  number: string;
-  paymentMethod: string;
-  brand: 'visa' | 'mastercard';
-  outcome: CardOutcome;
-}
-
-export const TEST_CARDS: readonly TestCard[] = [
-  { number: '4242424242424242', paymentMethod: 'pm_card_visa', brand: 'visa', outcome: 'succeeds' },
-  { number: '5555555555554444', paymentMethod: 'pm_card_mastercard', brand: 'mastercard', outcome: 'succeeds' },
-  { number: '4000000000000002', paymentMethod: 'pm_card_chargeDeclined', brand: 'visa', outcome: 'declined' },
-  { number: '4000000000009995', paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds', brand: 'visa', outcome: 'insufficientFunds' },
-  { number: '4000000000000077', paymentMethod: 'pm_card_sandbox_timeout', brand: 'visa', outcome: 'timeout' },
-  { number: '4000002500003155', paymentMethod: 'pm_card_sandbox_async', brand: 'visa', outcome: 'async' },
-];
+export const TEST_CARDS = SANDBOX_CARDS;
 
 export interface CardInput {
   number: string;
