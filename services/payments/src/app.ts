@@ -82,6 +82,7 @@ export async function buildPayments({ database, bus, log, config, provider = pro
       await http.close();
       await Promise.all(subscriptions.map((s) => s.cancel()));
       await reconciling;
+      await service.drain();
       await outbox.relay.stop();
     },
   } satisfies ServiceApp & Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { Principal } from '@pedidos/platform/auth';
 import type { Db, Tx } from '@pedidos/platform/db';
-import { createBatcher } from '@pedidos/platform/batcher';
-import { errorSummary, refusedByDatabase } from '@pedidos/platform/error-summary';
+import { errorSummary } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
 import { claimEvent, claimEvents, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { continueTrace } from '@pedidos/platform/trace';
@@ -25,11 +25,18 @@ export interface PaymentsServiceOptions {
   reconcileAfterMs: number;
   /** Capture as soon as the authorization succeeds (goods that leave at once), rather than when the order ships. */
   captureOnAuthorize?: boolean;
+  /** The most calls to the provider in flight at once from the saga and the reconciler. */
+  maxProviderCalls?: number;
   now?: () => Date;
 }
 
 /** The longest wait between two tries of an operation the provider does not answer. */
 const MAX_RETRY_MS = 10 * 60_000;
+
+/** An operation to ask of the provider, with its payment as the transaction that started it left it. */
+type Next = { op: OperationRow; row: PaymentRow };
+type Settled = { applied: boolean; next: Next | null };
+const withRow = (op: OperationRow | undefined, row: PaymentRow): Next | null => (op === undefined ? null : { op, row });
 
 /** What the provider's answer means for the operation asked. */
 type Answer =
@@ -85,7 +92,7 @@ function authorizationAnswer(a: Authorization): Answer {
   }
 }
 
-export function createPaymentsService({ db, outbox, provider, log, reconcileAfterMs, captureOnAuthorize = false, now = () => new Date() }: PaymentsServiceOptions) {
+export function createPaymentsService({ db, outbox, provider, log, reconcileAfterMs, captureOnAuthorize = false, maxProviderCalls = 64, now = () => new Date() }: PaymentsServiceOptions) {
   /** The one place transactions open; events leave through the outbox after commit. */
   async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const result = await db.transaction(work);
@@ -161,22 +168,23 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
    * webhook after the call's own answer, the reconciler after a crash) finds it settled and does
    * nothing (`applied` false). Returns the saga's next operation, started in the same transaction.
    */
-  async function settleIn(tx: Tx, key: string, answer: Exclude<Answer, { pending: true }>): Promise<{ applied: boolean; next: OperationRow | null }> {
-    const op = await findOperationByKey(tx, key);
-    if (!op) return { applied: false, next: null };
-    const row = (await lockPayment(tx, op.orderId))!;
-    const current = await findOperationByKey(tx, key, true);
-    if (current?.status !== 'pending') return { applied: false, next: null };
+  async function settleIn(tx: Tx, key: string, answer: Exclude<Answer, { pending: true }>, orderId?: string): Promise<Settled> {
+    const owner = orderId ?? (await findOperationByKey(tx, key))?.orderId;
+    if (owner === undefined) return { applied: false, next: null };
+    // The payment first, then the operation: the order every transaction here locks them in.
+    const row = (await lockPayment(tx, owner))!;
+    const op = await findOperationByKey(tx, key, true);
+    if (op?.status !== 'pending') return { applied: false, next: null };
     return { applied: true, next: await record(tx, row, op, answer) };
   }
 
   /** With the payment locked and `op` still pending: the answer in the ledger, on the payment and as its event. */
-  async function record(tx: Tx, row: PaymentRow, op: OperationRow, answer: Exclude<Answer, { pending: true }>): Promise<OperationRow | null> {
+  async function record(tx: Tx, row: PaymentRow, op: OperationRow, answer: Exclude<Answer, { pending: true }>): Promise<Next | null> {
     const at = now();
     if ('refused' in answer) {
       await updateOperation(tx, op.id, { status: 'refused', lastError: `${answer.refused.code}: ${answer.refused.message}`.slice(0, 2000), settledAt: at });
       log.error({ orderId: op.orderId, operation: op.kind, code: answer.refused.code }, 'the provider refused an operation');
-      return (await startNext(tx, [{ row }]))[0] ?? null;
+      return withRow((await startNext(tx, [{ row }]))[0], row);
     }
     const applied = applyOutcome({ status: row.status, amount: row.amount ?? 0, captured: row.captured, refunded: row.refunded }, answer.settled);
     if (!applied) {
@@ -197,24 +205,10 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       ...(answer.card?.last4 ? { last4: answer.card.last4 } : {}),
     });
     await outbox.enqueue(tx, EXCHANGES.payments, [paymentEvent(answer.settled, updated, op)]);
-    return (await startNext(tx, [{ row: updated, traceparent: op.traceparent ?? undefined }]))[0] ?? null;
+    return withRow((await startNext(tx, [{ row: updated, traceparent: op.traceparent ?? undefined }]))[0], updated);
   }
 
-  type Settled = { applied: boolean; next: OperationRow | null };
-  const settleOne = ({ key, answer }: { key: string; answer: Exclude<Answer, { pending: true }> }) => inTransaction((tx) => settleIn(tx, key, answer));
-  /**
-   * Answers that arrive together are recorded in one transaction (group commit), payments locked
-   * in order id order as everywhere else; a batch the database refused is recorded answer by answer.
-   */
-  const settle = createBatcher<{ key: string; answer: Exclude<Answer, { pending: true }>; orderId: string }, Settled>({
-    many: (items) => inTransaction(async (tx) => {
-      const results = new Map<string, Settled>();
-      for (const item of [...items].sort((a, b) => (a.orderId < b.orderId ? -1 : 1))) results.set(item.key, await settleIn(tx, item.key, item.answer));
-      return items.map((item) => ({ status: 'fulfilled' as const, value: results.get(item.key)! }));
-    }),
-    one: settleOne,
-    redoAlone: refusedByDatabase,
-  });
+  const settle = (key: string, answer: Exclude<Answer, { pending: true }>, orderId: string) => inTransaction((tx) => settleIn(tx, key, answer, orderId));
 
   /** Asks the provider for an operation (again, with the same key, when `reconciling`). */
   async function ask(op: OperationRow, row: PaymentRow, reconciling: boolean): Promise<Answer> {
@@ -253,12 +247,13 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
    * whatever that makes next (an authorization the order no longer wants is voided at once).
    * Never throws: an answer that does not come leaves the operation pending for the reconciler.
    */
-  async function perform(first: OperationRow | null, reconciling = false): Promise<void> {
-    let op = first;
-    while (op) {
-      const current: OperationRow = op;
+  async function perform(first: OperationRow | Next | null, reconciling = false): Promise<void> {
+    let next: OperationRow | Next | null = first;
+    while (next) {
+      const current: OperationRow = 'op' in next ? next.op : next;
+      const known: PaymentRow | undefined = 'op' in next ? next.row : undefined;
       try {
-        const row = (await findPayment(db, current.orderId))!;
+        const row = known ?? (await findPayment(db, current.orderId))!;
         const answer = await ask(current, row, reconciling);
         if ('pending' in answer) {
           // The outcome follows by webhook; the reconciler asks if it does not.
@@ -268,7 +263,7 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
           });
           return;
         }
-        op = (await settle({ key: current.key, answer, orderId: current.orderId })).next;
+        next = (await settle(current.key, answer, current.orderId)).next;
         reconciling = false;
       } catch (error) {
         const retryInMs = Math.min(reconcileAfterMs * 2 ** current.attempts, MAX_RETRY_MS);
@@ -300,9 +295,21 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       }
       if (merged.size === 0) return [];
       const rows = await recordFacts(tx, [...merged.values()], now());
-      return startNext(tx, rows.map((row) => ({ row, traceparent: merged.get(row.orderId)!.traceparent })));
+      const ops = await startNext(tx, rows.map((row) => ({ row, traceparent: merged.get(row.orderId)!.traceparent })));
+      return ops.map((op) => ({ op, row: rows.find((r) => r.orderId === op.orderId)! }));
     });
-    await Promise.all(started.map((op) => perform(op)));
+    // The facts are recorded and the operations pending: the messages are done with. The provider
+    // is asked in the background, so the queue moves at the database's pace rather than the
+    // provider's; a crash meanwhile leaves the operations to the reconciler.
+    for (const next of started) inBackground(next);
+  }
+
+  // Bounded: a burst of orders queues here instead of opening a thousand calls to the provider.
+  const providerCalls = pLimit(maxProviderCalls);
+  const background = new Set<Promise<void>>();
+  function inBackground(next: Next): void {
+    const call = providerCalls(() => perform(next)).finally(() => background.delete(call));
+    background.add(call);
   }
 
   async function toPayment(row: PaymentRow): Promise<Payment> {
@@ -382,9 +389,12 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
         const answer: Answer = hook.type === 'authorization.succeeded'
           ? { settled: { kind: 'authorized' }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand, last4: hook.last4 } }
           : { settled: { kind: 'declined', code: hook.code }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand ?? null, last4: hook.last4 ?? null } };
+        // Most such webhooks tell of an answer the call itself brought, already recorded: one read, no transaction.
+        const op = await findOperationByKey(db, hook.key);
+        if (op?.status !== 'pending') return 'ignored';
         const result = await inTransaction(async (tx) => {
           if (!(await claimEvent(tx, inbox, consumer, hook.id))) return 'duplicate' as const;
-          return settleIn(tx, hook.key, answer);
+          return settleIn(tx, hook.key, answer, op.orderId);
         });
         if (result === 'duplicate') return result;
         await perform(result.next);
@@ -406,9 +416,14 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
      * call and the commit, a timeout, a webhook that never came) and settles them. Safe on every
      * replica at once. Returns how many were asked about.
      */
+    /** Waits for the provider calls started in the background (at shutdown). */
+    async drain(): Promise<void> {
+      while (background.size > 0) await Promise.allSettled([...background]);
+    },
+
     async reconcile(limit = 50): Promise<number> {
       const due = await claimDueOperations(db, limit, reconcileAfterMs);
-      await Promise.all(due.map((op) => perform(op, true)));
+      await Promise.all(due.map((op) => providerCalls(() => perform(op, true))));
       return due.length;
     },
   };

@@ -13,6 +13,7 @@ const sandboxConfigSpec = {
   SANDBOX_WEBHOOK_URL: url(['http:', 'https:'], 'http://127.0.0.1:5002/api/payments/webhooks/sandbox'),
   SANDBOX_SLOW_MS: int({ min: 0, max: 600_000, default: 15_000 }),
   SANDBOX_ASYNC_DELAY_MS: int({ min: 0, max: 600_000, default: 300 }),
+  SANDBOX_WEBHOOK_DELAY_MS: int({ min: 0, max: 600_000, default: 200 }),
 };
 
 const config = exitOnConfigError(() => loadConfig(process.env, sandboxConfigSpec));
@@ -23,6 +24,7 @@ const sandbox = createSandbox({
   webhookUrl: config.SANDBOX_WEBHOOK_URL,
   slowMs: config.SANDBOX_SLOW_MS,
   asyncDelayMs: config.SANDBOX_ASYNC_DELAY_MS,
+  webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS,
   log,
 });
 const address = await sandbox.listen(config.PORT, '0.0.0.0');

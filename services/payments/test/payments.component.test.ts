@@ -186,6 +186,15 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     expect((await getPayment(orderId)).ledger).toHaveLength(1);
   });
 
+  it('is done with the facts once they are recorded: the provider is asked after the messages are acknowledged', async () => {
+    // This card's answer is held for seconds; its webhook follows in a fraction of one.
+    const orderId = randomUUID();
+    await tell(EXCHANGES.orders, created(orderId, 'pm_card_sandbox_timeout'));
+    await tell(EXCHANGES.inventory, reserved(orderId));
+    expect((await getPayment(orderId)).status).toBe('authorizing');
+    await paymentEvent(orderId, 'payment.authorized');
+  });
+
   it('settles by asking the provider when neither the call\'s answer nor a webhook arrives', async () => {
     // No webhook reaches the service meanwhile: only the reconciler can learn the outcome.
     sandbox.setWebhookUrl('http://127.0.0.1:9/unreachable');

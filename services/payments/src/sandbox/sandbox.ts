@@ -23,6 +23,8 @@ export interface SandboxOptions {
   slowMs?: number;
   /** How long `pm_card_sandbox_async` stays pending. */
   asyncDelayMs?: number;
+  /** How long after the change its webhook is first sent (real providers send events after the API's answer). */
+  webhookDelayMs?: number;
   /** The waits before each retry of a webhook not answered 2xx; when spent, the delivery is marked failed. */
   webhookRetryMs?: number[];
   log?: Logger;
@@ -98,7 +100,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
 const isAuthorization = (result: SandboxAuthorization | SandboxOperation): result is SandboxAuthorization => 'status' in result;
 
 export function createSandbox(opts: SandboxOptions) {
-  const { webhookSecret, slowMs = 15_000, asyncDelayMs = 300, webhookRetryMs = [200, 1000, 5000, 15_000] } = opts;
+  const { webhookSecret, slowMs = 15_000, asyncDelayMs = 300, webhookDelayMs = 200, webhookRetryMs = [200, 1000, 5000, 15_000] } = opts;
   let webhookUrl = opts.webhookUrl;
 
   const authorizations = new Map<string, SandboxAuthorization>();
@@ -112,7 +114,8 @@ export function createSandbox(opts: SandboxOptions) {
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : {}),
     bodyLimit: 16 * 1024,
-    forceCloseConnections: 'idle',
+    // Closing cuts every connection, a held answer's too: a simulator owes no one a graceful drain.
+    forceCloseConnections: true,
     // "100" is not an amount: clients must send the types they mean.
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -210,7 +213,8 @@ export function createSandbox(opts: SandboxOptions) {
     // Serialized once: every attempt signs and sends the same bytes.
     const delivery = { event, attempts: [], delivered: false, failed: false, body: JSON.stringify(event) };
     deliveries.set(event.id, delivery);
-    deliver(delivery);
+    // As at a real provider, the event follows the API's answer rather than racing it.
+    later(webhookDelayMs, () => deliver(delivery));
   }
 
   // --- authorizations and operations ---
