@@ -324,3 +324,15 @@ describe('when the provider cannot be used', () => {
     await expect(provider.get('any')).rejects.toBeInstanceOf(ProviderUnavailable);
   });
 });
+
+describe('sandbox memory', () => {
+  it('remembers only the newest authorizations, so a long-running sandbox stays bounded', async () => {
+    const { provider, authorizations } = await start({ sandbox: { remember: 2 } });
+    const first = request('pm_card_visa');
+    await provider.authorize(first);
+    await provider.authorize(request('pm_card_visa'));
+    await provider.authorize(request('pm_card_mastercard'));
+    expect(await authorizations()).toHaveLength(2);
+    expect(await provider.get(first.key)).toBeNull();
+  });
+});

@@ -13,6 +13,7 @@ import { Type, type Static } from 'typebox';
 import type { Logger } from '@pedidos/platform/logger';
 import { SIGNATURE_HEADER, signWebhook } from '../provider/webhook-signature';
 import { findTestCard, TEST_CARDS } from './cards';
+import { LRUCache } from 'lru-cache';
 
 export interface SandboxOptions {
   /** Where webhooks are POSTed; unset, events are kept (`GET /v1/events`) but not sent. */
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   asyncDelayMs?: number;
   /** How long after the change its webhook is first sent (real providers send events after the API's answer). */
   webhookDelayMs?: number;
+  /** How many authorizations, idempotency keys and events it remembers, the newest first; 20,000 by default. */
+  remember?: number;
   /** The waits before each retry of a webhook not answered 2xx; when spent, the delivery is marked failed. */
   webhookRetryMs?: number[];
   log?: Logger;
@@ -103,10 +106,12 @@ export function createSandbox(opts: SandboxOptions) {
   const { webhookSecret, slowMs = 15_000, asyncDelayMs = 300, webhookDelayMs = 200, webhookRetryMs = [200, 1000, 5000, 15_000] } = opts;
   let webhookUrl = opts.webhookUrl;
 
-  const authorizations = new Map<string, SandboxAuthorization>();
+  // Bounded (lru-cache): `npm start` may run for days, and a simulator need not remember it all.
+  const remembered = <V extends object>() => new LRUCache<string, V>({ max: opts.remember ?? 20_000 });
+  const authorizations = remembered<SandboxAuthorization>();
   /** One namespace for every key, as at Stripe: the fingerprint names the endpoint and the body. */
-  const requests = new Map<string, { fingerprint: string; result: SandboxAuthorization | SandboxOperation }>();
-  const deliveries = new Map<string, EventDeliveries & { body: string }>();
+  const requests = remembered<{ fingerprint: string; result: SandboxAuthorization | SandboxOperation }>();
+  const deliveries = remembered<EventDeliveries & { body: string }>();
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   const closing = new AbortController();
