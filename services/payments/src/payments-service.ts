@@ -259,7 +259,10 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
           // The outcome follows by webhook; the reconciler asks if it does not.
           await inTransaction(async (tx) => {
             await updateOperation(tx, current.id, { providerReference: answer.reference, checkAfter: later(reconcileAfterMs) });
-            await updatePayment(tx, current.orderId, { reference: answer.reference, brand: answer.card?.brand ?? null, last4: answer.card?.last4 ?? null, updatedAt: now() });
+            await updatePayment(tx, current.orderId, {
+              reference: answer.reference, updatedAt: now(),
+              ...(answer.card?.brand ? { brand: answer.card.brand } : {}), ...(answer.card?.last4 ? { last4: answer.card.last4 } : {}),
+            });
           });
           return;
         }
@@ -295,8 +298,9 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       }
       if (merged.size === 0) return [];
       const rows = await recordFacts(tx, [...merged.values()], now());
+      const byOrder = new Map(rows.map((row) => [row.orderId, row]));
       const ops = await startNext(tx, rows.map((row) => ({ row, traceparent: merged.get(row.orderId)!.traceparent })));
-      return ops.map((op) => ({ op, row: rows.find((r) => r.orderId === op.orderId)! }));
+      return ops.map((op) => ({ op, row: byOrder.get(op.orderId)! }));
     });
     // The facts are recorded and the operations pending: the messages are done with. The provider
     // is asked in the background, so the queue moves at the database's pace rather than the
