@@ -7,11 +7,21 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+
+/** The part of vitest's JSON report (Jest's shape) read here. */
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; status: string; assertionResults: { fullName: string; status: string }[] }[];
+}
 
 const vitest = join(import.meta.dirname, '..', 'node_modules', '.bin', 'vitest');
 const reports = mkdtempSync(join(tmpdir(), 'pedidos-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures: string[] = [];
 let exitCode = 0;
 
 const RUNS = [['components', 'web'], ['system'], ['e2e']];
@@ -23,15 +33,23 @@ for (const projects of RUNS) {
   });
   if (run.status !== 0) exitCode = 1;
   try {
-    const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    const result = JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
     totals.passed += result.numPassedTests;
     totals.failed += result.numFailedTests;
     totals.skipped += result.numPendingTests + result.numTodoTests;
+    for (const file of result.testResults) {
+      const name = relative(process.cwd(), file.name);
+      const failed = file.assertionResults.filter((test) => test.status === 'failed');
+      for (const test of failed) failures.push(`${name} > ${test.fullName}`);
+      if (file.status === 'failed' && failed.length === 0) failures.push(`${name} (the file itself)`);
+    }
   } catch {
     exitCode = 1; // no report: the run itself broke
   }
 }
 
 rmSync(reports, { recursive: true, force: true });
+// The failed tests again at the end, where a long log's last lines show them.
+for (const failure of failures) console.log(`failed: ${failure}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(exitCode);
