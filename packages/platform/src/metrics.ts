@@ -62,6 +62,9 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
     });
   }
 
+  /** A histogram of this service's own, e.g. how much work each batch did. */
+  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, registers: [registry] });
+
   /** Messages waiting in each watched queue's DLQ, read from the broker at scrape time. */
   function observeDeadLetters(bus: Pick<Bus, 'queueDepth'>, queues: string[]): void {
     new Gauge({
@@ -89,5 +92,5 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
   /** The text `/metrics` answers: this process's, or in a worker the whole service's (cluster-metrics.ts). */
   const exposition = (): Promise<string> => (cluster.isWorker ? metricsFromPrimary() : registry.metrics());
 
-  return { registry, httpDuration, observeBus, observeDeadLetters, observeOutbox, gaugeFromCallback, exposition };
+  return { registry, httpDuration, observeBus, observeDeadLetters, observeOutbox, gaugeFromCallback, histogram, exposition };
 }

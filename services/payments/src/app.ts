@@ -29,8 +29,13 @@ export function providerFor(config: ConfigOf<typeof paymentsConfigSpec>): Paymen
 
 export async function buildPayments({ database, bus, log, config, provider = providerFor(config) }: Adapters & { config: ConfigOf<typeof paymentsConfigSpec>; provider?: PaymentProvider }) {
   const outbox = createOutbox({ db: database.db, table: outboxTable, bus, log, pollIntervalMs: config.OUTBOX_POLL_MS });
-  const service = createPaymentsService({ db: database.db, outbox, provider, log, reconcileAfterMs: config.RECONCILE_AFTER_MS, captureOnAuthorize: config.CAPTURE === 'on-authorize' });
   const metrics = createMetrics({ service: 'payments' });
+  const answersPerTransaction = metrics.histogram(
+    'payment_answers_per_transaction', 'Provider answers recorded by each transaction: answers that arrive together share one commit', [1, 2, 5, 10, 20, 50, 100]);
+  const service = createPaymentsService({
+    db: database.db, outbox, provider, log, reconcileAfterMs: config.RECONCILE_AFTER_MS, captureOnAuthorize: config.CAPTURE === 'on-authorize',
+    onAnswersRecorded: (answers) => answersPerTransaction.observe(answers),
+  });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeDeadLetters(bus, Object.values(QUEUES));
   metrics.observeOutbox(outbox.relay);

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
+import { createBatcher } from '@pedidos/platform/batcher';
 import type { Principal } from '@pedidos/platform/auth';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { errorSummary } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
-import { claimEvent, claimEvents, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
+import { claimEvents, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { Payment, PaymentSummary, RefundBody } from '@pedidos/contracts/payments';
 import { applyOutcome, nextStep, refundable, type Outcome, type PaymentState } from './domain/payment';
 import {
-  claimDueOperations, findOperationByKey, findPayment, findPaymentByReference, insertOperations, lockPayment, markAuthorizing, pendingOperations,
-  recordFacts, settledOperations, updateOperation, updatePayment, type Facts, type OperationRow, type PaymentRow,
+  claimDueOperations, findOperationByKey, findPayment, findPaymentByReference, insertOperations, lockOperations, lockPayment, lockPayments, markAuthorizing,
+  pendingOperations, recordFacts, settledOperations, settleOperations, updateOperation, updatePayment, updatePayments,
+  type Facts, type OperationRow, type OperationSettlement, type PaymentRow,
 } from './db/payment-rows';
 import { inbox } from './db/schema';
 import { ProviderRefused, type Authorization, type PaymentProvider, type WebhookEvent } from './provider/port';
@@ -27,6 +30,8 @@ export interface PaymentsServiceOptions {
   captureOnAuthorize?: boolean;
   /** The most calls to the provider in flight at once from the saga and the reconciler. */
   maxProviderCalls?: number;
+  /** Told how many provider answers each transaction recorded (a metric). */
+  onAnswersRecorded?: (answers: number) => void;
   now?: () => Date;
 }
 
@@ -36,6 +41,8 @@ const MAX_RETRY_MS = 10 * 60_000;
 /** An operation to ask of the provider, with its payment as the transaction that started it left it. */
 type Next = { op: OperationRow; row: PaymentRow };
 type Settled = { applied: boolean; next: Next | null };
+/** A provider's answer, to record against the operation it answers. */
+type Settlement = { key: string; orderId: string; answer: Exclude<Answer, { pending: true }> };
 const withRow = (op: OperationRow | undefined, row: PaymentRow): Next | null => (op === undefined ? null : { op, row });
 
 /** What the provider's answer means for the operation asked. */
@@ -92,7 +99,7 @@ function authorizationAnswer(a: Authorization): Answer {
   }
 }
 
-export function createPaymentsService({ db, outbox, provider, log, reconcileAfterMs, captureOnAuthorize = false, maxProviderCalls = 64, now = () => new Date() }: PaymentsServiceOptions) {
+export function createPaymentsService({ db, outbox, provider, log, reconcileAfterMs, captureOnAuthorize = false, maxProviderCalls = 64, onAnswersRecorded, now = () => new Date() }: PaymentsServiceOptions) {
   /** The one place transactions open; events leave through the outbox after commit. */
   async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const result = await db.transaction(work);
@@ -163,52 +170,96 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
     }
   }
 
-  /**
-   * Records the provider's answer to a pending operation, once: an answer that arrives again (a
-   * webhook after the call's own answer, the reconciler after a crash) finds it settled and does
-   * nothing (`applied` false). Returns the saga's next operation, started in the same transaction.
-   */
-  async function settleIn(tx: Tx, key: string, answer: Exclude<Answer, { pending: true }>, orderId?: string): Promise<Settled> {
-    const owner = orderId ?? (await findOperationByKey(tx, key))?.orderId;
-    if (owner === undefined) return { applied: false, next: null };
-    // The payment first, then the operation: the order every transaction here locks them in.
-    const row = (await lockPayment(tx, owner))!;
-    const op = await findOperationByKey(tx, key, true);
-    if (op?.status !== 'pending') return { applied: false, next: null };
-    return { applied: true, next: await record(tx, row, op, answer) };
-  }
-
-  /** With the payment locked and `op` still pending: the answer in the ledger, on the payment and as its event. */
-  async function record(tx: Tx, row: PaymentRow, op: OperationRow, answer: Exclude<Answer, { pending: true }>): Promise<Next | null> {
-    const at = now();
+  /** With the payment locked and `op` still pending: how `answer` leaves the operation and the payment. */
+  function recordOne(row: PaymentRow, op: OperationRow, answer: Exclude<Answer, { pending: true }>, at: Date): { op: OperationSettlement; row: PaymentRow | null; goesOn: boolean } {
+    const kept = { id: op.id, outcome: null, amount: op.amount, reason: op.reason, providerReference: op.providerReference, lastError: op.lastError, settledAt: at };
     if ('refused' in answer) {
-      await updateOperation(tx, op.id, { status: 'refused', lastError: `${answer.refused.code}: ${answer.refused.message}`.slice(0, 2000), settledAt: at });
       log.error({ orderId: op.orderId, operation: op.kind, code: answer.refused.code }, 'the provider refused an operation');
-      return withRow((await startNext(tx, [{ row }]))[0], row);
+      return { op: { ...kept, status: 'refused', lastError: `${answer.refused.code}: ${answer.refused.message}`.slice(0, 2000) }, row: null, goesOn: true };
     }
     const applied = applyOutcome({ status: row.status, amount: row.amount ?? 0, captured: row.captured, refunded: row.refunded }, answer.settled);
     if (!applied) {
-      await updateOperation(tx, op.id, { status: 'refused', lastError: `${answer.settled.kind} does not apply to a payment that is ${row.status}`, settledAt: at });
       log.error({ orderId: op.orderId, operation: op.kind, outcome: answer.settled.kind, status: row.status }, 'an answer does not fit the payment');
-      return null;
+      return { op: { ...kept, status: 'refused', lastError: `${answer.settled.kind} does not apply to a payment that is ${row.status}` }, row: null, goesOn: false };
     }
     const reason = answer.settled.kind === 'declined' || answer.settled.kind === 'failed' ? answer.settled.code : op.reason;
-    await updateOperation(tx, op.id, { status: 'settled', outcome: applied.ledger.kind, amount: applied.ledger.amount, reason, providerReference: answer.reference ?? null, settledAt: at });
-    const updated = await updatePayment(tx, op.orderId, {
-      status: applied.status,
-      captured: applied.captured,
-      refunded: applied.refunded,
-      version: row.version + 1,
-      updatedAt: at,
-      ...(answer.authorization === undefined ? {} : { reference: answer.authorization }),
-      ...(answer.card?.brand ? { brand: answer.card.brand } : {}),
-      ...(answer.card?.last4 ? { last4: answer.card.last4 } : {}),
-    });
-    await outbox.enqueue(tx, EXCHANGES.payments, [paymentEvent(answer.settled, updated, op)]);
-    return withRow((await startNext(tx, [{ row: updated, traceparent: op.traceparent ?? undefined }]))[0], updated);
+    return {
+      op: { ...kept, status: 'settled', outcome: applied.ledger.kind, amount: applied.ledger.amount, reason, providerReference: answer.reference ?? null },
+      row: {
+        ...row,
+        status: applied.status,
+        captured: applied.captured,
+        refunded: applied.refunded,
+        version: row.version + 1,
+        updatedAt: at,
+        reference: answer.authorization ?? row.reference,
+        // A pending answer told of the card already: an answer without it never blanks it.
+        brand: answer.card?.brand || row.brand,
+        last4: answer.card?.last4 || row.last4,
+      },
+      goesOn: true,
+    };
   }
 
-  const settle = (key: string, answer: Exclude<Answer, { pending: true }>, orderId: string) => inTransaction((tx) => settleIn(tx, key, answer, orderId));
+  /**
+   * Records providers' answers to pending operations, each once, in the same few statements
+   * however many answers: an answer that arrives again (a webhook after the call's own answer,
+   * the reconciler after a crash, twice in one batch) finds its operation settled and does
+   * nothing (`applied` false). Each payment's next operation starts in the same transaction and
+   * goes back with the last of its answers.
+   */
+  async function settleIn(tx: Tx, answers: Settlement[]): Promise<Settled[]> {
+    const at = now();
+    // The payments first, then the operations: the order every transaction here locks them in.
+    const rows = new Map((await lockPayments(tx, [...new Set(answers.map((a) => a.orderId))])).map((row) => [row.orderId, row]));
+    const ops = new Map((await lockOperations(tx, answers.map((a) => a.key))).map((op) => [op.key, op]));
+    const settled: OperationSettlement[] = [];
+    const events: CloudEvent[] = [];
+    const changed = new Set<string>();
+    // The payments whose saga may go on, with the answer that hands on their next operation.
+    const goingOn = new Map<string, { answer: number; traceparent?: string }>();
+    const applied = answers.map(({ key, orderId, answer }, i) => {
+      const row = rows.get(orderId);
+      const op = ops.get(key);
+      if (row === undefined || op?.orderId !== orderId || op.status !== 'pending') return false;
+      const result = recordOne(row, op, answer, at);
+      ops.set(key, { ...op, status: result.op.status });
+      settled.push(result.op);
+      if (result.row !== null && 'settled' in answer) {
+        rows.set(orderId, result.row);
+        changed.add(orderId);
+        events.push(paymentEvent(answer.settled, result.row, op));
+      }
+      if (result.goesOn) goingOn.set(orderId, { answer: i, traceparent: op.traceparent ?? undefined });
+      return true;
+    });
+    await settleOperations(tx, settled);
+    await updatePayments(tx, [...changed].map((orderId) => rows.get(orderId)!));
+    await outbox.enqueue(tx, EXCHANGES.payments, events);
+    const started = await startNext(tx, [...goingOn].map(([orderId, { traceparent }]) => ({ row: rows.get(orderId)!, traceparent })));
+    const handedOn = new Map(started.map((op) => [goingOn.get(op.orderId)!.answer, op]));
+    return applied.map((wasApplied, i) => ({ applied: wasApplied, next: withRow(handedOn.get(i), rows.get(answers[i]!.orderId)!) }));
+  }
+
+  // Answers arriving together are recorded in one transaction (group commit): at a burst's pace
+  // the provider's answers come faster than one commit each could keep up with.
+  // The keys of operations this process settled lately: a settled operation stays settled, so a
+  // webhook about one is answered from memory (a replica that did not settle it reads the table).
+  const recentlySettled = new LRUCache<string, true>({ max: 20_000 });
+
+  async function settleAll(answers: Settlement[]): Promise<Settled[]> {
+    const settled = await inTransaction((tx) => settleIn(tx, answers));
+    settled.forEach(({ applied }, i) => applied && recentlySettled.set(answers[i]!.key, true));
+    onAnswersRecorded?.(answers.length);
+    return settled;
+  }
+  const settle = createBatcher<Settlement, Settled>({
+    many: async (answers) => (await settleAll(answers)).map((value) => ({ status: 'fulfilled' as const, value })),
+    one: async (answer) => (await settleAll([answer]))[0]!,
+  });
+
+  // Bounded: a burst of orders queues here instead of opening a thousand calls to the provider.
+  const providerCalls = pLimit(maxProviderCalls);
 
   /** Asks the provider for an operation (again, with the same key, when `reconciling`). */
   async function ask(op: OperationRow, row: PaymentRow, reconciling: boolean): Promise<Answer> {
@@ -254,7 +305,8 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       const known: PaymentRow | undefined = 'op' in next ? next.row : undefined;
       try {
         const row = known ?? (await findPayment(db, current.orderId))!;
-        const answer = await ask(current, row, reconciling);
+        // Only the call holds one of the provider's slots: recording its answer waits for the database, not for the provider.
+        const answer = await providerCalls(() => ask(current, row, reconciling));
         if ('pending' in answer) {
           // The outcome follows by webhook; the reconciler asks if it does not.
           await inTransaction(async (tx) => {
@@ -266,7 +318,7 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
           });
           return;
         }
-        next = (await settle(current.key, answer, current.orderId)).next;
+        next = (await settle({ key: current.key, orderId: current.orderId, answer })).next;
         reconciling = false;
       } catch (error) {
         const retryInMs = Math.min(reconcileAfterMs * 2 ** current.attempts, MAX_RETRY_MS);
@@ -308,11 +360,9 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
     for (const next of started) inBackground(next);
   }
 
-  // Bounded: a burst of orders queues here instead of opening a thousand calls to the provider.
-  const providerCalls = pLimit(maxProviderCalls);
   const background = new Set<Promise<void>>();
   function inBackground(next: Next): void {
-    const call = providerCalls(() => perform(next)).finally(() => background.delete(call));
+    const call = perform(next).finally(() => background.delete(call));
     background.add(call);
   }
 
@@ -384,25 +434,22 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
     },
 
     /**
-     * A provider's webhook, already read and verified: applied once (its id goes through the
-     * inbox), whatever order and however often it arrives.
+     * A provider's webhook, already read and verified: applied once, whatever order and however
+     * often it arrives. An authorization's outcome is an answer like the call's own, recorded by
+     * the same `settle`; its operation, settled once, is what makes every later copy do nothing.
      */
-    async onWebhook(hook: WebhookEvent): Promise<'applied' | 'duplicate' | 'ignored'> {
-      const consumer = `webhook:${provider.name}`;
+    async onWebhook(hook: WebhookEvent): Promise<'applied' | 'ignored'> {
       if (hook.type === 'authorization.succeeded' || hook.type === 'authorization.declined') {
+        // Most such webhooks tell of an answer the call itself brought, recorded here moments ago.
+        if (recentlySettled.has(hook.key)) return 'ignored';
+        const op = await findOperationByKey(db, hook.key);
+        if (op?.status !== 'pending') return 'ignored';
         const answer: Answer = hook.type === 'authorization.succeeded'
           ? { settled: { kind: 'authorized' }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand, last4: hook.last4 } }
           : { settled: { kind: 'declined', code: hook.code }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand ?? null, last4: hook.last4 ?? null } };
-        // Most such webhooks tell of an answer the call itself brought, already recorded: one read, no transaction.
-        const op = await findOperationByKey(db, hook.key);
-        if (op?.status !== 'pending') return 'ignored';
-        const result = await inTransaction(async (tx) => {
-          if (!(await claimEvent(tx, inbox, consumer, hook.id))) return 'duplicate' as const;
-          return settleIn(tx, hook.key, answer, op.orderId);
-        });
-        if (result === 'duplicate') return result;
+        const result = await settle({ key: hook.key, orderId: op.orderId, answer });
         await perform(result.next);
-        // Not applied: the call's own answer (or the reconciler) recorded it first, or it is not ours.
+        // Not applied: the call's own answer (or the reconciler) recorded it first.
         return result.applied ? 'applied' : 'ignored';
       }
       // Captures, voids and refunds are answered when asked; their webhooks only tell of an
@@ -415,19 +462,19 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       return pending.length > 0 ? 'applied' : 'ignored';
     },
 
-    /**
-     * Asks the provider about operations left unanswered past their time (a crash between the
-     * call and the commit, a timeout, a webhook that never came) and settles them. Safe on every
-     * replica at once. Returns how many were asked about.
-     */
     /** Waits for the provider calls started in the background (at shutdown). */
     async drain(): Promise<void> {
       while (background.size > 0) await Promise.allSettled([...background]);
     },
 
+    /**
+     * Asks the provider about operations left unanswered past their time (a crash between the
+     * call and the commit, a timeout, a webhook that never came) and settles them. Safe on every
+     * replica at once. Returns how many were asked about.
+     */
     async reconcile(limit = 50): Promise<number> {
       const due = await claimDueOperations(db, limit, reconcileAfterMs);
-      await Promise.all(due.map((op) => providerCalls(() => perform(op, true))));
+      await Promise.all(due.map((op) => perform(op, true)));
       return due.length;
     },
   };

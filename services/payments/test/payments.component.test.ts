@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { loadConfig } from '@pedidos/platform/config';
-import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
+import { cloudEvent, createOutbox, type CloudEvent } from '@pedidos/platform/messaging';
 import { SHAPES, ackCounter, createTestIssuer, eventProbe, eventually, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { buildPayments } from '../src/app';
 import { paymentsConfigSpec } from '../src/config';
+import { outbox as outboxTable } from '../src/db/schema';
+import { createPaymentsService } from '../src/payments-service';
+import type { PaymentProvider } from '../src/provider/port';
+import { createSandboxProvider } from '../src/provider/sandbox-provider';
 import { signWebhook } from '../src/provider/webhook-signature';
 import { createSandbox } from '../src/sandbox/sandbox';
 
@@ -256,5 +260,38 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     expect(notCaptured.json()).toMatchObject({ status: 409, code: 'PAYMENT.NOT_CAPTURED' });
     const bad = await inject('POST', `/api/payments/${orderId}/refunds`, { amount: 0, reason: '' });
     expect(bad.statusCode).toBe(400);
+  });
+  it('records provider answers that arrive together in one transaction, each once and with its own event', async () => {
+    // A provider whose answers to a burst all come back at the same moment, as they do under load.
+    const burst = 12;
+    const provider = createSandboxProvider({ url: sandboxUrl, apiKey: API_KEY, webhookSecrets: [SECRET], timeoutMs: 5_000 });
+    let arrived = 0;
+    let allArrived!: () => void;
+    const together = new Promise<void>((resolve) => (allArrived = resolve));
+    const gated: PaymentProvider = {
+      ...provider,
+      async authorize(request) {
+        const answer = await provider.authorize(request);
+        if (++arrived === burst) allArrived();
+        await together;
+        return answer;
+      },
+    };
+    const perTransaction: number[] = [];
+    const log = { warn: vi.fn(), error: vi.fn() };
+    const service = createPaymentsService({
+      db: adapters.database.db, outbox: createOutbox({ db: adapters.database.db, table: outboxTable, bus: adapters.bus }), provider: gated, log,
+      reconcileAfterMs: 60_000, onAnswersRecorded: (answers) => perTransaction.push(answers),
+    });
+    const orderIds = Array.from({ length: burst }, () => randomUUID());
+    await service.onOrderFacts('payments.burst', orderIds.flatMap((orderId) => [created(orderId, 'pm_card_visa'), reserved(orderId)]));
+    await service.drain();
+
+    expect(perTransaction).toEqual([burst]);
+    expect(log.error).not.toHaveBeenCalled();
+    for (const orderId of orderIds) {
+      expect((await getPayment(orderId)).ledger.map((l: { kind: string }) => l.kind)).toEqual(['authorization']);
+      expect((await paymentEvent(orderId, 'payment.authorized')).data).toMatchObject({ orderId, version: 1, payment: { status: 'authorized' } });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { primaryKey, type PgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db';
 
@@ -31,10 +32,11 @@ export async function claimEvent(tx: Tx, table: InboxTable, consumer: string, ev
  */
 export async function claimEvents(tx: Tx, table: InboxTable, consumer: string, eventIds: string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const inserted = await tx
-    .insert(table)
-    .values([...new Set(eventIds)].sort().map((eventId) => ({ consumer, eventId })))
-    .onConflictDoNothing()
-    .returning({ eventId: table.eventId });
-  return new Set(inserted.map((r) => r.eventId));
+  // One array parameter rather than a row of parameters per event: the statement's text is the
+  // same for every batch, and nothing is built per event.
+  const { rows } = await tx.execute<{ event_id: string }>(sql`
+    INSERT INTO ${table} (consumer, event_id)
+    SELECT ${consumer}::text, id FROM unnest(${sql.param([...new Set(eventIds)])}::text[]) AS e(id) ORDER BY id COLLATE "C"
+    ON CONFLICT DO NOTHING RETURNING event_id`);
+  return new Set(rows.map((r) => r.event_id));
 }

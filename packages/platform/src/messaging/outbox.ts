@@ -228,7 +228,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   return {
     async enqueue(tx, exchange, events) {
       if (events.length === 0) return;
-      await tx.insert(t).values(events.map((event) => ({ id: event.id, exchange, event })));
+      // One array parameter per column, in the events' order (the relay publishes by `seq`).
+      await tx.execute(sql`
+        INSERT INTO ${t} (id, exchange, event)
+        SELECT e.id, ${exchange}::text, e.event FROM unnest(${sql.param(events.map((e) => e.id))}::text[], ${sql.param(events.map((e) => JSON.stringify(e)))}::jsonb[])
+          WITH ORDINALITY AS e(id, event, ord) ORDER BY e.ord`);
     },
     relay,
   };

@@ -67,7 +67,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
         params: WebhookParams,
         body: Type.String({ description: 'the event, as JSON' }),
         response: {
-          200: Type.Object({ received: Type.Boolean(), outcome: Type.Union([Type.Literal('applied'), Type.Literal('duplicate'), Type.Literal('ignored')]) }),
+          200: Type.Object({ received: Type.Boolean(), outcome: Type.Union([Type.Literal('applied'), Type.Literal('ignored')]) }),
           ...paymentErrors.responses(400, 'WEBHOOK.UNKNOWN_PROVIDER', 'WEBHOOK.INVALID_SIGNATURE'),
         },
       },
