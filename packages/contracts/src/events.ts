@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { Currency, Money, Sku, Timestamp, Uuid } from './common';
-import { Order } from './orders';
+import { Address, Customer, Order } from './orders';
 import { PaymentMethod, PaymentSummary } from './payments';
 
 /** Each service publishes to its own durable topic exchange; routing key = event type. */
@@ -31,6 +31,9 @@ export const OrderCreated = Type.Object({
   createdAt: Timestamp,
   /** The provider's token the customer paid with; the payments service authorizes it once stock is reserved. */
   paymentMethod: Type.Optional(PaymentMethod),
+  /** Who ordered and where it goes, for the systems that ship and bill it. */
+  customer: Type.Optional(Type.Union([Customer, Type.Null()])),
+  shippingAddress: Type.Optional(Type.Union([Address, Type.Null()])),
 });
 
 export const OrderCancelled = Type.Object({

@@ -9,6 +9,49 @@ export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', '
 export const OrderStatus = Type.Enum(ORDER_STATUSES);
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** Brazil's CEP: eight digits, written `01305-000` (the hyphen optional on the way in). */
+const CEP = /^\d{5}-?\d{3}$/;
+
+export const Address = Type.Object(
+  {
+    name: SingleLineText({ minLength: 1, maxLength: 120 }),
+    line1: SingleLineText({ minLength: 1, maxLength: 200 }),
+    line2: Type.Optional(Type.Union([SingleLineText({ maxLength: 200 }), Type.Null()])),
+    city: SingleLineText({ minLength: 1, maxLength: 100 }),
+    state: SingleLineText({ minLength: 1, maxLength: 100 }),
+    postalCode: SingleLineText({ minLength: 1, maxLength: 20 }),
+    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2, e.g. BR' }),
+  },
+  { additionalProperties: false, description: 'where the order goes; with country BR, postalCode is a CEP (01305-000)' },
+);
+export type Address = Static<typeof Address>;
+
+/**
+ * The rules a schema cannot say: a Brazilian address's postal code is a CEP. Paths are relative
+ * to the address. The server refuses what this finds; the shop checks it before sending.
+ */
+export function addressProblems(address: Pick<Address, 'postalCode' | 'country'>): { path: string; message: string }[] {
+  if (address.country === 'BR' && !CEP.test(address.postalCode.trim())) return [{ path: '/postalCode', message: 'must be a CEP: eight digits, e.g. 01305-000' }];
+  return [];
+}
+
+/** The address as stored: `line2` always present, a CEP written with its hyphen. */
+export function normalizeAddress(address: Address): Address & { line2: string | null } {
+  const postalCode = address.postalCode.trim();
+  return {
+    ...address,
+    line2: address.line2 ?? null,
+    postalCode: address.country === 'BR' ? postalCode.replace(/^(\d{5})-?(\d{3})$/, '$1-$2') : postalCode,
+  };
+}
+
+/** Who ordered, as the token named them when the order was placed. */
+export const Customer = Type.Object({
+  name: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+});
+export type Customer = Static<typeof Customer>;
+
 export const PlaceOrderBody = Type.Object(
   {
     items: Type.Array(
@@ -16,6 +59,7 @@ export const PlaceOrderBody = Type.Object(
       { minItems: 1, maxItems: MAX_LINES, description: 'each SKU at most once' },
     ),
     note: Type.Optional(Type.Union([MultiLineText({ maxLength: ORDER_NOTE_MAX_LENGTH }), Type.Null()])),
+    shippingAddress: Type.Optional(Address),
     paymentMethod: PaymentMethod,
   },
   { additionalProperties: false },
@@ -42,6 +86,8 @@ export const Order = Type.Object({
   id: Uuid,
   number: Type.Integer(),
   customerId: Uuid,
+  customer: Type.Union([Customer, Type.Null()], { description: 'name and e-mail as of the order\'s creation; null for orders placed before they were kept' }),
+  shippingAddress: Type.Union([Address, Type.Null()], { description: 'null when the order was placed without one' }),
   status: OrderStatus,
   items: Type.Array(OrderItem),
   total: Type.Integer({ minimum: 0, description: 'minor units (centavos)' }),

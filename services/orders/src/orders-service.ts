@@ -7,7 +7,7 @@ import { DomainError } from '@pedidos/platform/errors';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
-import type { ListOrdersQuery, Order, OrderStatus, PlaceOrderBody } from '@pedidos/contracts/orders';
+import { addressProblems, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type PlaceOrderBody } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
 import { catalogEntries, upsertCatalogEntry } from './db/catalog';
@@ -33,6 +33,8 @@ const toOrder = (r: OrderRow, items: LineRow[], history: Omit<HistoryRow, 'id'>[
   id: r.id,
   number: r.number,
   customerId: r.customerId,
+  customer: r.customerName === null && r.customerEmail === null ? null : { name: r.customerName, email: r.customerEmail },
+  shippingAddress: r.shippingAddress ?? null,
   status: r.status as OrderStatus,
   items: items.map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice })),
   total: r.total,
@@ -45,7 +47,16 @@ const toOrder = (r: OrderRow, items: LineRow[], history: Omit<HistoryRow, 'id'>[
 });
 
 const hashRequest = (body: PlaceOrderBody) =>
-  createHash('sha256').update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null, paymentMethod: body.paymentMethod })).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify({ items: body.items.map((i) => [i.sku, i.quantity]), note: body.note ?? null, paymentMethod: body.paymentMethod, shippingAddress: body.shippingAddress ?? null }))
+    .digest('base64url');
+
+/** A refusal of what the body's schema cannot say (a Brazilian address needs a CEP); nothing is written. */
+function checkAddress(body: PlaceOrderBody): void {
+  if (body.shippingAddress === undefined) return;
+  const errors = addressProblems(body.shippingAddress).map((e) => ({ ...e, path: `/shippingAddress${e.path}` }));
+  if (errors.length > 0) throw new DomainError('ORDER.INVALID_ADDRESS', `Invalid shipping address: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, { errors });
+}
 
 const PRICING_PROBLEMS = {
   unknown_sku: 'no product has this SKU',
@@ -158,6 +169,8 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       // The number and the first history row's id are the statement's to give: 0 until it has.
       const row: OrderRow = {
         id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null,
+        customerName: who.name ?? null, customerEmail: who.email ?? null,
+        shippingAddress: body.shippingAddress === undefined ? null : normalizeAddress(body.shippingAddress),
         payment: null, paymentVersion: 0, createdAt: at, updatedAt: at,
       };
       const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
@@ -166,9 +179,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         orderId: id, number: 0, customerId: who.id,
         items: priced.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
         total: priced.total, currency: priced.currency, createdAt: at.toISOString(), paymentMethod: body.paymentMethod,
+        customer: order.customer, shippingAddress: order.shippingAddress,
       }, traceparent);
       const written: NewOrder = {
-        id, customerId: who.id, total: priced.total, currency: priced.currency, note: row.note, lines: priced.lines,
+        id, customerId: who.id, customer: order.customer, shippingAddress: order.shippingAddress, total: priced.total, currency: priced.currency, note: row.note, lines: priced.lines,
         idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
         created, changed: statusChanged({ order, historyId: 0 }, traceparent),
       };
@@ -259,7 +273,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   }
 
   return {
-    placeOrder: (who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) => place({ who, body, idempotencyKey, traceparent }),
+    placeOrder: async (who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) => {
+      checkAddress(body);
+      return place({ who, body, idempotencyKey, traceparent });
+    },
 
     async getOrder(who: Principal, id: string) {
       return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;

@@ -119,8 +119,44 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(created.data).toEqual({
       orderId: order.id, number: order.number, customerId: order.customerId, total: order.total, currency: 'BRL',
       createdAt: order.createdAt, items: [{ sku: 'CAFE-1KG', quantity: 2, unitPrice: 4990 }, { sku: 'ACUCAR-1KG', quantity: 1, unitPrice: 599 }],
-      paymentMethod: PAYMENT_METHOD,
+      paymentMethod: PAYMENT_METHOD, customer: null, shippingAddress: null,
     });
+  });
+
+  it('keeps who ordered, from the token, and where it goes, as given: on the order, in order.created, and once read back', async () => {
+    const ana = await issuer.bearer({ role: 'customer', extra: { name: 'Ana Souza', email: 'ana@example.com' } });
+    const shippingAddress = { name: 'Ana Souza', line1: 'Rua Augusta, 100', city: 'São Paulo', state: 'SP', postalCode: '01305000', country: 'BR' };
+    const response = await app.http.inject({
+      method: 'POST', url: '/api/orders', headers: { authorization: ana },
+      payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: PAYMENT_METHOD, shippingAddress },
+    });
+    expect(response.statusCode).toBe(201);
+    const order = response.json();
+    // Kept as of the order's creation; the CEP written the usual way.
+    const expected = { customer: { name: 'Ana Souza', email: 'ana@example.com' }, shippingAddress: { ...shippingAddress, line2: null, postalCode: '01305-000' } };
+    expect(order).toMatchObject(expected);
+    expect(await getOrder(order.id)).toMatchObject(expected);
+    expect((await emitted(order.id, 'order.created')).data).toMatchObject(expected);
+    const listed = (await inject('GET', '/api/orders?limit=5')).json().items.find((o: Order) => o.id === order.id);
+    expect(listed).toMatchObject(expected);
+  });
+
+  it('refuses a Brazilian address without a CEP with a 400 naming the field, and writes nothing', async () => {
+    const before = await newestId();
+    const response = await inject('POST', '/api/orders', {
+      items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: PAYMENT_METHOD,
+      shippingAddress: { name: 'Ana', line1: 'Rua Augusta, 100', city: 'São Paulo', state: 'SP', postalCode: '1305', country: 'BR' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ code: 'ORDER.INVALID_ADDRESS', errors: [{ path: '/shippingAddress/postalCode' }] });
+    const missingCity = await inject('POST', '/api/orders', {
+      items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: PAYMENT_METHOD,
+      shippingAddress: { name: 'Ana', line1: 'Rua Augusta, 100', state: 'SP', postalCode: '01305-000', country: 'BR' },
+    });
+    expect(missingCity.statusCode).toBe(400);
+    expect(JSON.stringify(missingCity.json().errors)).toContain('city');
+    expect(await newestId()).toBe(before);
   });
 
   it('confirms on payment.authorized, and a duplicate or late answer changes nothing', async () => {

@@ -27,6 +27,8 @@ export const order = (overrides: Partial<Order> = {}): Order => ({
   id: '0d6f3a52-1b9e-4c47-8a3e-5f2d7c9b1e40',
   number: 1042,
   customerId: '7b0e5f8e-3c1a-4a56-9d1b-2f4c8e6a9b10',
+  customer: { name: 'Ana Souza', email: 'ana@example.com' },
+  shippingAddress: null,
   status: 'pending',
   items: [{ sku: 'CAFE-1KG', name: 'Café em grãos 1 kg', quantity: 2, unitPrice: 4990 }],
   total: 9980,

@@ -9,6 +9,9 @@ export interface Principal {
   /** A UUID: the subject itself, or one derived from issuer and subject when it is not one. */
   id: string;
   role: Role;
+  /** The token's standard `name` and `email` claims, when it carries them. */
+  name?: string;
+  email?: string;
 }
 
 export interface VerifierOptions {
@@ -91,7 +94,12 @@ export function createTokenVerifier(opts: VerifierOptions) {
     }
     const claim = rolePath.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload);
     const roles = Array.isArray(claim) ? claim : [claim];
-    const principal: Principal = { id: subjectId(opts.issuer, payload.sub!), role: roles.includes(opts.adminRole) ? 'admin' : 'customer' };
+    const principal: Principal = {
+      id: subjectId(opts.issuer, payload.sub!),
+      role: roles.includes(opts.adminRole) ? 'admin' : 'customer',
+      ...(typeof payload.name === 'string' ? { name: payload.name } : {}),
+      ...(typeof payload.email === 'string' ? { email: payload.email } : {}),
+    };
     verified.set(token, { principal, expiresAtMs: Math.min(payload.exp! * 1000, Date.now() + KEYS_CACHE_MS) });
     return principal;
   }

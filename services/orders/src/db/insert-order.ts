@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import type { CloudEvent } from '@pedidos/platform/messaging';
+import type { Address, Customer } from '@pedidos/contracts/orders';
 import { idempotencyKeys, orderHistory, orderItems, orders, outbox } from './schema';
 
 export interface NewOrder {
   id: string;
   customerId: string;
+  customer: Customer | null;
+  shippingAddress: Address | null;
   total: number;
   currency: string;
   note: string | null;
@@ -32,18 +35,20 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
     WITH o AS (
       SELECT * FROM unnest(${sql.param(batch.map((o) => o.id))}::uuid[], ${sql.param(batch.map((o) => o.customerId))}::uuid[],
         ${sql.param(batch.map((o) => o.total))}::bigint[], ${sql.param(batch.map((o) => o.currency))}::text[], ${sql.param(batch.map((o) => o.note))}::text[],
+        ${sql.param(batch.map((o) => o.customer?.name ?? null))}::text[], ${sql.param(batch.map((o) => o.customer?.email ?? null))}::text[],
+        ${sql.param(batch.map((o) => (o.shippingAddress === null ? null : JSON.stringify(o.shippingAddress))))}::jsonb[],
         ${sql.param(batch.map((o) => o.idempotency?.key ?? null))}::text[], ${sql.param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[],
         ${sql.param(batch.map((o) => o.created.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.created)))}::jsonb[],
         ${sql.param(batch.map((o) => o.changed.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[])
-        WITH ORDINALITY AS o(id, customer_id, total, currency, note, key, request_hash, created_id, created, changed_id, changed, ord)
+        WITH ORDINALITY AS o(id, customer_id, total, currency, note, customer_name, customer_email, shipping_address, key, request_hash, created_id, created, changed_id, changed, ord)
     ), kept AS (
       INSERT INTO ${idempotencyKeys} (customer_id, key, request_hash, order_id, created_at)
       SELECT customer_id, key, request_hash, id, ${when}::timestamptz FROM o WHERE key IS NOT NULL ORDER BY customer_id, key, ord
       ON CONFLICT DO NOTHING
       RETURNING order_id
     ), placed AS (
-      INSERT INTO ${orders} (id, number, customer_id, status, total, currency, note, created_at, updated_at)
-      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, ${when}::timestamptz, ${when}::timestamptz
+      INSERT INTO ${orders} (id, number, customer_id, status, total, currency, note, customer_name, customer_email, shipping_address, created_at, updated_at)
+      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, customer_name, customer_email, shipping_address, ${when}::timestamptz, ${when}::timestamptz
       FROM o WHERE key IS NULL OR id IN (SELECT order_id FROM kept) ORDER BY ord
       RETURNING id, number
     ), written_lines AS (

@@ -121,7 +121,8 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
  */
 export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
   const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
-    currency: string; note: string | null; payment: OrderRow['payment']; payment_version: number; created_at: string; updated_at: string }>(sql`
+    currency: string; note: string | null; customer_name: string | null; customer_email: string | null; shipping_address: OrderRow['shippingAddress'];
+    payment: OrderRow['payment']; payment_version: number; created_at: string; updated_at: string }>(sql`
     WITH claimed AS (
       INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, id FROM unnest(${sql.param(facts.map((f) => f.eventId))}::text[]) AS e(id) ORDER BY id
       ON CONFLICT DO NOTHING RETURNING event_id
@@ -134,7 +135,8 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
     if (r.id === null) continue;
     orderRows.set(r.id, {
       id: r.id, number: Number(r.number), customerId: r.customer_id, status: r.status, total: Number(r.total), currency: r.currency,
-      note: r.note, payment: r.payment, paymentVersion: Number(r.payment_version), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+      note: r.note, customerName: r.customer_name, customerEmail: r.customer_email, shippingAddress: r.shipping_address,
+      payment: r.payment, paymentVersion: Number(r.payment_version), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
     });
   }
   return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };

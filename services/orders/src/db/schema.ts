@@ -1,4 +1,5 @@
 import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Address } from '@pedidos/contracts/orders';
 import type { PaymentSummary } from '@pedidos/contracts/payments';
 import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
 
@@ -20,6 +21,10 @@ export const orders = ordersSchema.table(
     total: bigint('total', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     note: text('note'),
+    /** Who ordered, as the token named them at the time: the order keeps it if they change later. */
+    customerName: text('customer_name'),
+    customerEmail: text('customer_email'),
+    shippingAddress: jsonb('shipping_address').$type<Address>(),
     /** The payments service's latest word on the order's payment (`payment.*` events); null until its first. */
     payment: jsonb('payment').$type<PaymentSummary>(),
     /** The `version` of that word: an older event arriving late never replaces a newer one. */

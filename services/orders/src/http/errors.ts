@@ -3,6 +3,7 @@ import { errorTable } from '@pedidos/platform/http';
 /** Every code the orders service refuses with, and how HTTP answers it. */
 export const orderErrors = errorTable({
   'ORDER.NOT_FOUND': { status: 404 },
+  'ORDER.INVALID_ADDRESS': { status: 400 },
   'ORDER.INVALID_TRANSITION': { status: 409 },
   'ORDER.UNKNOWN_SKU': { status: 422 },
   'ORDER.DUPLICATE_SKU': { status: 422 },

@@ -1,0 +1,3 @@
+ALTER TABLE "orders"."orders" ADD COLUMN "customer_name" text;--> statement-breakpoint
+ALTER TABLE "orders"."orders" ADD COLUMN "customer_email" text;--> statement-breakpoint
+ALTER TABLE "orders"."orders" ADD COLUMN "shipping_address" jsonb;
