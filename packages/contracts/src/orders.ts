@@ -103,7 +103,16 @@ export type Order = Static<typeof Order>;
 export const OrderList = page(Order);
 export type OrderList = Static<typeof OrderList>;
 
-export const ListOrdersQuery = Type.Object({ status: Type.Optional(OrderStatus), ...PageQuery }, { additionalProperties: false });
+export const ListOrdersQuery = Type.Object(
+  {
+    status: Type.Optional(OrderStatus),
+    q: Type.Optional(SingleLineText({ minLength: 1, maxLength: 200, description: 'an order number, or part of the customer\'s e-mail or name (case-insensitive)' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after (RFC 3339)' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'created at or before (RFC 3339)' })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
 export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
 
 export const OrderIdParams = Type.Object({ id: Uuid }, { additionalProperties: false });

@@ -15,7 +15,7 @@ import { keptIdempotencyKey } from './db/idempotency-keys';
 import { insertOrders, type NewOrder } from './db/insert-order';
 import {
   changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, setPayments,
-  type HistoryRow, type LineRow, type OrderRow,
+  type HistoryRow, type LineRow, type OrderFilter, type OrderRow,
 } from './db/order-rows';
 import type { Principal } from '@pedidos/platform/auth';
 
@@ -58,6 +58,9 @@ function checkAddress(body: PlaceOrderBody): void {
   if (errors.length > 0) throw new DomainError('ORDER.INVALID_ADDRESS', `Invalid shipping address: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}.`, { errors });
 }
 
+/** Orders read at once by an export. */
+const EXPORT_PAGE = 500;
+
 const PRICING_PROBLEMS = {
   unknown_sku: 'no product has this SKU',
   duplicate_sku: 'this SKU is already on another line',
@@ -82,6 +85,11 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       return { order: toOrder(r, lines, history), historyId: history.at(-1)?.id ?? 0 };
     });
   }
+
+  /** The rows a list's filters select among those `who` may see. */
+  const filterFor = (who: Principal, { status, q, from, to }: Pick<ListOrdersQuery, 'status' | 'q' | 'from' | 'to'>): OrderFilter => ({
+    owner: ownerFor(who), status, q, from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to),
+  });
 
   const hydrate = async (q: Db | Tx, rows: OrderRow[]): Promise<Order[]> => (await load(q, rows)).map((c) => c.order);
 
@@ -282,11 +290,25 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;
     },
 
-    async listOrders(who: Principal, { status, limit = 20, cursor }: ListOrdersQuery) {
+    async listOrders(who: Principal, { limit = 20, cursor, ...query }: ListOrdersQuery) {
       const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
-      const rows = await orderPage(db, { owner: ownerFor(who), status, before, limit: limit + 1 });
+      const rows = await orderPage(db, { ...filterFor(who, query), before, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return { items: await hydrate(db, page), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.number) : null };
+    },
+
+    /**
+     * Every order of the list `query` filters, newest first, read a page at a time as the caller
+     * takes them: an export of any size holds one page in memory.
+     */
+    async *exportOrders(who: Principal, { limit: _limit, cursor: _cursor, ...query }: ListOrdersQuery): AsyncGenerator<Order> {
+      const filter = filterFor(who, query);
+      for (let before: number | undefined; ;) {
+        const rows = await orderPage(db, { ...filter, before, limit: EXPORT_PAGE });
+        yield* await hydrate(db, rows);
+        if (rows.length < EXPORT_PAGE) return;
+        before = rows.at(-1)!.number;
+      }
     },
 
     /** The latest history row id among the orders `who` may see (0 if none): where a fresh stream starts. */

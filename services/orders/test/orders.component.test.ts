@@ -141,6 +141,54 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(listed).toMatchObject(expected);
   });
 
+  it('finds orders by number, by part of the customer\'s e-mail or name (any case), and by creation range', async () => {
+    const tag = Math.random().toString(36).slice(2, 10);
+    const bia = await issuer.bearer({ role: 'customer', extra: { name: `Beatriz ${tag}`, email: `bia.${tag}@example.com` } });
+    const caio = await issuer.bearer({ role: 'customer', extra: { name: `Caio ${tag}`, email: `caio.${tag}@example.com` } });
+    const placeAs = async (who: string) => {
+      const response = await app.http.inject({ method: 'POST', url: '/api/orders', headers: { authorization: who }, payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: PAYMENT_METHOD } });
+      return response.json() as Order;
+    };
+    const first = await placeAs(bia);
+    const second = await placeAs(caio);
+    const third = await placeAs(bia);
+    const numbers = async (query: string) => ((await inject('GET', `/api/orders?${query}`)).json().items as Order[]).map((o) => o.number);
+
+    expect(await numbers(`q=BIA.${tag}`)).toEqual([third.number, first.number]);
+    expect(await numbers(`q=${encodeURIComponent(`caio ${tag}`)}`)).toEqual([second.number]);
+    expect(await numbers(`q=${second.number}`)).toEqual([second.number]);
+    expect(await numbers(`q=${tag}&from=${encodeURIComponent(second.createdAt)}`)).toEqual([third.number, second.number]);
+    expect(await numbers(`q=${tag}&to=${encodeURIComponent(second.createdAt)}`)).toEqual([second.number, first.number]);
+    // A customer's search stays within their own orders.
+    const own = await app.http.inject({ method: 'GET', url: `/api/orders?q=${tag}`, headers: { authorization: caio } });
+    expect((own.json().items as Order[]).map((o) => o.number)).toEqual([second.number]);
+    expect((await inject('GET', '/api/orders?from=yesterday')).statusCode).toBe(400);
+  });
+
+  it('exports the filtered list as CSV to admins, escaped and safe to open in a spreadsheet', async () => {
+    const tag = Math.random().toString(36).slice(2, 10);
+    const dora = await issuer.bearer({ role: 'customer', extra: { name: `Dora, "a" ${tag}`, email: `dora.${tag}@example.com` } });
+    const placeAs = async (note: string) => (await app.http.inject({
+      method: 'POST', url: '/api/orders', headers: { authorization: dora },
+      payload: { items: [{ sku: 'CAFE-1KG', quantity: 2 }, { sku: 'LEITE-1L', quantity: 1 }], paymentMethod: PAYMENT_METHOD, note },
+    })).json() as Order;
+    const older = await placeAs('=HYPERLINK("http://x")');
+    const newer = await placeAs('ring twice');
+
+    const response = await inject('GET', `/api/orders?q=${tag}`, undefined, { accept: 'text/csv' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="orders.csv"');
+    const lines = response.body.trimEnd().split('\n');
+    expect(lines[0]).toBe('number,created_at,status,customer_name,customer_email,items,total,currency,payment_status,ship_to,address_line1,address_line2,city,state,postal_code,country,note,id');
+    expect(lines.slice(1)).toEqual([
+      `${newer.number},${newer.createdAt},pending,"Dora, ""a"" ${tag}",dora.${tag}@example.com,2 x CAFE-1KG; 1 x LEITE-1L,105.29,BRL,,,,,,,,,ring twice,${newer.id}`,
+      `${older.number},${older.createdAt},pending,"Dora, ""a"" ${tag}",dora.${tag}@example.com,2 x CAFE-1KG; 1 x LEITE-1L,105.29,BRL,,,,,,,,,"'=HYPERLINK(""http://x"")",${older.id}`,
+    ]);
+    const asCustomer = await app.http.inject({ method: 'GET', url: '/api/orders', headers: { authorization: dora, accept: 'text/csv' } });
+    expect(asCustomer.statusCode).toBe(403);
+  });
+
   it('refuses a Brazilian address without a CEP with a 400 naming the field, and writes nothing', async () => {
     const before = await newestId();
     const response = await inject('POST', '/api/orders', {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, max, or, sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import { inbox, orderHistory, orderItems, orders } from './schema';
 
@@ -14,10 +14,33 @@ export async function findOrderRow(q: Queryable, id: string, owner: string | und
   return row;
 }
 
-/** Up to `limit` orders of `owner`, newest first, numbered below `before`. */
-export const orderPage = (q: Queryable, { owner, status, before, limit }: { owner: string | undefined; status?: string; before?: number; limit: number }) =>
+/** What an order list asks for: whose, which status, a search, a creation range. */
+export interface OrderFilter {
+  owner: string | undefined;
+  status?: string;
+  /** An order number, or part of the customer's e-mail or name. */
+  q?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** `%` and `_` in a search are the customer's characters, not patterns. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function matching({ owner, status, q, from, to }: OrderFilter) {
+  const search = q === undefined ? undefined : or(
+    ilike(orders.customerEmail, containing(q)),
+    ilike(orders.customerName, containing(q)),
+    /^\d{1,15}$/.test(q) ? eq(orders.number, Number(q)) : undefined,
+  );
+  return and(ownedBy(owner), status ? eq(orders.status, status) : undefined, search,
+    from === undefined ? undefined : gte(orders.createdAt, from), to === undefined ? undefined : lte(orders.createdAt, to));
+}
+
+/** Up to `limit` orders matching `filter`, newest first, numbered below `before`. */
+export const orderPage = (q: Queryable, { before, limit, ...filter }: OrderFilter & { before?: number; limit: number }) =>
   q.select().from(orders)
-    .where(and(ownedBy(owner), status ? eq(orders.status, status) : undefined, before === undefined ? undefined : lt(orders.number, before)))
+    .where(and(matching(filter), before === undefined ? undefined : lt(orders.number, before)))
     .orderBy(desc(orders.number))
     .limit(limit);
 

@@ -2,9 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
+import { forbidden } from '@pedidos/platform/errors';
 import { OperationsReport } from '@pedidos/contracts/common';
 import type { OrdersService } from '../orders-service';
 import { orderErrors } from './errors';
+import { ordersCsv } from './orders-csv';
+
+/** Whether the client asked for CSV rather than JSON (an `Accept` naming text/csv first, or only it). */
+const wantsCsv = (accept: string | undefined) => accept !== undefined && /^\s*text\/csv\b/i.test(accept);
 
 
 const tags = ['orders'];
@@ -45,10 +50,19 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
     preHandler: anyone,
     schema: {
       security: BEARER,
-      tags, summary: 'List orders', description: 'Newest first. Customers see their own; admins see all.',
+      tags, summary: 'List orders',
+      description: 'Newest first. Customers see their own; admins see all. With `Accept: text/csv` (admins) the whole filtered list, '
+        + 'every page, streams as CSV: one line per order, a header line first.',
       querystring: ListOrdersQuery, response: { 200: OrderList, ...orderErrors.responses(400, 401, 403) },
     },
-  }, (request) => service.listOrders(principalOf(request), request.query));
+  }, async (request, reply) => {
+    const who = principalOf(request);
+    if (!wantsCsv(request.headers.accept)) return service.listOrders(who, request.query);
+    if (who.role !== 'admin') throw forbidden('AUTH.FORBIDDEN', 'Only admin may export orders.');
+    const csv = ordersCsv(service.exportOrders(who, request.query), (error) => request.log.error({ err: error }, 'the orders export failed mid-way'));
+    // A stream is sent as it is: the JSON schema of the 200 answer does not apply to it.
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="orders.csv"').send(csv as never);
+  });
 
   app.get('/api/orders/operations', {
     preHandler: admin,
