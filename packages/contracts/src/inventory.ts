@@ -18,7 +18,7 @@ export const ProductList = page(Product);
 export type ProductList = Static<typeof ProductList>;
 
 export const ListProductsQuery = Type.Object(
-  { q: Type.Optional(SingleLineText({ minLength: 1, maxLength: PRODUCT_SEARCH_MAX_LENGTH, description: 'matches name or SKU' })), ...PageQuery },
+  { q: Type.Optional(SingleLineText({ minLength: 1, maxLength: PRODUCT_SEARCH_MAX_LENGTH, description: 'matches name or SKU, ignoring case and accents; best matches first, then by name' })), ...PageQuery },
   { additionalProperties: false },
 );
 export type ListProductsQuery = Static<typeof ListProductsQuery>;

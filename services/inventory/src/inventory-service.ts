@@ -4,14 +4,14 @@ import { DomainError } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
-import { SKU_PATTERN } from '@pedidos/contracts/common';
 import {
   changeLevels, countProducts, findProductRow, insertProduct, lockSeeding, movementPage, productPage, recordMovement, updateProductRow, type ProductRow,
 } from './db/product-rows';
 import {
   claimAndLockOrders, heldFor, lockProducts, rememberCancelled, setReservationStatus, writeReservations, type ReservationWrites,
 } from './db/reservation-rows';
-import { decodeCursor, decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+import { decodeProductCursor, encodeProductCursor } from './catalog-cursor';
 import { continueTrace } from '@pedidos/platform/trace';
 
 export const toProduct = (p: ProductRow) => ({
@@ -143,11 +143,16 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
   }
 
   return {
+    /** By name then SKU; with `q`, only matches, best first (see productPage). */
     async listProducts({ q, limit = 20, cursor }: ListProductsQuery) {
-      const after = cursor === undefined ? undefined : decodeCursor(cursor, (key) => SKU_PATTERN.test(key));
+      const after = cursor === undefined ? undefined : decodeProductCursor(cursor);
       const rows = await productPage(db, { search: q, after, limit: limit + 1 });
       const page = rows.slice(0, limit);
-      return { items: page.map(toProduct), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.sku) : null };
+      const last = page.at(-1)!;
+      return {
+        items: page.map((row) => toProduct(row.product)),
+        nextCursor: rows.length > limit ? encodeProductCursor({ rank: last.rank, searchName: last.product.searchName, sku: last.product.sku }) : null,
+      };
     },
 
     async getProduct(sku: string) {

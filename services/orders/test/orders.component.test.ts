@@ -1,4 +1,5 @@
 import { connect as amqpConnect } from 'amqplib';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
@@ -187,6 +188,21 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     ]);
     const asCustomer = await app.http.inject({ method: 'GET', url: '/api/orders', headers: { authorization: dora, accept: 'text/csv' } });
     expect(asCustomer.statusCode).toBe(403);
+  });
+
+  it('exports a list longer than a page: every order once, newest first', async () => {
+    const tag = Math.random().toString(36).slice(2, 10);
+    const count = 1_234;
+    await adapters.database.db.execute(sql`
+      INSERT INTO orders.orders (id, number, customer_id, status, total, currency, customer_name, customer_email, created_at, updated_at)
+      SELECT gen_random_uuid(), nextval('orders.order_number_seq'), gen_random_uuid(), 'delivered', 100 * n, 'BRL', 'Bulk ' || n, 'bulk.' || ${tag} || '.' || n || '@example.com', now(), now()
+      FROM generate_series(1, ${count}::int) AS n`);
+    const response = await inject('GET', `/api/orders?q=bulk.${tag}.`, undefined, { accept: 'text/csv' });
+    expect(response.statusCode).toBe(200);
+    const numbers = response.body.trimEnd().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+    expect(numbers).toHaveLength(count);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    expect(new Set(numbers).size).toBe(count);
   });
 
   it('refuses a Brazilian address without a CEP with a 400 naming the field, and writes nothing', async () => {

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, ilike, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import type { MovementKind } from '@pedidos/contracts/inventory';
-import { movements, products } from './schema';
+import { movements, products, searchKey } from './schema';
 
 export type ProductRow = typeof products.$inferSelect;
 
@@ -18,8 +18,6 @@ export interface Movement {
   at: Date;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** One product, locked for update with `lock`. */
 export async function findProductRow(q: Queryable, sku: string, lock = false): Promise<ProductRow | undefined> {
   const query = q.select().from(products).where(eq(products.sku, sku));
@@ -27,15 +25,48 @@ export async function findProductRow(q: Queryable, sku: string, lock = false): P
   return row;
 }
 
-/** Up to `limit` products by SKU after `after`, whose name or SKU contains `search` (case-insensitively). */
-export const productPage = (q: Queryable, { search, after, limit }: { search?: string; after?: string; limit: number }) =>
-  q.select().from(products)
-    .where(and(
-      search ? or(ilike(products.name, `%${escapeLike(search)}%`), ilike(products.sku, `%${escapeLike(search)}%`)) : undefined,
-      after === undefined ? undefined : gt(products.sku, after),
-    ))
-    .orderBy(asc(products.sku))
+/** Where a product stands in the catalog: the search's rank (0 without a search), then name, then SKU. */
+export interface ProductKey {
+  rank: number;
+  searchName: string;
+  sku: string;
+}
+
+/** The worst rank a match can have; see `rankFor`. */
+export const LAST_RANK = 3;
+
+// Code-point order, the same on PostgreSQL and PGlite whatever their locales; the index is built on it.
+const byName = sql`${products.searchName} COLLATE "C"`;
+const bySku = sql`${products.sku} COLLATE "C"`;
+const foldedSku = sql`lower(${products.sku})`;
+
+/**
+ * How well a product matches a search key: 0 its whole name or SKU, 1 the start of either, 2 the
+ * start of a word of the name (after a space or hyphen), 3 anywhere in either.
+ */
+const rankFor = (key: SQL) => sql<number>`CASE
+  WHEN ${products.searchName} = ${key} OR ${foldedSku} = ${key} THEN 0
+  WHEN starts_with(${products.searchName}, ${key}) OR starts_with(${foldedSku}, ${key}) THEN 1
+  WHEN strpos(translate(' ' || ${products.searchName}, '-', ' '), translate(' ' || ${key}, '-', ' ')) > 0 THEN 2
+  ELSE ${sql.raw(String(LAST_RANK))} END`;
+
+/**
+ * Up to `limit` products after `after` in catalog order: by name then SKU, or, with `search`, those
+ * whose name or SKU contains it (ignoring case and accents), best matches first. strpos, not LIKE,
+ * so nothing in the search is a wildcard.
+ */
+export function productPage(q: Queryable, { search, after, limit }: { search?: string; after?: ProductKey; limit: number }) {
+  const key = search === undefined ? undefined : searchKey(sql`${search}`);
+  const rank = key === undefined ? undefined : rankFor(key);
+  const matches = key === undefined ? undefined : sql`(strpos(${products.searchName}, ${key}) > 0 OR strpos(${foldedSku}, ${key}) > 0)`;
+  const afterKey = after === undefined ? undefined
+    : rank === undefined ? sql`(${byName}, ${bySku}) > (${after.searchName}, ${after.sku})`
+    : sql`(${rank}, ${byName}, ${bySku}) > (${after.rank}, ${after.searchName}, ${after.sku})`;
+  return q.select({ product: products, rank: rank ?? sql<number>`0` }).from(products)
+    .where(and(matches, afterKey))
+    .orderBy(...(rank === undefined ? [] : [rank]), byName, bySku)
     .limit(limit);
+}
 
 /** The new product, or undefined when its SKU is taken. */
 export async function insertProduct(q: Queryable, values: typeof products.$inferInsert): Promise<ProductRow | undefined> {

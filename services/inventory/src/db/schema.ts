@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { bigint, bigserial, check, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
 import type { ReservationStatus } from '../domain/reservation';
@@ -7,6 +7,13 @@ import type { ReservationStatus } from '../domain/reservation';
 export const inventorySchema = pgSchema('inventory');
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Text as search compares it: compatibility-decomposed (NFKD), its combining accents
+ * (U+0300–U+036F) stripped, lower case, so "Pão", "PAO" and "pao" are one key. Written in SQL, not TypeScript, so the stored
+ * column and the searched text go through the very same function, whoever writes the row.
+ */
+export const searchKey = (text: SQLWrapper): SQL => sql`lower(regexp_replace(normalize(${text}, NFKD), '[\\u0300-\\u036f]', '', 'g'))`;
 
 export const products = inventorySchema.table(
   'products',
@@ -18,9 +25,16 @@ export const products = inventorySchema.table(
     onHand: integer('on_hand').notNull(),
     reserved: integer('reserved').notNull().default(0),
     updatedAt: at('updated_at').notNull(),
+    // Generated, so every write path (and the migration that added it, for the rows already
+    // there) keeps it in step with the name: no code can forget it.
+    searchName: text('search_name').notNull().generatedAlwaysAs(searchKey(sql`"name"`)),
   },
-  // The last line of defence against overselling: the database itself refuses it.
-  (t) => [check('products_stock_check', sql`${t.reserved} >= 0 AND ${t.onHand} >= ${t.reserved}`)],
+  (t) => [
+    // The last line of defence against overselling: the database itself refuses it.
+    check('products_stock_check', sql`${t.reserved} >= 0 AND ${t.onHand} >= ${t.reserved}`),
+    // The catalog's order, in code-point order so both database shapes page alike.
+    index('products_search_name_idx').on(sql`${t.searchName} COLLATE "C"`, sql`${t.sku} COLLATE "C"`),
+  ],
 );
 
 /** What inventory holds for each order it has heard of (a tombstone when the cancel came first). */

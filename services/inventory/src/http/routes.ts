@@ -15,7 +15,10 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
 
   app.get('/api/products', {
     schema: {
-      tags, summary: 'List products', description: 'Sorted by SKU; `q` matches name or SKU, case-insensitively.',
+      tags, summary: 'List products',
+      description: 'Sorted by name (ignoring case and accents), then SKU. `q` keeps the products whose name or SKU contains it, '
+        + 'ignoring case and accents (`pao de queijo` finds "Pão de queijo"), best matches first: the whole name or SKU, then its start, '
+        + 'then the start of a word of the name, then anywhere; equal matches by name, then SKU.',
       querystring: ListProductsQuery,
       response: { 200: ProductList, ...inventoryErrors.responses(400) },
     },
