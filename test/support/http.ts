@@ -90,6 +90,8 @@ export function ordersApi(baseUrl: string, authorization: string) {
     placeOrder: (items: OrderLine[], headers: Record<string, string> = {}, paymentMethod?: string) =>
       expectStatus(201, api.place(items, headers, paymentMethod), 'place order'),
     getOrder: (id: string) => expectStatus<Order>(200, request('GET', url(`/api/orders/${id}`)), `get order ${id}`),
+    /** The orders list as CSV, unread: the caller reads the stream as it arrives. */
+    exportCsv: (query = '') => fetch(url(`/api/orders?${query}`), { headers: { authorization, accept: 'text/csv' } }),
     cancel: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/cancel`), {}), `cancel ${id}`),
     ship: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/ship`)), `ship ${id}`),
 
