@@ -2,10 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../support/http';
 import { adminApi, uniqueProduct, type AdminApi } from './support/api';
-import { newVisitor, useBrowser, type Visitor } from './support/browser';
+import { newVisitor, screenshot, useBrowser, type Visitor } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
 import {
-  CARDS, addToCart, expectStatus, findInCatalog, newPerson, placeOrder, signIn, signUp, stockLine, timeline, type Person,
+  CARDS, addToCart, expectStatus, findInCatalog, isFocused, newPerson, placeOrder, seriousA11yViolations, signIn, signUp, speakPortuguese, stockLine,
+  timeline, type Person,
 } from './support/ui';
 
 describe('shopping in the browser', () => {
@@ -50,6 +51,9 @@ describe('shopping in the browser', () => {
     await signUp(page, newPerson('Ana'));
     await addToCart(page, product.name, 2);
     const orderId = await placeOrder(page);
+    // A toast says so, politely: in a status region, not an alert.
+    const heading = await page.getByRole('heading', { level: 1 }).textContent();
+    expect(await page.getByRole('status').filter({ hasText: `${heading} placed.` }).count()).toBe(1);
     // Survives only as long as this document does: a reload or a full navigation would drop it.
     await page.evaluate(() => Object.assign(globalThis, { e2eSameDocument: true }));
     // From here on the page can learn of a change only from the event stream, not by fetching the order again.
@@ -93,7 +97,8 @@ describe('shopping in the browser', () => {
     await expectStatus(page, 'Rejected');
     await expect.poll(() => page.getByText(/The payment was declined/).count()).toBeGreaterThan(0);
     await expect.poll(() => timeline(page).textContent()).toContain('Payment declined');
-    expect(await timeline(page).textContent()).toContain('The card was declined.');
+    // The decline's own words come with the payment, read after the order: look again until it has arrived.
+    await expect.poll(() => timeline(page).textContent()).toContain('The card was declined.');
     await expect.poll(async () => (await admin.inventory.getProduct(product.sku)).available, { timeout: 15_000 }).toBe(5);
   });
 
@@ -109,12 +114,12 @@ describe('shopping in the browser', () => {
 
     const office = await visit();
     await signIn(office, ADMIN);
-    await office.goto(`/orders/${orderId}`);
+    await office.goto(`/admin/orders/${orderId}`);
     await office.getByLabel('Amount to refund').fill('30.00');
     await office.getByLabel(/^Reason/).fill('One box arrived crushed');
     await office.getByRole('button', { name: 'Refund…' }).click();
     const refunded = office.waitForResponse((r) => r.url().endsWith(`/api/payments/${orderId}/refunds`) && r.request().method() === 'POST');
-    await office.getByRole('button', { name: 'Yes, refund' }).click();
+    await office.getByRole('alertdialog', { name: 'Refund R$30.00 to the customer\'s card?' }).getByRole('button', { name: 'Yes, refund' }).click();
     expect((await refunded).status()).toBe(201);
     await expect.poll(() => office.getByText('Refunded R$30.00.').count()).toBe(1);
 
@@ -161,8 +166,19 @@ describe('shopping in the browser', () => {
 
     await page.goto(`/orders/${orderId}`);
     await expectStatus(page, 'Confirmed');
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByRole('button', { name: 'Cancel order' }).click();
+    // Asked first, with focus on the safe choice; Escape goes back and nothing is sent.
+    const cancelOrder = page.getByRole('button', { name: 'Cancel order' });
+    await cancelOrder.click();
+    const dialog = page.getByRole('alertdialog', { name: /^Cancel order #\d+\?$/ });
+    expect(await dialog.textContent()).toContain('This cannot be undone.');
+    expect(await isFocused(dialog.getByRole('button', { name: 'Go back' }))).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await isFocused(cancelOrder)).toBe(true);
+    await expectStatus(page, 'Confirmed');
+
+    await cancelOrder.click();
+    await dialog.getByRole('button', { name: 'Yes, cancel the order' }).click();
     await expectStatus(page, 'Cancelled');
 
     // The release travels as a message after the cancellation: look again until it has landed.
@@ -183,6 +199,134 @@ describe('shopping in the browser', () => {
     await expect.poll(() => heading.textContent()).toBe('Catálogo');
     expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
     await expect.poll(async () => (await card.textContent())?.replace(/\s/g, ' ')).toContain('R$ 1.234,56');
-    expect(await card.getByRole('button').textContent()).not.toBe('Add to cart');
+    await card.getByRole('button', { name: 'Adicionar ao carrinho' }).click();
+    await page.getByRole('status').filter({ hasText: `${product.name} foi adicionado ao carrinho` }).waitFor();
+  });
+
+  it('an administrator starts in the back office and ships an order only after confirming it, in Portuguese', async () => {
+    const product = await admin.inventory.createProduct({ ...uniqueProduct('Mate'), price: 1990, onHand: 5 });
+    const order = await admin.orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
+    await admin.orders.waitForStatus(order.id, 'confirmed');
+    const office = await visit();
+
+    await signIn(office, ADMIN);
+    await office.waitForURL(/\/admin\/orders$/);
+    await speakPortuguese(office);
+    const row = office.getByRole('row').filter({ has: office.getByRole('link', { name: `Pedido nº ${order.number}`, exact: true }) });
+    const ship = row.getByRole('button', { name: 'Enviar' });
+
+    await ship.click();
+    const dialog = office.getByRole('alertdialog', { name: `Enviar o pedido nº ${order.number}?` });
+    expect((await dialog.textContent())?.replace(/\s/g, ' ')).toContain('O cartão do cliente é cobrado em R$ 19,90');
+    expect(await seriousA11yViolations(office)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Voltar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await admin.orders.getOrder(order.id)).status).toBe('confirmed');
+
+    await ship.click();
+    await dialog.getByRole('button', { name: 'Sim, enviar' }).click();
+    await row.getByRole('button', { name: 'Entregar' }).waitFor();
+    expect((await admin.orders.getOrder(order.id)).status).toBe('shipped');
+
+    // The order's page belongs to the back office: its nav entry is the current one, and Back returns to the list.
+    await row.getByRole('link', { name: `Pedido nº ${order.number}`, exact: true }).click();
+    await office.waitForURL(`**/admin/orders/${order.id}`);
+    const nav = office.getByRole('navigation', { name: 'Principal' });
+    expect(await nav.getByRole('link', { name: 'Retaguarda' }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Meus pedidos' }).getAttribute('aria-current')).toBeNull();
+    await office.getByRole('link', { name: 'Voltar a todos os pedidos' }).click();
+    await office.waitForURL(/\/admin\/orders$/);
+  });
+
+  it('sign-up errors are told in Portuguese at each field: the browser checks first, the server’s refusals are translated', async () => {
+    const page = await visit();
+    await page.goto('/register');
+    await speakPortuguese(page);
+    const name = page.getByLabel('Nome', { exact: true });
+    const email = page.getByLabel('E-mail', { exact: true });
+    const password = page.getByLabel('Senha', { exact: true });
+    const create = page.getByRole('button', { name: 'Criar conta' });
+    const registrations: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/auth/register') registrations.push(response.status());
+    });
+    const description = (field: typeof name) =>
+      field.evaluate((input: { getAttribute(name: string): string | null; ownerDocument: { getElementById(id: string): { textContent: string | null } | null } }) =>
+        (input.getAttribute('aria-describedby') ?? '').split(' ').map((id) => input.ownerDocument.getElementById(id)?.textContent ?? '').join(' '));
+
+    // What the contract's schema and the password's length refuse never leaves the browser.
+    await name.fill('Ana Souza');
+    await email.fill('ana-at-example');
+    await password.fill('curta');
+    await create.click();
+    await expect.poll(() => description(email)).toBe('Informe um e-mail como nome@exemplo.com.');
+    expect(await description(password)).toContain('Use pelo menos 10 caracteres.');
+    expect(await isFocused(email)).toBe(true);
+    expect(registrations).toEqual([]);
+
+    // A tab in the name and a domain without a dot pass the browser; the server refuses both, and each field says why.
+    await name.fill('Ana\tSouza');
+    await email.fill('ana@localhost');
+    await password.fill('correct horse battery');
+    await create.click();
+    await expect.poll(() => description(name)).toBe('Informe seu nome em uma linha, com no máximo 100 caracteres.');
+    expect(await description(email)).toBe('Informe um e-mail como nome@exemplo.com.');
+    expect(registrations).toEqual([400]);
+
+    // The password policy's other rules are the identity service's: its refusal is translated too.
+    await name.fill('Ana Souza');
+    await email.fill(newPerson('Ana').email);
+    await password.fill('aaaaaaaaaaaa');
+    await create.click();
+    await expect.poll(() => description(password)).toContain('Esta senha é fácil demais de adivinhar');
+    expect(await page.getByRole('main').textContent()).not.toMatch(/must|password/);
+  });
+
+  it('on a 390 px phone, SKUs never break at a hyphen: each stays on one line, cut short with a tooltip when too long', async () => {
+    const tag = uniqueProduct('Sku').sku.slice(-5);
+    const short = await admin.inventory.createProduct({ sku: `E2E-BEAN-${tag}`, name: `Bean ${tag}`, price: 1990, onHand: 5 });
+    const long = await admin.inventory.createProduct({ sku: `E2E-WHOLE-BEAN-SINGLE-ORIGIN-${tag}`, name: `Whole bean ${tag}`, price: 3990, onHand: 5 });
+    const longest = await admin.inventory.createProduct({ sku: `E2E-${'X'.repeat(54)}-${tag}`, name: `Longest SKU ${tag}`, price: 990, onHand: 5 });
+    const visitor = await newVisitor(browser(), shop().baseUrl, { phone: true });
+    visitors.push(visitor);
+    const { page } = visitor;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, await customer('Gil'));
+    for (const product of [short, long, longest]) await addToCart(page, product.name);
+
+    interface Box {
+      top: number;
+      width: number;
+    }
+    interface Measured {
+      ownerDocument: { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): ArrayLike<Box>; getBoundingClientRect(): Box } };
+      getBoundingClientRect(): Box;
+      title: string;
+    }
+    /** How many lines the SKU's text takes, whether it is cut short, and its tooltip. */
+    const layout = (sku: string) =>
+      page.getByText(sku, { exact: true }).first().evaluate((element: Measured) => {
+        const text = element.ownerDocument.createRange();
+        text.selectNodeContents(element);
+        const lines = new Set(Array.from(text.getClientRects(), (rect) => Math.round(rect.top))).size;
+        // Cut when the text is wider than the box that shows it (half a pixel for rounding).
+        return { lines, cut: text.getBoundingClientRect().width > element.getBoundingClientRect().width + 0.5, title: element.title };
+      });
+    const pageOverflow = () => page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    async function expectWholeSkus() {
+      expect(await layout(short.sku)).toEqual({ lines: 1, cut: false, title: short.sku });
+      expect(await layout(long.sku)).toMatchObject({ lines: 1, title: long.sku });
+      expect(await layout(longest.sku)).toEqual({ lines: 1, cut: true, title: longest.sku });
+      expect(await pageOverflow()).toBeLessThanOrEqual(0);
+    }
+
+    await screenshot(page, 'cart-phone-skus');
+    await expectWholeSkus();
+    await placeOrder(page);
+    await screenshot(page, 'order-phone-skus');
+    await expectWholeSkus();
   });
 });

@@ -38,6 +38,15 @@ export async function signIn(page: Page, person: Pick<Person, 'email' | 'passwor
   await signOutButton(page).waitFor();
 }
 
+/** Whether `locator` has the keyboard focus. */
+export const isFocused = (locator: Locator) => locator.evaluate((element: { matches(selector: string): boolean }) => element.matches(':focus'));
+
+/** Switches the interface to Brazilian Portuguese with the header's language menu. */
+export async function speakPortuguese(page: Page): Promise<void> {
+  await page.getByLabel('Language').selectOption({ label: 'Português' });
+  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('pt-BR');
+}
+
 /** The catalog's card for the product named `name`. */
 export const productCard = (page: Page, name: string) =>
   page.getByRole('article').filter({ has: page.getByRole('heading', { name, exact: true }) });
@@ -45,7 +54,13 @@ export const productCard = (page: Page, name: string) =>
 /** Opens the catalog searched down to `name` and returns its card once shown. */
 export async function findInCatalog(page: Page, name: string): Promise<Locator> {
   await page.goto('/');
+  // The unfiltered list stays on screen until the search answers: a card found in it can move under the click.
+  const searched = page.waitForResponse((response) => {
+    const url = new URL(response.url());
+    return url.pathname === '/api/products' && url.searchParams.get('q') === name;
+  });
   await page.getByLabel('Search products').fill(name);
+  await searched;
   const card = productCard(page, name);
   await card.waitFor();
   return card;

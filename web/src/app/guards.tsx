@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation } from 'react-router';
+import type { Role } from '@pedidos/contracts/identity';
 import { useSession } from '../lib/auth-store';
 
 /** Signed-out visitors go to the sign-in page, which sends them back here afterwards. */
@@ -27,6 +28,9 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
   }
   return children;
 }
+
+/** Where a signed-in person starts: administrators in the back office, customers in the shop. */
+export const homePath = (role: Role) => (role === 'admin' ? '/admin/orders' : '/');
 
 /** Where to go after signing in: back where the guard stopped the user, never off-site. */
 export function returnPath(state: unknown, fallback: string): string {

@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Toast } from '../components/toast';
 import { useLogout } from '../features/auth/api/logout';
 import { cartCount, useCart } from '../features/cart/cart-store';
 import { useOrderStream } from '../features/orders/api/order-stream';
-import { useAnnouncement } from '../lib/announcer';
 import { useSession } from '../lib/auth-store';
 import { changeLanguage, LANGUAGES, type Language } from '../lib/i18n';
 
@@ -15,7 +15,6 @@ export function Layout() {
   const count = cartCount(lines);
   const logout = useLogout();
   const navigate = useNavigate();
-  const announcement = useAnnouncement();
   useOrderStream(session?.user.id ?? null);
   useFocusOnNavigation();
 
@@ -102,9 +101,7 @@ export function Layout() {
       <footer className="site-footer">
         <p>{t('footer.text')}</p>
       </footer>
-      <div className="visually-hidden" role="status" aria-live="polite">
-        {announcement}
-      </div>
+      <Toast />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router';
 import { RequireAdmin, RequireAuth } from './guards';
 import { Layout } from './layout';
 import { AdminHomePage } from './routes/admin/home';
+import { AdminOrderPage } from './routes/admin/order';
 import { AdminLayout } from './routes/admin/layout';
 import { AdminOrdersPage } from './routes/admin/orders';
 import { AdminProductsPage } from './routes/admin/products';
@@ -28,6 +29,7 @@ export function AppRoutes() {
         <Route path="admin" element={<RequireAdmin><AdminLayout /></RequireAdmin>}>
           <Route index element={<AdminHomePage />} />
           <Route path="orders" element={<AdminOrdersPage />} />
+          <Route path="orders/:id" element={<AdminOrderPage />} />
           <Route path="products" element={<AdminProductsPage />} />
           <Route path="products/:sku/movements" element={<MovementsPage />} />
           <Route path="dashboard" element={<DashboardPage />} />

@@ -68,8 +68,7 @@ describe('api client', () => {
     });
     const error = (await apiJson('/api/products', { method: 'POST', body: { price: 1.5 } }).catch((e: unknown) => e)) as ApiError;
     expect(error).toMatchObject({ status: 400, code: 'REQUEST.VALIDATION', detail: 'Invalid request: /price must be integer.' });
-    expect(error.fieldError('/price')).toBe('must be integer');
-    expect(error.fieldError('/name')).toBeUndefined();
+    expect(error.errors).toEqual([{ path: '/price', message: 'must be integer' }]);
   });
 
   it('reports an unreachable server as a network error', async () => {

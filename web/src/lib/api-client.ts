@@ -20,11 +20,6 @@ export class ApiError extends Error {
   ) {
     super(detail || title);
   }
-
-  /** The first message for a field, matching its pointer or anything under it (`/items/0` covers `/items/0/sku`). */
-  fieldError(pointer: string): string | undefined {
-    return this.errors.find((e) => e.path === pointer || e.path.startsWith(`${pointer}/`))?.message;
-  }
 }
 
 export const NETWORK_ERROR = 'NETWORK';

@@ -11,8 +11,8 @@ export interface ContractResolverOptions<Values extends FieldValues, Body extend
    * parsed stays as it is (or null), for the schema to refuse. Its properties are the form's fields.
    */
   toBody: (values: Values) => Body;
-  /** The sentence a person reads for a field the schema refused; TypeBox's own message when undefined. */
-  message: (field: FieldName<Values>, body: Body) => string | undefined;
+  /** The sentence a person reads, in their language, for a field the schema refused (TypeBox's own messages are English). */
+  message: (field: FieldName<Values>, body: Body) => string;
   /** Rules the API checks beyond its schema (the password policy): a message per field that breaks one. */
   policy?: (body: Body) => Partial<Record<FieldName<Values>, string>>;
 }
@@ -33,7 +33,7 @@ export function contractResolver<Values extends FieldValues, Schema extends TObj
     const checked = await check(body as Static<Schema>, context, options as never);
     const flat: Record<string, { type: string; message: string }> = {};
     for (const [field, error] of Object.entries(checked.errors)) {
-      flat[field] = { type: String(error?.type ?? 'schema'), message: message(field as FieldName<Values>, body) ?? String(error?.message ?? '') };
+      flat[field] = { type: String(error?.type ?? 'schema'), message: message(field as FieldName<Values>, body) };
     }
     for (const [field, text] of Object.entries(policy?.(body) ?? {}) as [string, string | undefined][]) {
       if (text && !flat[field]) flat[field] = { type: 'policy', message: text };

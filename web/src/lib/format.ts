@@ -8,8 +8,9 @@ export function useFormat() {
   const locale = intlLocale(i18n.language);
   return useMemo(() => {
     const currencies = new Map<string, Intl.NumberFormat>();
+    // One date style per language across the app; the precise form only adds the seconds.
     const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-    const preciseTime = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+    const preciseTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
     const number = new Intl.NumberFormat(locale);
     return {
       locale,

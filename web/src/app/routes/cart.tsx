@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { cart } from '../../features/cart/cart-store';
 import { CartView, type CheckoutRequest } from '../../features/cart/components/cart-view';
 import { usePlaceOrder } from '../../features/orders/api/place-order';
+import { announce } from '../../lib/announcer';
 import { useSession } from '../../lib/auth-store';
 import { useDocumentTitle } from '../../lib/use-document-title';
 
@@ -20,6 +21,7 @@ export function CartPage() {
     placeOrder.mutate({ body, idempotencyKey }, {
       onSuccess: (order) => {
         cart.clear();
+        announce(t('orders.placed', { number: order.number }));
         void navigate(`/orders/${order.id}`);
       },
     });

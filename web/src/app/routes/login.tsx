@@ -4,7 +4,7 @@ import { Alert } from '../../components/alert';
 import { LoginForm } from '../../features/auth/components/login-form';
 import { useSession } from '../../lib/auth-store';
 import { useDocumentTitle } from '../../lib/use-document-title';
-import { returnPath } from '../guards';
+import { homePath, returnPath } from '../guards';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -14,7 +14,7 @@ export function LoginPage() {
   const reason = (location.state as { reason?: string } | null)?.reason;
 
   // Signing in sets the session, and this redirect takes the user back where the guard stopped them.
-  if (session) return <Navigate to={returnPath(location.state, '/')} replace />;
+  if (session) return <Navigate to={returnPath(location.state, homePath(session.user.role))} replace />;
   return (
     <section className="narrow">
       {reason && <Alert tone="info">{reason === 'checkout' ? t('auth.signInToCheckout') : t('auth.signInToContinue')}</Alert>}

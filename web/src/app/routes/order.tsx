@@ -1,11 +1,10 @@
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { OrderPayment } from '../../features/admin/components/order-payment';
 import { OrderDetail } from '../../features/orders/components/order-detail';
-import { useSession } from '../../lib/auth-store';
 
-/** Customers and administrators open an order here (the back office's list links to it); administrators also see its payment and refunds. */
+/** A customer's own order; administrators open any order in the back office (routes/admin/order.tsx). */
 export function OrderPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
-  const admin = useSession()?.user.role === 'admin';
-  return <OrderDetail key={id} id={id} backOffice={admin ? (order) => <OrderPayment order={order} /> : undefined} />;
+  return <OrderDetail key={id} id={id} back={{ to: '/orders', label: t('orders.backToList') }} />;
 }

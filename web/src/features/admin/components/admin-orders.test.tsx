@@ -1,7 +1,8 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { sessionFromTokens, setSession } from '../../../lib/auth-store';
+import { changeLanguage } from '../../../lib/i18n';
 import { json, stubFetch } from '../../../test/http';
 import { order, tokens } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render';
@@ -50,5 +51,37 @@ describe('admin orders, page by page', () => {
     expect(filtered.has('cursor')).toBe(false);
     // One page in all: no pager.
     await waitFor(() => expect(screen.queryByRole('navigation', { name: 'Pagination' })).toBeNull());
+  });
+
+  it('asks before shipping, delivering or cancelling, saying what will happen, in Portuguese too', async () => {
+    await changeLanguage('pt-BR');
+    setSession(sessionFromTokens(tokens('admin')));
+    const shipped = { ...confirmed, status: 'shipped' as const, updatedAt: '2026-11-29T13:00:00.000Z' };
+    const http = stubFetch({
+      'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+      'GET /api/orders': () => json(200, { items: [confirmed], nextCursor: null }),
+      [`POST /api/orders/${confirmed.id}/ship`]: () => json(200, shipped),
+    });
+    const user = userEvent.setup();
+    renderApp('/admin/orders');
+    const ships = () => http.to('POST', `/api/orders/${confirmed.id}/ship`);
+
+    await user.click(await screen.findByRole('button', { name: 'Enviar' }));
+    let dialog = screen.getByRole('alertdialog', { name: 'Enviar o pedido nº 2003?' });
+    expect(within(dialog).getByText(/O cartão do cliente é cobrado em R\$\s99,80/)).toBeTruthy();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Voltar' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Voltar' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(ships()).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Cancelar' }));
+    dialog = screen.getByRole('alertdialog', { name: 'Cancelar o pedido nº 2003?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Voltar' }));
+
+    await user.click(screen.getByRole('button', { name: 'Enviar' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Sim, enviar' }));
+    expect(await screen.findByRole('button', { name: 'Entregar' })).toBeTruthy();
+    expect(ships()).toHaveLength(1);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { Order, OrderStatus } from '@pedidos/contracts/orders';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { DateTime } from '../../../components/date-time';
 import { EmptyState } from '../../../components/empty-state';
 import { Money } from '../../../components/money';
@@ -12,6 +14,7 @@ import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { errorMessage } from '../../../lib/error-message';
+import { useFormat } from '../../../lib/format';
 import { useAllOrders } from '../api/get-all-orders';
 import { useOrderAction, type OrderAction } from '../api/order-action';
 
@@ -92,12 +95,14 @@ export function AdminOrders() {
 
 function AdminOrderRow({ order }: { order: Order }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const action = useOrderAction();
+  const [asking, setAsking] = useState<OrderAction | null>(null);
   const allowed = ACTIONS.filter((a) => a.from.includes(order.status));
   return (
     <tr>
       <td data-label={t('admin.order')}>
-        <Link to={`/orders/${order.id}`}>{t('orders.number', { number: order.number })}</Link>
+        <Link to={`/admin/orders/${order.id}`}>{t('orders.number', { number: order.number })}</Link>
       </td>
       <td data-label={t('admin.placed')}>
         <DateTime value={order.createdAt} />
@@ -120,7 +125,8 @@ function AdminOrderRow({ order }: { order: Order }) {
               variant={variant}
               pending={action.isPending && action.variables?.action === name}
               disabled={action.isPending}
-              onClick={() => action.mutate({ id: order.id, action: name })}
+              aria-haspopup="dialog"
+              onClick={() => setAsking(name)}
             >
               {t(`admin.action.${name}`)}
             </Button>
@@ -128,6 +134,17 @@ function AdminOrderRow({ order }: { order: Order }) {
           {allowed.length === 0 && <span className="muted">—</span>}
         </div>
         {action.isError && <Alert>{errorMessage(action.error, t)}</Alert>}
+        {asking && (
+          <ConfirmDialog
+            title={t(`admin.confirm.${asking}.title`, { number: order.number })}
+            confirmLabel={t(`admin.confirm.${asking}.confirm`)}
+            pending={action.isPending}
+            onCancel={() => setAsking(null)}
+            onConfirm={() => action.mutate({ id: order.id, action: asking }, { onSettled: () => setAsking(null) })}
+          >
+            <p>{t(`admin.confirm.${asking}.text`, { total: format.money(order.total, order.currency) })}</p>
+          </ConfirmDialog>
+        )}
       </td>
     </tr>
   );

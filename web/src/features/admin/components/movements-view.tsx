@@ -6,6 +6,7 @@ import { Pager } from '../../../components/pager';
 import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
+import { Sku } from '../../../components/sku';
 import { useMovements } from '../api/get-movements';
 import { useProduct } from '../api/get-product';
 
@@ -21,7 +22,7 @@ export function MovementsView({ sku }: { sku: string }) {
       <h1>{t('admin.movementsOf', { name: product.data?.name ?? sku })}</h1>
       {product.data && (
         <p className="muted">
-          {product.data.sku} · {t('admin.onHand')}: {product.data.onHand} · {t('admin.reserved')}: {product.data.reserved} · {t('admin.available')}: {product.data.available}
+          <Sku value={product.data.sku} /> · {t('admin.onHand')}: {product.data.onHand} · {t('admin.reserved')}: {product.data.reserved} · {t('admin.available')}: {product.data.available}
         </p>
       )}
       {movements.isPending ? (
@@ -55,7 +56,7 @@ export function MovementsView({ sku }: { sku: string }) {
                   <td data-label={t('admin.onHand')} className="num">{m.onHand}</td>
                   <td data-label={t('admin.reserved')} className="num">{m.reserved}</td>
                   <td data-label={t('admin.orderOrReason')}>
-                    {m.orderId ? <Link to={`/orders/${m.orderId}`}>{t('admin.viewOrder')}</Link> : m.reason ?? '—'}
+                    {m.orderId ? <Link to={`/admin/orders/${m.orderId}`}>{t('admin.viewOrder')}</Link> : m.reason ?? '—'}
                   </td>
                 </tr>
               ))}

@@ -21,6 +21,12 @@ export function NewProductForm() {
   const create = useCreateProduct();
   const { formRef, failed } = useFocusFirstInvalid();
   const [created, setCreated] = useState<string | null>(null);
+  const invalid: Record<keyof typeof FIELDS, string> = {
+    sku: t('admin.skuInvalid'),
+    name: t('admin.nameInvalid', { max: PRODUCT_NAME_MAX_LENGTH }),
+    price: t('admin.priceInvalid'),
+    onHand: t('admin.stockInvalid'),
+  };
   const form = useForm<ProductValues, unknown, CreateProductBody>({
     defaultValues: EMPTY,
     resolver: contractResolver(CreateProductBody, {
@@ -30,16 +36,10 @@ export function NewProductForm() {
         price: parsePrice(price),
         onHand: onHand.trim() === '' ? 0 : Number(onHand),
       }),
-      message: (field, body) =>
-        ({
-          sku: t('admin.skuInvalid'),
-          name: body.name === '' ? t('admin.nameRequired') : undefined,
-          price: t('admin.priceInvalid'),
-          onHand: t('admin.stockInvalid'),
-        })[field],
+      message: (field, body) => (field === 'name' && body.name === '' ? t('admin.nameRequired') : invalid[field]),
     }),
   });
-  const server = formErrors(create.error, FIELDS, t, { 'PRODUCT.ALREADY_EXISTS': 'sku' });
+  const server = formErrors(create.error, FIELDS, t, { invalid, byCode: { 'PRODUCT.ALREADY_EXISTS': 'sku' } });
   const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
   const sku = form.register('sku');
 

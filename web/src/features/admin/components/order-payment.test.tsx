@@ -35,7 +35,7 @@ function openAsAdmin(refunds: (body: unknown) => Response) {
     },
   });
   const user = userEvent.setup();
-  renderApp(`/orders/${shipped.id}`);
+  renderApp(`/admin/orders/${shipped.id}`);
   return { http, user, refundsSent: () => http.to('POST', `/api/payments/${shipped.id}/refunds`) };
 }
 
@@ -68,10 +68,11 @@ describe('an order’s payment in the back office', () => {
     ]);
 
     await prepare(user, 'Never arrived');
-    // Nothing goes before the second, explicit step.
-    const confirm = screen.getByRole('group', { name: 'Refund R$99.80 to the customer\'s card?' });
+    // Nothing goes before the second, explicit step; it starts on the safe choice.
+    const confirm = screen.getByRole('alertdialog', { name: 'Refund R$99.80 to the customer\'s card?' });
+    expect(descriptionOf(confirm)).toBe('A refund cannot be undone.');
     expect(refundsSent()).toHaveLength(0);
-    expect(document.activeElement).toBe(confirm);
+    expect(document.activeElement).toBe(within(confirm).getByRole('button', { name: 'Go back' }));
 
     await user.click(within(confirm).getByRole('button', { name: 'Yes, refund' }));
     expect((await within(panel).findByRole('status')).textContent).toBe('Refunded R$99.80.');
@@ -86,7 +87,7 @@ describe('an order’s payment in the back office', () => {
     const { user, refundsSent } = openAsAdmin(() => json(201, captured));
     await prepare(user, 'Changed my mind', '10');
     await user.click(screen.getByRole('button', { name: 'Go back' }));
-    expect(screen.queryByRole('group', { name: /Refund R\$10\.00/ })).toBeNull();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(refundsSent()).toHaveLength(0);
     expect(amount().value).toBe('10');
   });

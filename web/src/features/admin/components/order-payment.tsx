@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { Order } from '@pedidos/contracts/orders';
 import { RefundBody, type Payment } from '@pedidos/contracts/payments';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { DateTime } from '../../../components/date-time';
 import { Field } from '../../../components/field';
 import { Money } from '../../../components/money';
@@ -107,8 +108,6 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
   const { formRef, failed } = useFocusFirstInvalid();
   const [pending, setPending] = useState<RefundBody | null>(null);
   const [outcome, setOutcome] = useState<{ amount: number; settled: boolean } | null>(null);
-  const confirmRef = useRef<HTMLDivElement>(null);
-  const confirmId = useId();
   const money = (minor: number) => format.money(minor, payment.currency);
   const form = useForm<RefundValues, unknown, RefundBody>({
     defaultValues: { amount: priceInputValue(left, format.locale), reason: '' },
@@ -119,7 +118,10 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
       policy: (body) => (typeof body.amount === 'number' && body.amount > left ? { amount: t('admin.refund.amountTooLarge', { left: money(left) }) } : {}),
     }),
   });
-  const server = formErrors(refund.error, FIELDS, t, { 'PAYMENT.REFUND_EXCEEDS_CAPTURED': 'amount' });
+  const server = formErrors(refund.error, FIELDS, t, {
+    invalid: { amount: t('admin.refund.amountInvalid'), reason: t('admin.refund.reasonTooLong') },
+    byCode: { 'PAYMENT.REFUND_EXCEEDS_CAPTURED': 'amount' },
+  });
   const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
   const { reset } = form;
 
@@ -127,9 +129,6 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
   useEffect(() => {
     reset({ amount: priceInputValue(left, format.locale), reason: '' });
   }, [left, format.locale, reset]);
-  useEffect(() => {
-    if (pending) confirmRef.current?.focus();
-  }, [pending]);
 
   const prepare = form.handleSubmit((body) => {
     refund.reset();
@@ -158,7 +157,7 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
         <p className="muted">{t('admin.refund.nothingLeft')}</p>
       ) : (
         <form ref={formRef} onSubmit={(event) => void prepare(event)} noValidate aria-label={t('admin.refund.title')}>
-          <fieldset disabled={pending !== null} className="form-grid">
+          <fieldset className="form-grid">
             <Field label={t('admin.refund.amount')} error={errors.amount} hint={t('admin.refund.amountHint', { left: money(left) })}>
               {(c) => <input {...c} {...form.register('amount')} inputMode="decimal" autoComplete="off" />}
             </Field>
@@ -166,28 +165,21 @@ function RefundForm({ payment, left }: { payment: Payment; left: number }) {
               {(c) => <input {...c} {...form.register('reason')} maxLength={200} autoComplete="off" />}
             </Field>
           </fieldset>
-          {!pending && (
-            <Button type="submit" variant="danger">
-              {t('admin.refund.prepare')}
-            </Button>
-          )}
+          <Button type="submit" variant="danger" aria-haspopup="dialog">
+            {t('admin.refund.prepare')}
+          </Button>
         </form>
       )}
       {pending && (
-        <div ref={confirmRef} className="confirm-step" role="group" aria-labelledby={confirmId} tabIndex={-1}>
-          <p id={confirmId} className="strong">
-            {t('admin.refund.confirmQuestion', { amount: money(pending.amount) })}
-          </p>
-          <p className="muted small">{t('admin.refund.irreversible')}</p>
-          <div className="row-actions">
-            <Button variant="danger" pending={refund.isPending} onClick={() => send(pending)}>
-              {t('admin.refund.confirm')}
-            </Button>
-            <Button variant="secondary" disabled={refund.isPending} onClick={() => setPending(null)}>
-              {t('admin.refund.back')}
-            </Button>
-          </div>
-        </div>
+        <ConfirmDialog
+          title={t('admin.refund.confirmQuestion', { amount: money(pending.amount) })}
+          confirmLabel={t('admin.refund.confirm')}
+          pending={refund.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() => send(pending)}
+        >
+          <p>{t('admin.refund.irreversible')}</p>
+        </ConfirmDialog>
       )}
     </div>
   );

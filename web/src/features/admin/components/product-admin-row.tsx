@@ -8,6 +8,7 @@ import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { Field } from '../../../components/field';
 import { Money } from '../../../components/money';
+import { Sku } from '../../../components/sku';
 import { contractResolver, fieldMessages } from '../../../lib/contract-resolver';
 import { formErrors } from '../../../lib/error-message';
 import { intlLocale } from '../../../lib/i18n';
@@ -24,7 +25,9 @@ export function ProductAdminRow({ product }: { product: Product }) {
       <tr className={product.available < LOW_STOCK_BELOW ? 'row-warning' : undefined}>
         <th scope="row" data-label={t('admin.product')}>
           <span className="strong">{product.name}</span>
-          <span className="muted small block">{product.sku}</span>
+          <span className="muted small block">
+            <Sku value={product.sku} />
+          </span>
         </th>
         <td data-label={t('admin.price')} className="num">
           <Money value={product.price} currency={product.currency} />
@@ -64,14 +67,18 @@ function AdjustStockForm({ sku }: { sku: string }) {
   const { t } = useTranslation();
   const adjust = useAdjustStock(sku);
   const [done, setDone] = useState(false);
+  const invalid: Record<keyof typeof ADJUST_FIELDS, string> = {
+    delta: t('admin.deltaInvalid'),
+    reason: t('admin.reasonInvalid', { max: ADJUSTMENT_REASON_MAX_LENGTH }),
+  };
   const form = useForm<AdjustValues, unknown, AdjustmentBody>({
     defaultValues: { delta: '', reason: '' },
     resolver: contractResolver(AdjustmentBody, {
       toBody: ({ delta, reason }) => ({ delta: delta.trim() === '' ? null : Number(delta), reason: reason.trim() }),
-      message: (field, body) => (field === 'delta' ? t('admin.deltaInvalid') : body.reason === '' ? t('admin.reasonRequired') : undefined),
+      message: (field, body) => (field === 'reason' && body.reason === '' ? t('admin.reasonRequired') : invalid[field]),
     }),
   });
-  const server = formErrors(adjust.error, ADJUST_FIELDS, t);
+  const server = formErrors(adjust.error, ADJUST_FIELDS, t, { invalid });
   const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
   const submit = form.handleSubmit((body) => {
@@ -114,15 +121,19 @@ type EditValues = Record<keyof typeof EDIT_FIELDS, string>;
 function EditProductForm({ product, onDone }: { product: Product; onDone: () => void }) {
   const { t, i18n } = useTranslation();
   const update = useUpdateProduct(product.sku);
+  const invalid: Record<keyof typeof EDIT_FIELDS, string> = {
+    name: t('admin.nameInvalid', { max: PRODUCT_NAME_MAX_LENGTH }),
+    price: t('admin.priceInvalid'),
+  };
   const form = useForm<EditValues, unknown, UpdateProductBody>({
     defaultValues: { name: product.name, price: priceInputValue(product.price, intlLocale(i18n.language)) },
     resolver: contractResolver(UpdateProductBody, {
       // Both fields are checked; only the changed ones are sent.
       toBody: ({ name, price }) => ({ name: name.trim(), price: parsePrice(price) }),
-      message: (field, body) => (field === 'price' ? t('admin.priceInvalid') : body.name === '' ? t('admin.nameRequired') : undefined),
+      message: (field, body) => (field === 'name' && body.name === '' ? t('admin.nameRequired') : invalid[field]),
     }),
   });
-  const server = formErrors(update.error, EDIT_FIELDS, t);
+  const server = formErrors(update.error, EDIT_FIELDS, t, { invalid });
   const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
   const submit = form.handleSubmit(({ name, price }) => {

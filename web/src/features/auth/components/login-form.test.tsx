@@ -14,7 +14,7 @@ async function fillAndSubmit(email: string, password: string) {
 }
 
 describe('sign-in form', () => {
-  it('shows a field error from the problem+json response on that field, and no alert', async () => {
+  it('shows a field error from the problem+json response on that field, in our words, and no alert', async () => {
     stubFetch({
       'POST /api/auth/login': () =>
         problem(400, 'REQUEST.VALIDATION', 'Invalid request: /password must NOT have more than 256 characters.', [
@@ -26,7 +26,8 @@ describe('sign-in form', () => {
 
     const password = screen.getByLabelText('Password');
     await waitFor(() => expect(password.getAttribute('aria-invalid')).toBe('true'));
-    expect(descriptionOf(password)).toContain('must NOT have more than 256 characters');
+    expect(descriptionOf(password)).toContain('This value was not accepted. Check it.');
+    expect(descriptionOf(password)).not.toContain('must NOT');
     expect(screen.getByLabelText('Email').hasAttribute('aria-invalid')).toBe(false);
     expect(screen.queryByRole('alert')).toBeNull();
   });
@@ -69,5 +70,18 @@ describe('sign-in form', () => {
     await waitFor(() => expect(app.location()).toBe('/'));
     expect(http.to('POST', '/api/auth/login')[0]!.body).toEqual({ email: 'ana@example.com', password: 'correct horse battery' });
     expect(JSON.parse(window.localStorage.getItem('pedidos.session')!)).toMatchObject({ accessToken: tokens().accessToken, refreshToken: 'refresh-1' });
+  });
+
+  it('takes an administrator to the back office’s orders, not the catalog', async () => {
+    stubFetch({
+      'POST /api/auth/login': () => json(200, tokens('admin')),
+      'GET /api/orders': () => json(200, { items: [], nextCursor: null }),
+      'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+    });
+    const app = renderApp('/login');
+    await fillAndSubmit('admin@example.com', 'correct horse battery');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'All orders' })).toBeTruthy();
+    expect(app.location()).toBe('/admin/orders');
   });
 });

@@ -21,7 +21,7 @@ export function LoginForm() {
     defaultValues: { email: '', password: '' },
     resolver: contractResolver(LoginBody, {
       toBody: ({ email, password }) => ({ email: email.trim(), password }),
-      message: (field, body) => (body[field] !== '' ? undefined : field === 'email' ? t('auth.emailRequired') : t('auth.passwordRequired')),
+      message: (field, body) => (body[field] !== '' ? t('errors.fieldInvalid') : field === 'email' ? t('auth.emailRequired') : t('auth.passwordRequired')),
     }),
   });
   const server = formErrors(login.error, FIELDS, t);

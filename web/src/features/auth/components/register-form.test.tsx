@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json, problem, stubFetch } from '../../../test/http';
 import { tokens } from '../../../test/fixtures';
+import { changeLanguage } from '../../../lib/i18n';
 import { renderApp, descriptionOf } from '../../../test/render';
 
 async function register(values: { name: string; email: string; password: string }) {
@@ -16,7 +17,7 @@ async function register(values: { name: string; email: string; password: string 
 const ana = { name: 'Ana Souza', email: 'ana@example.com', password: 'aaaaaaaaaaaa' };
 
 describe('registration form', () => {
-  it('puts a weak-password problem on the Password field', async () => {
+  it('puts a weak-password problem on the Password field, in our words', async () => {
     stubFetch({
       'POST /api/auth/register': () =>
         problem(400, 'USER.WEAK_PASSWORD', 'The password is all the same character.', [{ path: '/password', message: 'is all the same character' }]),
@@ -26,12 +27,12 @@ describe('registration form', () => {
 
     const password = screen.getByLabelText('Password');
     await waitFor(() => expect(password.getAttribute('aria-invalid')).toBe('true'));
-    expect(descriptionOf(password)).toContain('is all the same character');
+    expect(descriptionOf(password)).toContain('This password is too easy to guess');
     expect(screen.getByLabelText('Name').hasAttribute('aria-invalid')).toBe(false);
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('maps each JSON Pointer to its own field', async () => {
+  it('puts every field error on its own field, in our words, never the server’s', async () => {
     stubFetch({
       'POST /api/auth/register': () =>
         problem(400, 'REQUEST.VALIDATION', 'Invalid request: /email must match format "email"; /name must match pattern "\\S".', [
@@ -43,9 +44,42 @@ describe('registration form', () => {
     // Both pass the browser's check (the schema's), so the server's pointers are what place them.
     await register(ana);
 
-    await waitFor(() => expect(descriptionOf(screen.getByLabelText('Email'))).toContain('must match format "email"'));
-    expect(descriptionOf(screen.getByLabelText('Name'))).toContain('must match pattern');
+    await waitFor(() => expect(descriptionOf(screen.getByLabelText('Email'))).toBe('Enter an email address like name@example.com.'));
+    expect(descriptionOf(screen.getByLabelText('Name'))).toBe('Enter your name on one line, in at most 100 characters.');
     expect(screen.getByLabelText('Password').hasAttribute('aria-invalid')).toBe(false);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says the same in Portuguese', async () => {
+    await changeLanguage('pt-BR');
+    stubFetch({
+      'POST /api/auth/register': () =>
+        problem(400, 'REQUEST.VALIDATION', 'Invalid request: /email must match format "email".', [{ path: '/email', message: 'must match format "email"' }]),
+    });
+    renderApp('/register');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Nome'), ana.name);
+    await user.type(screen.getByLabelText('E-mail'), ana.email);
+    await user.type(screen.getByLabelText('Senha'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Criar conta' }));
+
+    await waitFor(() => expect(descriptionOf(screen.getByLabelText('E-mail'))).toBe('Informe um e-mail como nome@exemplo.com.'));
+    expect(document.body.textContent).not.toContain('must match');
+  });
+
+  it('checks the e-mail and the password’s length in the browser, in Portuguese too', async () => {
+    await changeLanguage('pt-BR');
+    const http = stubFetch({});
+    renderApp('/register');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Nome'), ana.name);
+    await user.type(screen.getByLabelText('E-mail'), 'ana@');
+    await user.type(screen.getByLabelText('Senha'), 'curta');
+    await user.click(screen.getByRole('button', { name: 'Criar conta' }));
+
+    await waitFor(() => expect(descriptionOf(screen.getByLabelText('E-mail'))).toBe('Informe um e-mail como nome@exemplo.com.'));
+    expect(descriptionOf(screen.getByLabelText('Senha'))).toContain('Use pelo menos 10 caracteres.');
+    expect(http.to('POST', '/api/auth/register')).toHaveLength(0);
   });
 
   it('refuses what the contract refuses before calling the server, and focuses the first such field', async () => {

@@ -14,19 +14,22 @@ import { useRegister } from '../api/register';
 const FIELDS = { name: '/name', email: '/email', password: '/password' } as const;
 type RegisterValues = { name: string; email: string; password: string };
 
+// The schema's own limit, so the sentence and the check cannot drift apart.
+const NAME_MAX_LENGTH = (RegisterBody.properties.name as { maxLength?: number }).maxLength;
+
 export function RegisterForm() {
   const { t } = useTranslation();
+  const nameInvalid = t('auth.nameInvalid', { max: NAME_MAX_LENGTH });
   const register = useRegister();
   const { formRef, failed } = useFocusFirstInvalid();
   const form = useForm<RegisterValues, unknown, RegisterBody>({
     defaultValues: { name: '', email: '', password: '' },
     resolver: contractResolver(RegisterBody, {
       toBody: ({ name, email, password }) => ({ name: name.trim(), email: email.trim(), password }),
-      message: (field, body) => {
-        if (field === 'name' && body.name === '') return t('auth.nameRequired');
-        if (field === 'email') return body.email === '' ? t('auth.emailRequired') : t('auth.emailInvalid');
-        return undefined;
-      },
+      message: (field, body) =>
+        field === 'name' ? (body.name === '' ? t('auth.nameRequired') : nameInvalid)
+        : field === 'email' ? (body.email === '' ? t('auth.emailRequired') : t('auth.emailInvalid'))
+        : t('errors.fieldInvalid'),
       // The length is the password policy's (the identity service's), not the schema's; counted in code points like there.
       policy: ({ password }) =>
         password === '' ? { password: t('auth.passwordRequired') }
@@ -35,7 +38,10 @@ export function RegisterForm() {
     }),
   });
   // A taken email is a 409 without a pointer, but it is the Email field's problem.
-  const server = formErrors(register.error, FIELDS, t, { 'USER.EMAIL_TAKEN': 'email' });
+  const server = formErrors(register.error, FIELDS, t, {
+    invalid: { name: nameInvalid, email: t('auth.emailInvalid') },
+    byCode: { 'USER.EMAIL_TAKEN': 'email' },
+  });
   const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../../components/button';
 import { Money } from '../../../components/money';
+import { Sku } from '../../../components/sku';
 import { MAX_QUANTITY } from '@pedidos/contracts/limits';
 import { cart, type CartLine } from '../cart-store';
 
@@ -24,7 +25,7 @@ export function CartLineRow({ line, error }: { line: CartLine; error?: string | 
       <div className="cart-line-product">
         <p className="cart-line-name">{line.name}</p>
         <p className="muted small">
-          {line.sku} · <Money value={line.unitPrice} currency={line.currency} /> {t('cart.each')}
+          <Sku value={line.sku} /> · <Money value={line.unitPrice} currency={line.currency} /> {t('cart.each')}
         </p>
         {error && (
           <p id={errorId} className="field-error">

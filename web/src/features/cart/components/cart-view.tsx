@@ -1,14 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ORDER_NOTE_MAX_LENGTH } from '@pedidos/contracts/limits';
+import { MAX_QUANTITY, ORDER_NOTE_MAX_LENGTH } from '@pedidos/contracts/limits';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { EmptyState } from '../../../components/empty-state';
 import { Field } from '../../../components/field';
 import { Money } from '../../../components/money';
-import { ApiError } from '../../../lib/api-client';
-import { errorMessage } from '../../../lib/error-message';
+import { formErrors } from '../../../lib/error-message';
 import { useFocusFirstInvalid } from '../../../lib/use-focus-first-invalid';
 import { cartCount, cartTotal, useCart } from '../cart-store';
 import { tokenizeCard, type CardErrors, type CardInput } from '../sandbox-card';
@@ -38,12 +37,15 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
   const [card, setCard] = useState<CardInput>({ number: '', expiry: '', cvc: '' });
   const [cardErrors, setCardErrors] = useState<CardErrors>({});
   const { formRef, failed } = useFocusFirstInvalid();
-  const apiError = error instanceof ApiError ? error : null;
-  const lineError = (index: number) => apiError?.fieldError(`/items/${index}`);
-  const noteError = apiError?.fieldError('/note');
-  const paymentError = apiError?.fieldError('/paymentMethod');
-  const placed = lines.some((_, i) => lineError(i)) || noteError || paymentError;
-  const alert = error && !placed ? errorMessage(error, t) : error ? t('cart.fixErrors') : null;
+  // Each line is a field of the order's body: `/items/0` is the first line.
+  const fields: Record<string, string> = { note: '/note', paymentMethod: '/paymentMethod' };
+  const invalid: Record<string, string> = { note: t('cart.noteInvalid', { max: ORDER_NOTE_MAX_LENGTH }), paymentMethod: t('cart.paymentInvalid') };
+  lines.forEach((_, index) => {
+    fields[`line${index}`] = `/items/${index}`;
+    invalid[`line${index}`] = t('cart.lineInvalid', { max: MAX_QUANTITY });
+  });
+  const server = formErrors(error, fields, t, { invalid });
+  const alert = server.alert ?? (error ? t('cart.fixErrors') : null);
 
   if (lines.length === 0) {
     return (
@@ -85,7 +87,7 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
       <div className="cart-layout">
         <ul className="cart-lines card" aria-label={t('cart.lines')}>
           {lines.map((line, index) => (
-            <CartLineRow key={line.sku} line={line} error={lineError(index)} />
+            <CartLineRow key={line.sku} line={line} error={server.fields[`line${index}`]} />
           ))}
         </ul>
         <form ref={formRef} className="card cart-summary" aria-labelledby="cart-summary-title" onSubmit={submit} noValidate>
@@ -102,10 +104,10 @@ export function CartView({ signedIn, placing, error, onPlaceOrder, onSignInFirst
               </dd>
             </div>
           </dl>
-          <Field label={t('cart.note')} error={noteError}>
+          <Field label={t('cart.note')} error={server.fields.note}>
             {(control) => <textarea {...control} rows={2} maxLength={ORDER_NOTE_MAX_LENGTH} value={note} onChange={(e) => setNote(e.target.value)} />}
           </Field>
-          <CardFields value={card} errors={cardErrors} serverError={paymentError} onChange={changeCard} />
+          <CardFields value={card} errors={cardErrors} serverError={server.fields.paymentMethod} onChange={changeCard} />
           {!signedIn && <p className="muted small">{t('cart.signInToOrder')}</p>}
           <Button type="submit" className="btn-block" pending={placing}>
             {t('cart.placeOrder')}

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { sessionFromTokens, setSession } from '../../../lib/auth-store';
+import { changeLanguage } from '../../../lib/i18n';
 import { json, problem, stubFetch, type RecordedRequest } from '../../../test/http';
 import { order, product, tokens } from '../../../test/fixtures';
 import { renderApp, descriptionOf } from '../../../test/render';
@@ -43,6 +44,9 @@ describe('cart', () => {
     await user.click(within(cafeCard).getByRole('button', { name: 'Add to cart' }));
     await user.click(within(screen.getByRole('article', { name: cha.name })).getByRole('button', { name: 'Add to cart' }));
 
+    // A toast confirms each addition; its region is polite, so it is read without interrupting.
+    const toast = await screen.findByText(`${cha.name} added to the cart`);
+    expect(toast.closest('[role="status"]')?.getAttribute('aria-live')).toBe('polite');
     const cartLink = screen.getByRole('link', { name: 'Cart' });
     expect(descriptionOf(cartLink)).toBe('3 items');
     expect(stored()?.lines).toEqual([expect.objectContaining({ sku: cafe.sku, quantity: 2 }), expect.objectContaining({ sku: cha.sku, quantity: 1 })]);
@@ -121,7 +125,7 @@ describe('cart', () => {
 
     const chaQuantity = screen.getByRole('spinbutton', { name: `Quantity of ${cha.name}` });
     await waitFor(() => expect(chaQuantity.getAttribute('aria-invalid')).toBe('true'));
-    expect(descriptionOf(chaQuantity)).toBe('no product has this SKU');
+    expect(descriptionOf(chaQuantity)).toBe('This product is no longer sold. Remove it to place the order.');
     expect(screen.getByRole('spinbutton', { name: `Quantity of ${cafe.name}` }).hasAttribute('aria-invalid')).toBe(false);
     expect(screen.getByRole('alert').textContent).toContain('Some items need your attention');
 
@@ -131,6 +135,7 @@ describe('cart', () => {
     await user.click(screen.getByRole('button', { name: 'Place order' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Order #1042' })).toBeTruthy();
     expect(app.location()).toBe(`/orders/${placed.id}`);
+    expect(screen.getByText('Order #1042 placed.').closest('[role="status"]')).toBeTruthy();
     expect(screen.getByTestId('order-status').textContent).toBe('Pending');
     expect(stored()).toBeNull();
 
@@ -192,5 +197,14 @@ describe('cart', () => {
     const key = cart.checkoutKey(body(1));
     expect(cart.checkoutKey(body(1))).toBe(key);
     expect(cart.checkoutKey(body(2))).not.toBe(key);
+  });
+
+  it('confirms an addition with a toast in Portuguese too', async () => {
+    await changeLanguage('pt-BR');
+    stubFetch({ 'GET /api/products': catalog });
+    renderApp('/');
+    const card = await screen.findByRole('article', { name: cafe.name });
+    await userEvent.setup().click(within(card).getByRole('button', { name: 'Adicionar ao carrinho' }));
+    expect((await screen.findByText(`${cafe.name} foi adicionado ao carrinho`)).closest('[role="status"]')).toBeTruthy();
   });
 });

@@ -1,13 +1,15 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Order } from '@pedidos/contracts/orders';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { DateTime } from '../../../components/date-time';
 import { Money } from '../../../components/money';
 import { OrderStatusBadge } from '../../../components/order-status-badge';
 import { QueryError } from '../../../components/query-error';
+import { Sku } from '../../../components/sku';
 import { Spinner } from '../../../components/spinner';
 import { ApiError } from '../../../lib/api-client';
 import { errorMessage } from '../../../lib/error-message';
@@ -22,11 +24,13 @@ const CANCELLABLE = new Set<Order['status']>(['pending', 'confirmed']);
 
 interface OrderDetailProps {
   id: string;
+  /** Where "Back" leads: the customer's own orders, or the back office's list. */
+  back: { to: string; label: string };
   /** What the back office adds to the page (the payment and its refunds), given the order shown. */
   backOffice?: ((order: Order) => ReactNode) | undefined;
 }
 
-export function OrderDetail({ id, backOffice }: OrderDetailProps) {
+export function OrderDetail({ id, back, backOffice }: OrderDetailProps) {
   const { t } = useTranslation();
   const order = useOrder(id);
 
@@ -37,18 +41,19 @@ export function OrderDetail({ id, backOffice }: OrderDetailProps) {
         <>
           <h1>{t('orders.notFoundTitle')}</h1>
           <p>{t('orders.notFound')}</p>
-          <Link to="/orders">{t('orders.backToList')}</Link>
+          <Link to={back.to}>{back.label}</Link>
         </>
       );
     }
     return <QueryError error={order.error} onRetry={() => void order.refetch()} />;
   }
-  return <OrderView order={order.data} backOffice={backOffice} />;
+  return <OrderView order={order.data} back={back} backOffice={backOffice} />;
 }
 
-function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDetailProps['backOffice'] }) {
+function OrderView({ order: o, back, backOffice }: { order: Order } & Pick<OrderDetailProps, 'back' | 'backOffice'>) {
   const { t } = useTranslation();
   const cancel = useCancelOrder();
+  const [askingToCancel, setAskingToCancel] = useState(false);
   const stream = useOrderStreamState();
   // A missing payment (not started yet) is null, not an error; a failed read only hides the payment's steps.
   const payment = usePayment(o).data ?? null;
@@ -57,7 +62,7 @@ function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDe
   return (
     <>
       <p className="breadcrumb">
-        <Link to="/orders">{t('orders.backToList')}</Link>
+        <Link to={back.to}>{back.label}</Link>
       </p>
       <div className="page-header">
         <h1>{t('orders.number', { number: o.number })}</h1>
@@ -88,9 +93,20 @@ function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDe
           {t('orders.placedAt')} <DateTime value={o.createdAt} />
         </p>
         {CANCELLABLE.has(o.status) && (
-          <Button variant="danger" pending={cancel.isPending} onClick={() => cancel.mutate(o.id)}>
+          <Button variant="danger" pending={cancel.isPending} aria-haspopup="dialog" onClick={() => setAskingToCancel(true)}>
             {t('orders.cancel')}
           </Button>
+        )}
+        {askingToCancel && (
+          <ConfirmDialog
+            title={t('orders.confirmCancel.title', { number: o.number })}
+            confirmLabel={t('orders.confirmCancel.confirm')}
+            pending={cancel.isPending}
+            onCancel={() => setAskingToCancel(false)}
+            onConfirm={() => cancel.mutate(o.id, { onSettled: () => setAskingToCancel(false) })}
+          >
+            <p>{t('orders.confirmCancel.text')}</p>
+          </ConfirmDialog>
         )}
         {cancel.isError && <Alert>{errorMessage(cancel.error, t)}</Alert>}
       </section>
@@ -101,7 +117,8 @@ function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDe
             <thead>
               <tr>
                 <th scope="col">{t('orders.product')}</th>
-                <th scope="col" className="num">{t('orders.quantity')}</th>
+                {/* On a phone the product's cell says "2 × R$49.90", leaving its SKU room to show whole. */}
+                <th scope="col" className="num wide-only">{t('orders.quantity')}</th>
                 <th scope="col" className="num wide-only">{t('orders.unitPrice')}</th>
                 <th scope="col" className="num">{t('orders.subtotal')}</th>
               </tr>
@@ -111,12 +128,14 @@ function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDe
                 <tr key={item.sku}>
                   <td>
                     {item.name}
-                    <span className="muted small block">{item.sku}</span>
+                    <span className="muted small block">
+                      <Sku value={item.sku} />
+                    </span>
                     <span className="muted small block narrow-only">
                       {item.quantity} × <Money value={item.unitPrice} currency={o.currency} />
                     </span>
                   </td>
-                  <td className="num">{item.quantity}</td>
+                  <td className="num wide-only">{item.quantity}</td>
                   <td className="num wide-only"><Money value={item.unitPrice} currency={o.currency} /></td>
                   <td className="num"><Money value={item.unitPrice * item.quantity} currency={o.currency} /></td>
                 </tr>
@@ -124,7 +143,8 @@ function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDe
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={2}>{t('cart.total')}</th>
+                <th scope="row">{t('cart.total')}</th>
+                <td className="wide-only" />
                 <td className="wide-only" />
                 <td className="num strong"><Money value={o.total} currency={o.currency} /></td>
               </tr>
@@ -132,7 +152,7 @@ function OrderView({ order: o, backOffice }: { order: Order; backOffice: OrderDe
           </table>
           {o.note && (
             <p className="order-note">
-              <span className="muted">{t('cart.note')}:</span> {o.note}
+              <span className="muted">{t('orders.note')}</span> {o.note}
             </p>
           )}
         </section>
