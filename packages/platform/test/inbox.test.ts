@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, type Database } from '../src/db';
-import { claimEvent } from '../src/messaging/inbox';
+import { claimEvents } from '../src/messaging/inbox';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
 import { inbox } from './fixtures/outbox-schema';
 
@@ -25,7 +25,7 @@ describe.each(['pglite', 'postgres'] as const)('inbox on %s', (kind) => {
   });
 
   const claim = (consumer: string, eventId: string) =>
-    database.db.transaction((tx) => claimEvent(tx, inbox, consumer, eventId));
+    database.db.transaction(async (tx) => (await claimEvents(tx, inbox, consumer, [eventId])).has(eventId));
 
   it('claims an event the first time and refuses the duplicate', async () => {
     expect(await claim('reserve-stock', 'e-1')).toBe(true);
@@ -42,7 +42,7 @@ describe.each(['pglite', 'postgres'] as const)('inbox on %s', (kind) => {
   it('forgets a claim whose transaction rolled back, so the redelivery is applied', async () => {
     await expect(
       database.db.transaction(async (tx) => {
-        expect(await claimEvent(tx, inbox, 'reserve-stock', 'e-1')).toBe(true);
+        expect((await claimEvents(tx, inbox, 'reserve-stock', ['e-1'])).has('e-1')).toBe(true);
         throw new Error('effect failed');
       }),
     ).rejects.toThrow('effect failed');
@@ -53,7 +53,7 @@ describe.each(['pglite', 'postgres'] as const)('inbox on %s', (kind) => {
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
         database.db.transaction(async (tx) => {
-          const first = await claimEvent(tx, inbox, 'reserve-stock', 'e-1');
+          const first = (await claimEvents(tx, inbox, 'reserve-stock', ['e-1'])).has('e-1');
           // Hold the transaction open so that the other claims arrive while it is undecided.
           await tx.execute(sql`select pg_sleep(0.05)`);
           return first;

@@ -18,17 +18,11 @@ export function inboxTable(schema: PgSchema) {
 export type InboxTable = ReturnType<typeof inboxTable>;
 
 /**
- * Records that `consumer` handles `eventId`, in the caller's transaction: true the first time
- * (apply the effect in the same transaction), false for a duplicate (do nothing). A concurrent
- * claim of the same event waits on the key until this transaction ends, then gets false.
- */
-export async function claimEvent(tx: Tx, table: InboxTable, consumer: string, eventId: string): Promise<boolean> {
-  return (await claimEvents(tx, table, consumer, [eventId])).has(eventId);
-}
-
-/**
- * `claimEvent` for several events in one statement: the ids handled for the first time. Claimed
- * in id order, so two transactions claiming overlapping batches never deadlock.
+ * Records that `consumer` handles these events, in the caller's transaction and one statement:
+ * the ids handled for the first time (apply their effects in the same transaction); the others
+ * are duplicates (do nothing). A concurrent claim of the same event waits on the key until this
+ * transaction ends, then counts it as a duplicate. Claimed in id order, so two transactions
+ * claiming overlapping batches never deadlock.
  */
 export async function claimEvents(tx: Tx, table: InboxTable, consumer: string, eventIds: string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
