@@ -6,7 +6,7 @@ import { ordersApi, send } from '../support/http';
 import { adminApi, login, type AdminApi } from './support/api';
 import { newVisitor, screenshot, useBrowser, type Visitor } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
-import { expectStatus, newPerson, seriousA11yViolations, signIn, timeline } from './support/ui';
+import { expectStatus, newPerson, seriousA11yViolations, sidewaysOverflow, signIn, timeline } from './support/ui';
 
 type Who = 'guest' | 'customer' | 'admin';
 
@@ -103,6 +103,10 @@ describe('every main page', () => {
         await page.getByRole('button', { name: 'Place order' }).waitFor();
       },
     },
+    {
+      name: 'product', who: 'customer', path: () => `/products/${encodeURIComponent(products[0]!.sku)}`,
+      ready: (page) => heading(page, products[0]!.name),
+    },
     { name: 'login', who: 'guest', path: () => '/login', ready: (page) => page.getByRole('button', { name: 'Sign in' }).last().waitFor() },
     { name: 'register', who: 'guest', path: () => '/register', ready: (page) => page.getByRole('button', { name: 'Create account' }).waitFor() },
     {
@@ -128,6 +132,10 @@ describe('every main page', () => {
       // The charts load lazily: wait until they have drawn.
       ready: (page) => page.locator('svg.recharts-surface').nth(1).waitFor(),
     },
+    {
+      name: 'operations', who: 'admin', path: () => '/admin/operations',
+      ready: (page) => page.getByRole('region', { name: 'Payments service' }).getByText('Dead letters').waitFor(),
+    },
   ];
 
   it.each(pages)('$name ($who) has no serious or critical accessibility violation', async ({ name, who, path, ready }) => {
@@ -144,10 +152,7 @@ describe('every main page', () => {
     try {
       await phone.page.goto('/');
       await phone.page.getByRole('article').nth(2).waitFor();
-      const overflow = await phone.page.evaluate(() => {
-        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-        return root.scrollWidth - root.clientWidth;
-      });
+      const overflow = await sidewaysOverflow(phone.page);
       await screenshot(phone.page, 'shop-phone');
       expect(overflow).toBeLessThanOrEqual(0);
       expect(await seriousA11yViolations(phone.page)).toEqual([]);

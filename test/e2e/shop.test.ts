@@ -1,11 +1,10 @@
-import type { Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../support/http';
 import { adminApi, uniqueProduct, type AdminApi } from './support/api';
-import { newVisitor, screenshot, useBrowser, type Visitor } from './support/browser';
+import { screenshot, useBrowser, useVisitors } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
 import {
-  CARDS, addToCart, expectStatus, findInCatalog, isFocused, newPerson, placeOrder, seriousA11yViolations, signIn, signUp, speakPortuguese, stockLine,
+  CARDS, addToCart, expectStatus, findInCatalog, isFocused, newPerson, placeOrder, seriousA11yViolations, sidewaysOverflow, signIn, signUp, speakPortuguese, stockLine,
   timeline, type Person,
 } from './support/ui';
 
@@ -13,24 +12,13 @@ describe('shopping in the browser', () => {
   const shop = useShop();
   const browser = useBrowser();
   let admin: AdminApi;
-  const visitors: Visitor[] = [];
+  const visit = useVisitors(browser, () => shop().baseUrl);
 
   beforeAll(async () => {
     admin = await adminApi(shop().baseUrl);
   });
 
-  afterEach(async () => {
-    // A page that threw or was refused by the CSP is broken even if the steps above passed.
-    const problems = visitors.flatMap((v) => v.problems);
-    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
-    expect(problems).toEqual([]);
-  });
 
-  async function visit(): Promise<Page> {
-    const visitor = await newVisitor(browser(), shop().baseUrl);
-    visitors.push(visitor);
-    return visitor.page;
-  }
 
   /** A customer account made through the API, so a test can start at the login page. */
   async function customer(first: string): Promise<Person> {
@@ -287,10 +275,7 @@ describe('shopping in the browser', () => {
     const short = await admin.inventory.createProduct({ sku: `E2E-BEAN-${tag}`, name: `Bean ${tag}`, price: 1990, onHand: 5 });
     const long = await admin.inventory.createProduct({ sku: `E2E-WHOLE-BEAN-SINGLE-ORIGIN-${tag}`, name: `Whole bean ${tag}`, price: 3990, onHand: 5 });
     const longest = await admin.inventory.createProduct({ sku: `E2E-${'X'.repeat(54)}-${tag}`, name: `Longest SKU ${tag}`, price: 990, onHand: 5 });
-    const visitor = await newVisitor(browser(), shop().baseUrl, { phone: true });
-    visitors.push(visitor);
-    const { page } = visitor;
-    await page.setViewportSize({ width: 390, height: 844 });
+    const page = await visit({ phone: true });
     await signIn(page, await customer('Gil'));
     for (const product of [short, long, longest]) await addToCart(page, product.name);
 
@@ -312,15 +297,11 @@ describe('shopping in the browser', () => {
         // Cut when the text is wider than the box that shows it (half a pixel for rounding).
         return { lines, cut: text.getBoundingClientRect().width > element.getBoundingClientRect().width + 0.5, title: element.title };
       });
-    const pageOverflow = () => page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
     async function expectWholeSkus() {
       expect(await layout(short.sku)).toEqual({ lines: 1, cut: false, title: short.sku });
       expect(await layout(long.sku)).toMatchObject({ lines: 1, title: long.sku });
       expect(await layout(longest.sku)).toEqual({ lines: 1, cut: true, title: longest.sku });
-      expect(await pageOverflow()).toBeLessThanOrEqual(0);
+      expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     }
 
     await screenshot(page, 'cart-phone-skus');

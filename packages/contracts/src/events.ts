@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { Currency, Money, Sku, Timestamp, Uuid } from './common';
-import { Address, Customer, Order } from './orders';
+import { Address, Customer, Order, Shortage } from './orders';
 import { PaymentMethod, PaymentSummary } from './payments';
 
 /** Each service publishes to its own durable topic exchange; routing key = event type. */
@@ -60,7 +60,7 @@ export const StockRejected = Type.Object({
   orderId: Uuid,
   reason: Type.Literal('out_of_stock'),
   /** The lines that could not be covered, with what was available when tried. */
-  shortages: Type.Array(Type.Object({ sku: Sku, requested: Type.Integer(), available: Type.Integer() })),
+  shortages: Type.Array(Shortage),
 });
 
 export const StockReleased = Type.Object({ orderId: Uuid, items: Type.Array(Line) });

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Currency, Money, PageQuery, SingleLineText, Sku, Timestamp, Uuid, page } from './common';
-import { ADJUSTMENT_REASON_MAX_LENGTH, PRODUCT_NAME_MAX_LENGTH, PRODUCT_SEARCH_MAX_LENGTH } from './limits';
+import { Currency, Money, MultiLineText, PageQuery, SingleLineText, Sku, Timestamp, Uuid, page } from './common';
+import { ADJUSTMENT_REASON_MAX_LENGTH, PRODUCT_DESCRIPTION_MAX_LENGTH, PRODUCT_NAME_MAX_LENGTH, PRODUCT_SEARCH_MAX_LENGTH } from './limits';
 
 export const Product = Type.Object({
   sku: Sku,
@@ -11,6 +11,12 @@ export const Product = Type.Object({
   reserved: Type.Integer({ minimum: 0 }),
   available: Type.Integer({ minimum: 0, description: 'onHand - reserved' }),
   updatedAt: Timestamp,
+  // Always sent; optional so that a reader checking pages against this schema (orders' catalog
+  // copy) still accepts them from an inventory replica that predates these fields.
+  description: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'plain text; line breaks separate paragraphs' })),
+  imageUrl: Type.Optional(Type.Union([Type.String(), Type.Null()], {
+    description: 'where the image is served, `/api/products/{sku}/image?v=…`; a new image gets a new URL, so it may be cached forever',
+  })),
 });
 export type Product = Static<typeof Product>;
 
@@ -26,15 +32,25 @@ export type ListProductsQuery = Static<typeof ListProductsQuery>;
 export const SkuParams = Type.Object({ sku: Sku }, { additionalProperties: false });
 
 const ProductName = SingleLineText({ minLength: 1, maxLength: PRODUCT_NAME_MAX_LENGTH });
+const ProductDescription = Type.Union([MultiLineText({ maxLength: PRODUCT_DESCRIPTION_MAX_LENGTH }), Type.Null()], {
+  description: 'plain text, may span lines; null or blank clears it',
+});
+
+/** The image types a product image may be, told by their bytes as well as by Content-Type. */
+export const PRODUCT_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type ProductImageType = (typeof PRODUCT_IMAGE_TYPES)[number];
 
 export const CreateProductBody = Type.Object(
-  { sku: Sku, name: ProductName, price: Money, onHand: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) },
+  {
+    sku: Sku, name: ProductName, price: Money, onHand: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    description: Type.Optional(ProductDescription),
+  },
   { additionalProperties: false },
 );
 export type CreateProductBody = Static<typeof CreateProductBody>;
 
 export const UpdateProductBody = Type.Object(
-  { name: Type.Optional(ProductName), price: Type.Optional(Money) },
+  { name: Type.Optional(ProductName), price: Type.Optional(Money), description: Type.Optional(ProductDescription) },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateProductBody = Static<typeof UpdateProductBody>;
@@ -56,6 +72,8 @@ export const Movement = Type.Object({
   sku: Sku,
   kind: Type.Enum(MOVEMENT_KINDS),
   quantity: Type.Integer({ description: 'signed change of onHand (adjustment, shipment) or reserved (reservation, release)' }),
+  onHandChange: Type.Integer({ description: 'signed change of onHand: adjustments and shipments' }),
+  reservedChange: Type.Integer({ description: 'signed change of reserved: reservations, releases and shipments (a shipment takes its units out of both)' }),
   orderId: Type.Union([Uuid, Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   actor: Type.Union([Uuid, Type.Null()], { description: 'the admin who made an adjustment; null for what orders caused' }),

@@ -12,6 +12,9 @@ export const SKU_PATTERN = new RegExp(`^[A-Z0-9._-]{1,${SKU_MAX_LENGTH}}$`);
 export const PRODUCT_NAME_MAX_LENGTH = 200;
 export const ADJUSTMENT_REASON_MAX_LENGTH = 200;
 export const PRODUCT_SEARCH_MAX_LENGTH = 100;
+export const PRODUCT_DESCRIPTION_MAX_LENGTH = 2000;
+/** Bytes of one product image (1 MiB). */
+export const PRODUCT_IMAGE_MAX_BYTES = 1024 * 1024;
 
 export const MAX_LINES = 100;
 export const MAX_QUANTITY = 1000;

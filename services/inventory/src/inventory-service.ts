@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { DomainError } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
+import { sniffImageType } from './domain/image-type';
+import { deleteImageRow, findImageRow, upsertImageRow } from './db/image-rows';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
 import {
   changeLevels, countProducts, findProductRow, insertProduct, lockSeeding, movementPage, productPage, recordMovement, updateProductRow, type ProductRow,
@@ -23,6 +26,20 @@ export const toProduct = (p: ProductRow) => ({
   reserved: p.reserved,
   available: p.onHand - p.reserved,
   updatedAt: p.updatedAt.toISOString(),
+  description: p.description,
+  imageUrl: p.imageHash === null ? null : imageUrl(p.sku, p.imageHash),
+});
+
+/** A new image gets a new URL, so a browser may keep the old one's answer for good. */
+export const imageUrl = (sku: string, hash: string) => `/api/products/${encodeURIComponent(sku)}/image?v=${hash.slice(0, 16)}`;
+
+/** Blank text clears a description: null is the one way a product has none. */
+const descriptionOf = (text: string | null | undefined) => (text === undefined ? undefined : text?.trim() || null);
+
+/** How a ledger row moved each level: a shipment takes its units out of both. */
+const changesOf = (kind: MovementKind, quantity: number) => ({
+  onHandChange: kind === 'adjustment' || kind === 'shipment' ? quantity : 0,
+  reservedChange: kind === 'adjustment' ? 0 : quantity,
 });
 
 const event = <K extends EventType>(type: K, data: EventData<K>, cause?: CloudEvent) =>
@@ -161,7 +178,10 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 
     async createProduct(body: CreateProductBody, actor: string) {
       return inTransaction(async (tx) => {
-        const created = await insertProduct(tx, { sku: body.sku, name: body.name, price: body.price, currency: 'BRL', onHand: body.onHand ?? 0, reserved: 0, updatedAt: now() });
+        const created = await insertProduct(tx, {
+          sku: body.sku, name: body.name, price: body.price, currency: 'BRL', onHand: body.onHand ?? 0, reserved: 0,
+          description: descriptionOf(body.description) ?? null, updatedAt: now(),
+        });
         if (!created) throw new DomainError('PRODUCT.ALREADY_EXISTS', `A product with SKU ${body.sku} already exists.`);
         if (created.onHand > 0) await record(tx, created, 'adjustment', created.onHand, { reason: 'initial stock', actor });
         await publish(tx, upserted(created));
@@ -171,7 +191,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 
     async updateProduct(sku: string, patch: UpdateProductBody) {
       return inTransaction(async (tx) => {
-        const updated = await updateProductRow(tx, sku, patch, now());
+        const updated = await updateProductRow(tx, sku, { ...patch, description: descriptionOf(patch.description) }, now());
         if (!updated) throw new DomainError('PRODUCT.NOT_FOUND', `No product has SKU ${sku}.`);
         await publish(tx, upserted(updated));
         return toProduct(updated);
@@ -182,9 +202,11 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       return inTransaction(async (tx) => {
         const current = await findProduct(tx, sku, true);
         if (current.onHand + delta < current.reserved) {
+          const maxRemovable = current.onHand - current.reserved;
           throw new DomainError(
             'STOCK.BELOW_RESERVED',
-            `On hand would be ${current.onHand + delta}, below the ${current.reserved} units reserved for orders.`,
+            `At most ${maxRemovable} can be removed: on hand would be ${current.onHand + delta}, below the ${current.reserved} units reserved for orders.`,
+            { facts: { maxRemovable, onHand: current.onHand, reserved: current.reserved } },
           );
         }
         const after = await changeLevels(tx, sku, { onHand: delta }, now());
@@ -199,9 +221,46 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       const rows = await movementPage(db, { sku, before, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return {
-        items: page.map((m) => ({ ...m, kind: m.kind as MovementKind, at: m.at.toISOString() })),
+        items: page.map((m) => ({ ...m, kind: m.kind as MovementKind, ...changesOf(m.kind as MovementKind, m.quantity), at: m.at.toISOString() })),
         nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null,
       };
+    },
+
+    /**
+     * Stores a product's image, replacing the one it had. `declaredType` is the request's
+     * Content-Type; the bytes must be that type of image, told by their magic numbers.
+     */
+    async putImage(sku: string, declaredType: string, bytes: Buffer) {
+      const actual = sniffImageType(bytes);
+      if (actual === undefined || actual !== declaredType) {
+        throw new DomainError(
+          'IMAGE.UNSUPPORTED_TYPE',
+          actual === undefined
+            ? `The body sent as ${JSON.stringify(declaredType)} is not a JPEG, PNG or WebP image.`
+            : `The body sent as ${JSON.stringify(declaredType)} is a ${actual} image; send it with that Content-Type.`,
+        );
+      }
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      return inTransaction(async (tx) => {
+        await findProduct(tx, sku, true);
+        await upsertImageRow(tx, { sku, contentType: actual, bytes, hash, updatedAt: now() });
+        return toProduct((await updateProductRow(tx, sku, { imageHash: hash }, now()))!);
+      });
+    },
+
+    /** Removes a product's image; removing none is no error. */
+    async deleteImage(sku: string) {
+      return inTransaction(async (tx) => {
+        await findProduct(tx, sku, true);
+        await deleteImageRow(tx, sku);
+        return toProduct((await updateProductRow(tx, sku, { imageHash: null }, now()))!);
+      });
+    },
+
+    async getImage(sku: string) {
+      const image = await findImageRow(db, sku);
+      if (!image) throw new DomainError('IMAGE.NOT_FOUND', `Product ${sku} has no image.`);
+      return image;
     },
 
     onOrderFact,

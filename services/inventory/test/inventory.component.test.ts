@@ -122,6 +122,10 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
       ['shipment', -3], ['release', -4], ['reservation', 3], ['reservation', 4], ['adjustment', 10],
     ]);
     expect(ledger.items[0]).toMatchObject({ orderId: toShip.data.orderId, onHand: 7, reserved: 0 });
+    // Each row says apart what it did to the stock on hand and to what is reserved.
+    expect(ledger.items.map((m: { onHandChange: number; reservedChange: number }) => [m.onHandChange, m.reservedChange])).toEqual([
+      [-3, -3], [0, -4], [0, 3], [0, 4], [10, 0],
+    ]);
   });
 
   it('a cancel that overtakes its order leaves nothing reserved', async () => {
@@ -182,7 +186,9 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
     await answerTo(order.data.orderId, 'stock.reserved');
     const tooMuch = await inject('POST', '/api/products/ADJ/adjustments', { delta: -2, reason: 'contagem' });
     expect(tooMuch.statusCode).toBe(409);
-    expect(tooMuch.json().code).toBe('STOCK.BELOW_RESERVED');
+    expect(tooMuch.headers['content-type']).toContain('application/problem+json');
+    expect(tooMuch.json()).toMatchObject({ code: 'STOCK.BELOW_RESERVED', maxRemovable: 1, onHand: 5, reserved: 4 });
+    expect(tooMuch.json().detail).toContain('At most 1 can be removed');
     const restock = await inject('POST', '/api/products/ADJ/adjustments', { delta: 20, reason: 'reposição' });
     expect(restock.json()).toMatchObject({ onHand: 25, reserved: 4, available: 21 });
     const ledger = (await inject('GET', '/api/products/ADJ/movements?limit=1')).json();
@@ -205,8 +211,10 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
   it('documents every route of the contract in its OpenAPI document', async () => {
     const doc = (await inject('GET', '/docs/json')).json();
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/products', '/api/products/operations', '/api/products/{sku}', '/api/products/{sku}/adjustments', '/api/products/{sku}/movements',
+      '/api/products', '/api/products/operations', '/api/products/{sku}', '/api/products/{sku}/adjustments', '/api/products/{sku}/image',
+      '/api/products/{sku}/movements',
     ]);
+    expect(Object.keys(doc.paths['/api/products/{sku}/image']).sort()).toEqual(['delete', 'get', 'put']);
     expect(Object.keys(doc.paths['/api/products']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/products/{sku}']).sort()).toEqual(['get', 'patch']);
   });

@@ -9,11 +9,15 @@ import type { Adapters, ServiceApp } from '@pedidos/platform/runtime';
 import { createCatalogSync } from './catalog-sync';
 import type { ordersConfigSpec } from './config';
 import { outbox as outboxTable } from './db/schema';
+import { orderActivityRoutes } from './http/activity-routes';
 import { orderStreamRoutes } from './http/order-stream';
 import { orderErrors } from './http/errors';
 import { orderRoutes } from './http/routes';
+import { orderStatsRoutes } from './http/stats-routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
 import { createLiveFeed } from './messaging/live-feed';
+import { createOrderActivity } from './order-activity';
+import { createOrderStatsService } from './order-stats-service';
 import { createOrdersService } from './orders-service';
 
 export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -43,6 +47,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   });
   const authorize = createAuthorizer(createTokenVerifier(verifierOptions(config)));
   const operations = () => operationsReport(outbox.relay, bus, Object.values(QUEUES));
+  await http.register(orderStatsRoutes, { stats: createOrderStatsService({ db: database.db }), authorize });
+  await http.register(orderActivityRoutes, { activity: createOrderActivity({ db: database.db }), authorize });
   await http.register(orderRoutes, { service, authorize, operations });
   await http.register(orderStreamRoutes, { service, feed, authorize, perUserMax: config.STREAMS_PER_USER_MAX });
 

@@ -4,19 +4,21 @@ import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/mess
 import { createBatcher } from '@pedidos/platform/batcher';
 import { refusedByDatabase } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
-import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
-import { addressProblems, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type PlaceOrderBody } from '@pedidos/contracts/orders';
+import {
+  addressProblems, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type OrderSummary, type OrderSummaryQuery, type PlaceOrderBody, type Shortage,
+} from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
 import { catalogEntries, upsertCatalogEntry } from './db/catalog';
 import { keptIdempotencyKey } from './db/idempotency-keys';
 import { insertOrders, type NewOrder } from './db/insert-order';
 import {
-  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, setPayments,
+  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, orderTotals, setPayments,
   type HistoryRow, type LineRow, type OrderFilter, type OrderRow,
 } from './db/order-rows';
+import { cursorFor, DEFAULT_SORT, keyFromCursor, type SortKey } from './db/order-sort';
 import type { Principal } from '@pedidos/platform/auth';
 
 /** Every event carries a trace: its cause's, or a new one for work nobody asked for (expiry). */
@@ -43,7 +45,9 @@ const toOrder = (r: OrderRow, items: LineRow[], history: Omit<HistoryRow, 'id'>[
   payment: r.payment ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
-  history: history.map((h) => ({ status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason, actor: h.actor })),
+  history: history.map((h) => ({
+    status: h.status as OrderStatus, at: h.at.toISOString(), reason: h.reason, actor: h.actor, ...(h.shortages ? { shortages: h.shortages } : {}),
+  })),
 });
 
 const hashRequest = (body: PlaceOrderBody) =>
@@ -108,7 +112,9 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   interface Move {
     row: OrderRow;
     e: OrderEvent;
-    cause?: { traceparent?: string; actor?: string };
+    cause?: { traceparent?: string; actor?: Principal };
+    /** What inventory said was short, on a rejection for lack of stock. */
+    shortages?: Shortage[];
   }
 
   /**
@@ -121,7 +127,10 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const planned = moves.map((m) => ({ ...m, next: transition(m.row.status as OrderStatus, m.e) }));
     const accepted = planned.flatMap((p) => (p.next.ok ? [{ ...p, next: p.next }] : []));
     if (accepted.length === 0) return planned.map(() => false);
-    await changeStatuses(tx, accepted.map(({ row, next, cause }) => ({ orderId: row.id, status: next.status, reason: next.reason, actor: cause?.actor ?? null })), at);
+    await changeStatuses(tx, accepted.map(({ row, next, cause, shortages }) => ({
+      orderId: row.id, status: next.status, reason: next.reason,
+      actor: cause?.actor?.id ?? null, actorName: cause?.actor?.name ?? cause?.actor?.email ?? null, shortages: shortages ?? null,
+    })), at);
     // The rows are locked, so the history rows just written are their orders' latest.
     const changes = await load(tx, accepted.map(({ row, next }) => ({ ...row, status: next.status, updatedAt: at })));
     const events = accepted.flatMap(({ row, next, cause }, i): CloudEvent[] => {
@@ -142,7 +151,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
   async function command(who: Principal, id: string, e: OrderEvent, traceparent: string) {
     const result = await inTransaction(async (tx) => {
       const row = await findOrder(tx, who, id, true);
-      const [moved] = await moveAll(tx, [{ row, e, cause: { traceparent, actor: who.id } }]);
+      const [moved] = await moveAll(tx, [{ row, e, cause: { traceparent, actor: who } }]);
       if (!moved) {
         throw new DomainError('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
@@ -181,7 +190,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         shippingAddress: body.shippingAddress === undefined ? null : normalizeAddress(body.shippingAddress),
         payment: null, paymentVersion: 0, createdAt: at, updatedAt: at,
       };
-      const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, at }]);
+      const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, actorName: who.name ?? who.email ?? null, shortages: null, at }]);
       const requestHash = hashRequest(body);
       const created = event('order.created', {
         orderId: id, number: 0, customerId: who.id,
@@ -253,7 +262,11 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     const facts = batch.filter((e) => e.type !== 'stock.reserved').map((e) => {
       const type = e.type as 'stock.rejected' | 'payment.authorized' | 'payment.declined' | 'payment.captured' | 'payment.voided' | 'payment.refunded';
       const data = parseEventData(type, e.data);
-      return { e, type, orderId: data.orderId, payment: 'payment' in data ? { summary: data.payment, version: data.version } : undefined };
+      return {
+        e, type, orderId: data.orderId,
+        payment: 'payment' in data ? { summary: data.payment, version: data.version } : undefined,
+        shortages: 'shortages' in data ? data.shortages : undefined,
+      };
     });
     if (facts.length === 0) return;
     if (new Set(facts.map((f) => f.orderId)).size !== facts.length) throw new Error('two facts about one order in one batch');
@@ -269,7 +282,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       await setPayments(tx, newer.map((f) => ({ orderId: f.orderId, payment: f.payment!.summary, version: f.payment!.version })), at);
       for (const f of newer) Object.assign(f.row, { payment: f.payment!.summary, paymentVersion: f.payment!.version, updatedAt: at });
       const moves = fresh.flatMap((f) => (f.type === 'stock.rejected' || f.type === 'payment.authorized' || f.type === 'payment.declined'
-        ? [{ row: f.row, e: { type: f.type }, cause: { traceparent: f.e.traceparent } }]
+        ? [{ row: f.row, e: { type: f.type }, cause: { traceparent: f.e.traceparent }, shortages: f.shortages }]
         : []));
       await moveAll(tx, moves);
     });
@@ -290,25 +303,31 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;
     },
 
-    async listOrders(who: Principal, { limit = 20, cursor, ...query }: ListOrdersQuery) {
-      const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
-      const rows = await orderPage(db, { ...filterFor(who, query), before, limit: limit + 1 });
+    async listOrders(who: Principal, { limit = 20, cursor, sort = DEFAULT_SORT, ...query }: ListOrdersQuery) {
+      const after = cursor === undefined ? undefined : keyFromCursor(sort, cursor);
+      const rows = await orderPage(db, { ...filterFor(who, query), sort, after, limit: limit + 1 });
       const page = rows.slice(0, limit);
-      return { items: await hydrate(db, page), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.number) : null };
+      return { items: await hydrate(db, page.map((r) => r.row)), nextCursor: rows.length > limit ? cursorFor(sort, page.at(-1)!.key) : null };
     },
 
     /**
-     * Every order of the list `query` filters, newest first, read a page at a time as the caller
-     * takes them: an export of any size holds one page in memory.
+     * Every order of the list `query` filters, in its sort's order, read a page at a time as the
+     * caller takes them: an export of any size holds one page in memory.
      */
-    async *exportOrders(who: Principal, { limit: _limit, cursor: _cursor, ...query }: ListOrdersQuery): AsyncGenerator<Order> {
+    async *exportOrders(who: Principal, { limit: _limit, cursor: _cursor, sort = DEFAULT_SORT, ...query }: ListOrdersQuery): AsyncGenerator<Order> {
       const filter = filterFor(who, query);
-      for (let before: number | undefined; ;) {
-        const rows = await orderPage(db, { ...filter, before, limit: EXPORT_PAGE });
-        yield* await hydrate(db, rows);
+      for (let after: SortKey | undefined; ;) {
+        const rows = await orderPage(db, { ...filter, sort, after, limit: EXPORT_PAGE });
+        yield* await hydrate(db, rows.map((r) => r.row));
         if (rows.length < EXPORT_PAGE) return;
-        before = rows.at(-1)!.number;
+        after = rows.at(-1)!.key;
       }
+    },
+
+    /** How many orders the filter selects among those `who` may see, and their totals summed per currency. */
+    async summarizeOrders(who: Principal, query: OrderSummaryQuery): Promise<OrderSummary> {
+      const groups = await orderTotals(db, filterFor(who, query));
+      return { count: groups.reduce((n, g) => n + g.count, 0), totals: groups.map(({ currency, amount }) => ({ currency, amount })) };
     },
 
     /** The latest history row id among the orders `who` may see (0 if none): where a fresh stream starts. */

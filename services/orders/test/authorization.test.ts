@@ -19,6 +19,10 @@ const ROUTES: Record<string, Route> = {
   'POST /api/orders/{id}/cancel': { method: 'POST', url: (id) => `/api/orders/${id}/cancel` },
   'POST /api/orders/{id}/ship': { method: 'POST', url: (id) => `/api/orders/${id}/ship` },
   'POST /api/orders/{id}/deliver': { method: 'POST', url: (id) => `/api/orders/${id}/deliver` },
+  'GET /api/orders/summary': { method: 'GET', url: () => '/api/orders/summary' },
+  'GET /api/orders/stats': { method: 'GET', url: () => `/api/orders/stats?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date().toISOString()}` },
+  'GET /api/orders/{id}/activity': { method: 'GET', url: (id) => `/api/orders/${id}/activity` },
+  'POST /api/orders/{id}/notes': { method: 'POST', url: (id) => `/api/orders/${id}/notes`, body: { body: 'Ligar antes de entregar.' } },
 };
 
 /** What each principal gets on an order the owner placed (still pending). */
@@ -30,6 +34,11 @@ const EXPECTED: Record<string, Record<Who, number>> = {
   // Admin only; a pending order cannot be shipped or delivered, which proves the request got through.
   'POST /api/orders/{id}/ship': { owner: 403, 'another customer': 403, admin: 409 },
   'POST /api/orders/{id}/deliver': { owner: 403, 'another customer': 403, admin: 409 },
+  // The back office's: figures over every order, and what staff alone see of one.
+  'GET /api/orders/summary': { owner: 403, 'another customer': 403, admin: 200 },
+  'GET /api/orders/stats': { owner: 403, 'another customer': 403, admin: 200 },
+  'GET /api/orders/{id}/activity': { owner: 403, 'another customer': 403, admin: 200 },
+  'POST /api/orders/{id}/notes': { owner: 403, 'another customer': 403, admin: 201 },
 };
 
 describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape) => {

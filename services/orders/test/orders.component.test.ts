@@ -234,12 +234,18 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(after.history.map((h: { status: string }) => h.status)).toEqual(['pending', 'confirmed']);
   });
 
-  it('rejects on stock.rejected with the reason out_of_stock', async () => {
+  it('rejects on stock.rejected with the reason out_of_stock, and keeps which lines were short by how much', async () => {
     const order = await placed();
-    await tell(fromInventory('stock.rejected', { orderId: order.id, reason: 'out_of_stock', shortages: [{ sku: 'CAFE-1KG', requested: 1, available: 0 }] }));
-    const after = await getOrder(order.id);
+    const shortages = [{ sku: 'CAFE-1KG', requested: 1, available: 0 }];
+    await tell(fromInventory('stock.rejected', { orderId: order.id, reason: 'out_of_stock', shortages }));
+    const after: Order = await getOrder(order.id);
     expect(after.status).toBe('rejected');
-    expect(after.history.at(-1)).toMatchObject({ status: 'rejected', reason: 'out_of_stock' });
+    expect(after.history.at(-1)).toEqual({ status: 'rejected', reason: 'out_of_stock', actor: null, at: expect.any(String), shortages });
+    expect(after.history[0]).not.toHaveProperty('shortages');
+    // The live stream's event carries them too: the customer's page learns them without a reload.
+    const rejected = (e: CloudEvent) => e.type === 'order.status-changed' && (e.data as { order: Order }).order.id === order.id && (e.data as { order: Order }).order.status === 'rejected';
+    expect((await probe.next(rejected)).data)
+      .toMatchObject({ order: { history: [{ status: 'pending' }, { status: 'rejected', shortages }] } });
   });
 
   it('leaves the order pending on stock.reserved alone, even on a stock queue an earlier release bound to it', async () => {
@@ -432,7 +438,8 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   it('documents every route of the contract in its OpenAPI document', async () => {
     const doc = (await inject('GET', '/docs/json')).json();
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/orders', '/api/orders/operations', '/api/orders/stream', '/api/orders/{id}', '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/ship',
+      '/api/orders', '/api/orders/operations', '/api/orders/stats', '/api/orders/stream', '/api/orders/summary', '/api/orders/{id}', '/api/orders/{id}/activity',
+      '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/notes', '/api/orders/{id}/ship',
     ]);
     expect(Object.keys(doc.paths['/api/orders']).sort()).toEqual(['get', 'post']);
     expect(doc.paths['/api/orders'].post.responses['201']).toBeDefined();

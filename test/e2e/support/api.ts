@@ -35,6 +35,12 @@ export async function adminApi(baseUrl: string) {
 
 export type AdminApi = Awaited<ReturnType<typeof adminApi>>;
 
+/** A new customer account for `person`, and its orders API, as that customer. */
+export async function customerOrders(baseUrl: string, person: { name: string; email: string; password: string }) {
+  await ok(201, send('POST', `${baseUrl}/api/auth/register`, person), `register ${person.email}`);
+  return ordersApi(baseUrl, await login(baseUrl, person.email, person.password));
+}
+
 /** A product name and SKU no other test uses. */
 export function uniqueProduct(label: string): { sku: string; name: string } {
   const tag = Math.random().toString(36).slice(2, 7).toUpperCase();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { REPO_ROOT } from '../../support/service-process';
 
 /** Debian's chromium; never a downloaded browser. */
@@ -40,10 +40,13 @@ export interface Visitor {
   problems: string[];
 }
 
-/** A fresh browser profile (nobody signed in) opened on `baseUrl`: desktop, or phone-sized. */
+/** The narrowest phone the shop is laid out for. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+
+/** A fresh browser profile (nobody signed in) opened on `baseUrl`: desktop, or a 390 px touch phone. */
 export async function newVisitor(browser: Browser, baseUrl: string, opts: { phone?: boolean } = {}): Promise<Visitor> {
   const context = await browser.newContext({
-    ...(opts.phone ? devices['Pixel 7'] : { viewport: { width: 1280, height: 800 } }),
+    ...(opts.phone ? { ...devices['Pixel 7'], viewport: PHONE_VIEWPORT } : { viewport: { width: 1280, height: 800 } }),
     baseURL: baseUrl,
     locale: 'en-US',
     timezoneId: 'America/Sao_Paulo',
@@ -56,6 +59,24 @@ export async function newVisitor(browser: Browser, baseUrl: string, opts: { phon
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`csp: ${message.text()}`);
   });
   return { context, page, problems };
+}
+
+/**
+ * Opens a fresh visitor per call for a file's tests; after each test closes them, and fails it if a
+ * page threw or the Content-Security-Policy refused something, even when its steps passed.
+ */
+export function useVisitors(browser: () => Browser, baseUrl: () => string): (opts?: { phone?: boolean }) => Promise<Page> {
+  const visitors: Visitor[] = [];
+  afterEach(async () => {
+    const problems = visitors.flatMap((v) => v.problems);
+    await Promise.all(visitors.splice(0).map((v) => v.context.close()));
+    expect(problems).toEqual([]);
+  });
+  return async (opts = {}) => {
+    const visitor = await newVisitor(browser(), baseUrl(), opts);
+    visitors.push(visitor);
+    return visitor.page;
+  };
 }
 
 /** `test-output/screenshots/<name>.png`: the page from the top, at most 1.4 screens of it. */

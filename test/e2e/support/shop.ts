@@ -35,7 +35,8 @@ const READY_TIMEOUT_MS = 90_000;
  * ready. Builds web/dist first when it is missing or stale, unless `WEB_DIST_DIR` names another.
  */
 export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
-  if (opts.env?.WEB_DIST_DIR === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
+  // The launcher inherits this process's environment: a WEB_DIST_DIR set there is served as it is.
+  if ((opts.env?.WEB_DIST_DIR ?? process.env.WEB_DIST_DIR) === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
   const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
   const [orders, inventory, payments, sandbox, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {

@@ -3,8 +3,8 @@ import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /**
- * What a person does in the app, by role and accessible name only (the UI contract in
- * /work/helper-briefs/web-ui.md), never by CSS class or DOM shape.
+ * What a person does in the app, by role and accessible name only (what a screen reader user
+ * would find), never by CSS class or DOM shape.
  */
 
 export interface Person {
@@ -37,6 +37,12 @@ export async function signIn(page: Page, person: Pick<Person, 'email' | 'passwor
   await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
   await signOutButton(page).waitFor();
 }
+
+/** How far the page is wider than its window: anything above 0 sticks out sideways (scrolls on a phone). */
+export const sidewaysOverflow = (page: Page) => page.evaluate(() => {
+  const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+  return root.scrollWidth - root.clientWidth;
+});
 
 /** Whether `locator` has the keyboard focus. */
 export const isFocused = (locator: Locator) => locator.evaluate((element: { matches(selector: string): boolean }) => element.matches(':focus'));
@@ -80,12 +86,24 @@ export async function addToCart(page: Page, name: string, quantity?: number): Pr
   }
 }
 
-/** From the cart: places the order and returns its id once the app shows it. */
 /** The sandbox's test cards, as a customer types them. */
 export const CARDS = { visa: '4242 4242 4242 4242', declined: '4000 0000 0000 0002' } as const;
 
-/** Pays with `card` (typed into the card form, as a customer would) and places the order. */
+/** A Brazilian shipping address, as the checkout form asks for it. */
+export const ADDRESS = { line1: 'Rua Augusta, 100', line2: 'Apto 12', city: 'São Paulo', state: 'SP', postalCode: '01305-000' } as const;
+
+/** Types `address` into the checkout's address form (in English), the name and country left as the form has them. */
+export async function fillAddress(page: Page, address: { line1: string; line2?: string; city: string; state: string; postalCode: string } = ADDRESS): Promise<void> {
+  await page.getByLabel('Address line 1').fill(address.line1);
+  await page.getByLabel('Address line 2 (optional)').fill(address.line2 ?? '');
+  await page.getByLabel('City').fill(address.city);
+  await page.getByLabel('State').fill(address.state);
+  await page.getByLabel(/^(CEP \(postal code\)|Postal code)$/).fill(address.postalCode);
+}
+
+/** Pays with `card` (typed into the card form, as a customer would) and places the order, filling the address unless the form kept the last one. */
 export async function placeOrder(page: Page, card: string = CARDS.visa): Promise<string> {
+  if ((await page.getByLabel('Address line 1').inputValue()) === '') await fillAddress(page);
   await page.getByLabel('Card number').fill(card);
   await page.getByLabel('Expiry date').fill('12/34');
   await page.getByLabel('Security code (CVC)').fill('123');

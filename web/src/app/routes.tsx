@@ -7,6 +7,7 @@ import { AdminLayout } from './routes/admin/layout';
 import { AdminOrdersPage } from './routes/admin/orders';
 import { AdminProductsPage } from './routes/admin/products';
 import { DashboardPage } from './routes/admin/dashboard';
+import { OperationsPage } from './routes/admin/operations';
 import { MovementsPage } from './routes/admin/movements';
 import { CartPage } from './routes/cart';
 import { CatalogPage } from './routes/catalog';
@@ -14,6 +15,7 @@ import { LoginPage } from './routes/login';
 import { MyOrdersPage } from './routes/my-orders';
 import { NotFoundPage } from './routes/not-found';
 import { OrderPage } from './routes/order';
+import { ProductPage } from './routes/product';
 import { RegisterPage } from './routes/register';
 
 export function AppRoutes() {
@@ -21,6 +23,7 @@ export function AppRoutes() {
     <Routes>
       <Route element={<Layout />}>
         <Route index element={<CatalogPage />} />
+        <Route path="products/:sku" element={<ProductPage />} />
         <Route path="cart" element={<CartPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
@@ -33,6 +36,7 @@ export function AppRoutes() {
           <Route path="products" element={<AdminProductsPage />} />
           <Route path="products/:sku/movements" element={<MovementsPage />} />
           <Route path="dashboard" element={<DashboardPage />} />
+          <Route path="operations" element={<OperationsPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,8 +1,8 @@
-import { useEffect, useRef } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { Order } from '@pedidos/contracts/orders';
 import type { Payment } from '@pedidos/contracts/payments';
 import { ApiError, apiJson } from './api-client';
+import { useRefreshOnOrderChange } from './follow-order';
 import { paymentKeys } from './query-keys';
 
 /** An order's payment; null while there is none yet (the payments service answers 404 until it starts). */
@@ -18,20 +18,9 @@ export async function getPayment(orderId: string, signal?: AbortSignal): Promise
 /** What of an order moves when its payment does: its state and the payment summary it carries. */
 const versionOf = (order: Order) => JSON.stringify([order.updatedAt, order.status, order.payment]);
 
-/**
- * The payment of an order the caller already watches. The order arrives live (stream or polling),
- * the payment does not: each change of the order reads the payment again, so an authorization or
- * a capture shows up without a reload.
- */
+/** The payment of an order the caller already watches, read again as the order changes: an authorization or a capture shows without a reload. */
 export function usePayment(order: Order) {
-  const queryClient = useQueryClient();
-  const version = versionOf(order);
-  const seen = useRef(version);
-  useEffect(() => {
-    if (seen.current === version) return;
-    seen.current = version;
-    void queryClient.invalidateQueries({ queryKey: paymentKeys.detail(order.id) });
-  }, [version, order.id, queryClient]);
+  useRefreshOnOrderChange(order, paymentKeys.detail(order.id), versionOf);
   return useQuery({
     queryKey: paymentKeys.detail(order.id),
     queryFn: ({ signal }) => getPayment(order.id, signal),

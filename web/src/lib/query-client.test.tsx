@@ -35,3 +35,20 @@ describe('reading an order while the stream changes it', () => {
     expect(result.current.data?.status).toBe('confirmed');
   });
 });
+
+describe('a change on the stream', () => {
+  it("refreshes the back office list's count and sum, whose membership a status change can alter", async () => {
+    const summary = { count: 1, totals: [{ currency: 'BRL', amount: 4990 }] };
+    const { requests } = stubFetch({ 'GET /api/orders/summary': () => json(200, summary) });
+    const queryClient = createQueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+    const params = { status: 'pending' };
+    const { result } = renderHook(() => useQuery({ queryKey: orderKeys.summary(params), queryFn: () => apiJson('/api/orders/summary'), staleTime: Infinity }), { wrapper });
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(requests).toHaveLength(1);
+
+    updateOrderCache(queryClient, confirmed);
+
+    await waitFor(() => expect(requests).toHaveLength(2));
+  });
+});

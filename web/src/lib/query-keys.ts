@@ -2,10 +2,17 @@
 export const orderKeys = {
   all: ['orders'] as const,
   lists: () => ['orders', 'list'] as const,
-  list: (params: { scope: 'mine' | 'all'; status?: string; cursor?: string }) => ['orders', 'list', params] as const,
+  list: (params: { scope: 'mine' | 'all'; status?: string; q?: string; from?: string; to?: string; sort?: string; cursor?: string }) => ['orders', 'list', params] as const,
+  /** The count and sum of a filtered list; kept apart from `lists()`, whose entries hold orders. */
+  summaries: () => ['orders', 'summary'] as const,
+  summary: (params: { status?: string; q?: string; from?: string; to?: string }) => ['orders', 'summary', params] as const,
   details: () => ['orders', 'detail'] as const,
   detail: (id: string) => ['orders', 'detail', id] as const,
+  /** The back office's timeline of one order: its status changes and staff notes (never a customer's). */
+  activity: (id: string) => ['orders', 'activity', id] as const,
   dashboard: () => ['orders', 'dashboard'] as const,
+  /** Under `dashboard`, so whatever refreshes the dashboard refreshes its figures. */
+  stats: (params: { from: string; to: string; bucket: string; tz: string }) => ['orders', 'dashboard', 'stats', params] as const,
 };
 
 export const productKeys = {

@@ -21,6 +21,8 @@ export function updateOrderCache(queryClient: QueryClient, order: Order): void {
     },
   });
   void queryClient.invalidateQueries({ queryKey: orderKeys.dashboard() });
+  // A list's count and sum change when an order enters or leaves its status filter.
+  void queryClient.invalidateQueries({ queryKey: orderKeys.summaries() });
 }
 
 /**

@@ -21,7 +21,7 @@ import { registerOpsRoutes, type ReadinessChecks } from './health';
 import { problemFromError, sendProblem } from './problem';
 import { RequestLog, REQUEST_ID_HEADER, requestId } from './request-log';
 import { Problem, problemResponses } from './schemas';
-import { buildValidator } from './validator';
+import { TEXT_FORMAT_PATTERNS, buildValidator } from './validator';
 
 export { clientErrorHandler } from './client-error';
 export { errorTable, type ErrorMapping, type ErrorMappings } from './error-table';
@@ -97,6 +97,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     trustProxy: opts.trustProxy ?? false,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidator() } },
+    // The serializer picks a union's branch with its own Ajv: it must know the text formats too.
+    serializerOpts: { ajv: { formats: TEXT_FORMAT_PATTERNS } },
     clientErrorHandler,
     // Rejected before routing (malformed URL, oversized param): no hooks run, so id and log line are ours to add.
     frameworkErrors: (error, request, reply) => {

@@ -8,6 +8,8 @@ export interface ErrorMapping {
   title?: string;
   /** Headers the answer carries, from the error's facts (`retry-after`, `www-authenticate`). */
   headers?: (facts: DomainError['facts']) => Record<string, string>;
+  /** Facts the problem carries as extension members (RFC 9457 §3.2), so a client can word them itself. */
+  members?: readonly string[];
 }
 
 /** What `createHttpApp` reads of a table: the mapping of each code. */
@@ -50,7 +52,10 @@ export function answerFor(error: DomainError, table: ErrorMappings | undefined):
   const mapping = table && Object.hasOwn(table.mappings, error.code) ? table.mappings[error.code]! : undefined;
   if (!mapping) return undefined;
   return {
-    details: problem(mapping.status, error.code, error.detail, { title: mapping.title, errors: error.errors }),
+    details: problem(mapping.status, error.code, error.detail, {
+      ...Object.fromEntries((mapping.members ?? []).filter((name) => Object.hasOwn(error.facts, name)).map((name) => [name, error.facts[name]])),
+      title: mapping.title, errors: error.errors,
+    }),
     headers: mapping.headers?.(error.facts) ?? {},
   };
 }

@@ -12,13 +12,15 @@ export const TEXT_FORMATS = {
   'multi-line-text': { pattern: /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}\uFEFF])*$/u, message: 'must be printable text (no control characters but tab and line breaks)' },
 } as const;
 
+export const TEXT_FORMAT_PATTERNS = Object.fromEntries(Object.entries(TEXT_FORMATS).map(([name, format]) => [name, format.pattern]));
+
 const common = {
   // Unknown fields are rejected by `additionalProperties: false`, never silently dropped.
   removeAdditional: false,
   useDefaults: true,
   // Every bad field is named at once; the body limit bounds the cost.
   allErrors: true,
-  formats: Object.fromEntries(Object.entries(TEXT_FORMATS).map(([name, format]) => [name, format.pattern])),
+  formats: TEXT_FORMAT_PATTERNS,
 } as const;
 
 /**

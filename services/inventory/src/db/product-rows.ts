@@ -75,7 +75,9 @@ export async function insertProduct(q: Queryable, values: typeof products.$infer
 }
 
 /** The product as changed, or undefined when there is none. */
-export async function updateProductRow(q: Queryable, sku: string, patch: { name?: string; price?: number }, at: Date): Promise<ProductRow | undefined> {
+export async function updateProductRow(
+  q: Queryable, sku: string, patch: { name?: string; price?: number; description?: string | null; imageHash?: string | null }, at: Date,
+): Promise<ProductRow | undefined> {
   const [updated] = await q.update(products).set({ ...patch, updatedAt: at }).where(eq(products.sku, sku)).returning();
   return updated;
 }

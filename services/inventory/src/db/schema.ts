@@ -1,5 +1,5 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, customType, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
 import type { ReservationStatus } from '../domain/reservation';
 
@@ -25,6 +25,9 @@ export const products = inventorySchema.table(
     onHand: integer('on_hand').notNull(),
     reserved: integer('reserved').notNull().default(0),
     updatedAt: at('updated_at').notNull(),
+    description: text('description'),
+    /** The hash of its image in product_images, written in the same transaction, so every read of a product knows its image URL without a join. */
+    imageHash: text('image_hash'),
     // Generated, so every write path (and the migration that added it, for the rows already
     // there) keeps it in step with the name: no code can forget it.
     searchName: text('search_name').notNull().generatedAlwaysAs(searchKey(sql`"name"`)),
@@ -36,6 +39,25 @@ export const products = inventorySchema.table(
     index('products_search_name_idx').on(sql`${t.searchName} COLLATE "C"`, sql`${t.sku} COLLATE "C"`),
   ],
 );
+
+// node-postgres reads bytea as a Buffer, PGlite as a Uint8Array: one type for the code either way.
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
+
+/**
+ * Product images live in the database, not on disk: the service runs as several replicas (and
+ * embedded in one process on PGlite), and the database is the one store all of them share.
+ */
+export const productImages = inventorySchema.table('product_images', {
+  sku: text('sku').primaryKey().references(() => products.sku),
+  contentType: text('content_type').notNull(),
+  bytes: bytea('bytes').notNull(),
+  /** SHA-256 of the bytes, hex: the ETag, and the version in the product's imageUrl. */
+  hash: text('hash').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
 
 /** What inventory holds for each order it has heard of (a tombstone when the cancel came first). */
 export const reservations = inventorySchema.table('reservations', {

@@ -7,6 +7,7 @@ import type { Static } from 'typebox';
 import { OperationsReport } from '@pedidos/contracts/common';
 import type { InventoryService } from '../inventory-service';
 import { inventoryErrors } from './errors';
+import { imageRoutes } from './image-routes';
 
 const tags = ['products'];
 
@@ -52,7 +53,7 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
     preHandler: admin,
     schema: {
       security: BEARER,
-      tags, summary: 'Change name or price (admin)', params: SkuParams, body: UpdateProductBody,
+      tags, summary: 'Change name, price or description (admin)', params: SkuParams, body: UpdateProductBody,
       response: { 200: Product, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.NOT_FOUND') },
     },
   }, (request) => service.updateProduct(request.params.sku, request.body));
@@ -62,7 +63,8 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
     schema: {
       security: BEARER,
       tags, summary: 'Adjust stock on hand (admin)',
-      description: 'Restock (positive delta) or correct a count. On hand may not fall below what is reserved: 409.',
+      description: 'Restock (positive delta) or correct a count. On hand may not fall below what is reserved: 409 `STOCK.BELOW_RESERVED`, '
+        + 'whose problem also carries `maxRemovable` (onHand - reserved, the most a negative delta may take away), `onHand` and `reserved`.',
       params: SkuParams, body: AdjustmentBody,
       response: { 200: Product, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.NOT_FOUND', 'STOCK.BELOW_RESERVED') },
     },
@@ -77,4 +79,6 @@ export const inventoryRoutes: FastifyPluginAsyncTypebox<{ service: InventoryServ
       response: { 200: MovementList, ...inventoryErrors.responses(400, 401, 403, 'PRODUCT.NOT_FOUND') },
     },
   }, (request) => service.listMovements(request.params.sku, request.query));
+
+  await app.register(imageRoutes, { service, admin });
 };

@@ -59,8 +59,8 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
         AS l(order_id, line, sku, name, quantity, unit_price)
       WHERE l.order_id IN (SELECT id FROM placed)
     ), first AS (
-      INSERT INTO ${orderHistory} (order_id, status, reason, actor, at)
-      SELECT o.id, 'pending', NULL, o.customer_id, ${when}::timestamptz FROM o JOIN placed ON placed.id = o.id ORDER BY o.ord
+      INSERT INTO ${orderHistory} (order_id, status, reason, actor, actor_name, at)
+      SELECT o.id, 'pending', NULL, o.customer_id, coalesce(o.customer_name, o.customer_email), ${when}::timestamptz FROM o JOIN placed ON placed.id = o.id ORDER BY o.ord
       RETURNING id, order_id
     ), events AS (
       INSERT INTO ${outbox} (id, exchange, event)

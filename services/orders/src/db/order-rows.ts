@@ -1,6 +1,9 @@
-import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, max, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, ilike, inArray, lte, max, or, sql } from 'drizzle-orm';
+import type { Shortage } from '@pedidos/contracts/orders';
 import type { Queryable } from '@pedidos/platform/db';
 import { inbox, orderHistory, orderItems, orders } from './schema';
+import { after, DEFAULT_SORT, orderByFor, sortKeyColumns, type SortKey } from './order-sort';
+import type { OrderSort } from '@pedidos/contracts/orders';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -37,12 +40,20 @@ function matching({ owner, status, q, from, to }: OrderFilter) {
     from === undefined ? undefined : gte(orders.createdAt, from), to === undefined ? undefined : lte(orders.createdAt, to));
 }
 
-/** Up to `limit` orders matching `filter`, newest first, numbered below `before`. */
-export const orderPage = (q: Queryable, { before, limit, ...filter }: OrderFilter & { before?: number; limit: number }) =>
-  q.select().from(orders)
-    .where(and(matching(filter), before === undefined ? undefined : lt(orders.number, before)))
-    .orderBy(desc(orders.number))
+/** Up to `limit` orders matching `filter` in `sort`'s order, after the row whose sort key is `after`; each with its own key. */
+export const orderPage = (q: Queryable, { sort = DEFAULT_SORT, after: key, limit, ...filter }: OrderFilter & { sort?: OrderSort; after?: SortKey; limit: number }) =>
+  q.select({ row: orders, key: sortKeyColumns(sort) }).from(orders)
+    .where(and(matching(filter), key === undefined ? undefined : after(sort, key)))
+    .orderBy(...orderByFor(sort))
     .limit(limit);
+
+/** How many orders match `filter` and the sum of their totals, per currency (by code). */
+export const orderTotals = (q: Queryable, filter: OrderFilter) =>
+  q.select({ currency: orders.currency, count: sql<number>`count(*)`.mapWith(Number), amount: sql<number>`sum(${orders.total})`.mapWith(Number) })
+    .from(orders)
+    .where(matching(filter))
+    .groupBy(orders.currency)
+    .orderBy(orders.currency);
 
 export const orderRowsByIds = (q: Queryable, ids: string[]) => q.select().from(orders).where(inArray(orders.id, ids));
 
@@ -89,6 +100,8 @@ export interface HistoryRow {
   status: string;
   reason: string | null;
   actor: string | null;
+  actorName: string | null;
+  shortages: Shortage[] | null;
   at: Date;
 }
 
@@ -101,7 +114,8 @@ export async function linesAndHistory(q: Queryable, ids: string[]): Promise<Map<
     SELECT o.id,
       (SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'name', i.name, 'quantity', i.quantity, 'unitPrice', i.unit_price) ORDER BY i.line), '[]')
         FROM ${orderItems} i WHERE i.order_id = o.id) AS lines,
-      (SELECT coalesce(json_agg(json_build_object('id', h.id, 'status', h.status, 'reason', h.reason, 'actor', h.actor, 'at', h.at) ORDER BY h.id), '[]')
+      (SELECT coalesce(json_agg(json_build_object('id', h.id, 'status', h.status, 'reason', h.reason, 'actor', h.actor,
+        'actorName', h.actor_name, 'shortages', h.shortages, 'at', h.at) ORDER BY h.id), '[]')
         FROM ${orderHistory} h WHERE h.order_id = o.id) AS history
     FROM unnest(${sql.param(ids)}::uuid[]) AS o(id)`);
   return new Map(rows.map((r) => [r.id, { lines: r.lines, history: r.history.map((h) => ({ ...h, at: new Date(h.at) })) }]));
@@ -112,6 +126,8 @@ export interface StatusChange {
   status: string;
   reason: string | null;
   actor: string | null;
+  actorName: string | null;
+  shortages: Shortage[] | null;
 }
 
 /**
@@ -123,12 +139,13 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
   const { rows } = await q.execute<{ id: string | number; ord: string | number }>(sql`
     WITH c AS (
       SELECT * FROM unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[], ${sql.param(changes.map((c) => c.status))}::text[],
-        ${sql.param(changes.map((c) => c.reason))}::text[], ${sql.param(changes.map((c) => c.actor))}::uuid[]) WITH ORDINALITY AS c(order_id, status, reason, actor, ord)
+        ${sql.param(changes.map((c) => c.reason))}::text[], ${sql.param(changes.map((c) => c.actor))}::uuid[], ${sql.param(changes.map((c) => c.actorName))}::text[],
+        ${sql.param(changes.map((c) => (c.shortages === null ? null : JSON.stringify(c.shortages))))}::jsonb[]) WITH ORDINALITY AS c(order_id, status, reason, actor, actor_name, shortages, ord)
     ), moved AS (
       UPDATE ${orders} o SET status = c.status, updated_at = ${when}::timestamptz FROM c WHERE o.id = c.order_id RETURNING o.id
     ), written AS (
-      INSERT INTO ${orderHistory} (order_id, status, reason, actor, at)
-      SELECT order_id, status, reason, actor, ${when}::timestamptz FROM c ORDER BY ord
+      INSERT INTO ${orderHistory} (order_id, status, reason, actor, actor_name, shortages, at)
+      SELECT order_id, status, reason, actor, actor_name, shortages, ${when}::timestamptz FROM c ORDER BY ord
       RETURNING id, order_id
     )
     SELECT written.id, c.ord FROM written JOIN c ON c.order_id = written.order_id

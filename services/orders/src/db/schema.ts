@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { Address } from '@pedidos/contracts/orders';
+import type { Address, Shortage } from '@pedidos/contracts/orders';
 import type { PaymentSummary } from '@pedidos/contracts/payments';
 import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
 
@@ -35,6 +36,11 @@ export const orders = ordersSchema.table(
   (t) => [
     index('orders_customer_number_idx').on(t.customerId, t.number.desc()),
     index('orders_status_number_idx').on(t.status, t.number.desc()),
+    // Date ranges: the back office's lists, exports and statistics.
+    index('orders_created_at_idx').on(t.createdAt),
+    // The back office's sorts (db/order-sort.ts), each ending with the number that breaks ties.
+    index('orders_total_number_idx').on(t.total, t.number),
+    index('orders_customer_sort_idx').on(sql`lower(coalesce(${t.customerName}, ''))`, sql`lower(coalesce(${t.customerEmail}, ''))`, t.number),
   ],
 );
 
@@ -60,9 +66,27 @@ export const orderHistory = ordersSchema.table(
     reason: text('reason'),
     /** Who caused it: the customer or admin for commands; null for answers from other services. */
     actor: uuid('actor'),
+    /** The actor's name as their token gave it then: the back office's timeline says who, without asking identity. */
+    actorName: text('actor_name'),
+    /** On a rejection for lack of stock: the lines that were short, as inventory saw them. */
+    shortages: jsonb('shortages').$type<Shortage[]>(),
     at: at('at').notNull(),
   },
   (t) => [index('order_history_order_idx').on(t.orderId, t.id)],
+);
+
+/** Staff notes on an order: the back office's, never shown to the customer nor sent in events. */
+export const orderNotes = ordersSchema.table(
+  'order_notes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: uuid('order_id').notNull().references(() => orders.id),
+    author: uuid('author').notNull(),
+    authorName: text('author_name'),
+    body: text('body').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('order_notes_order_idx').on(t.orderId, t.id)],
 );
 
 /** One row per (customer, Idempotency-Key): a retried POST finds its order here. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
-import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, PlaceOrderBody } from '@pedidos/contracts/orders';
+import { CancelOrderBody, ListOrdersQuery, Order, OrderIdParams, OrderList, OrderSummary, OrderSummaryQuery, PlaceOrderBody } from '@pedidos/contracts/orders';
 import { BEARER, principalOf, type Authorize } from '@pedidos/platform/auth';
 import { forbidden } from '@pedidos/platform/errors';
 import { OperationsReport } from '@pedidos/contracts/common';
@@ -51,8 +51,8 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
     schema: {
       security: BEARER,
       tags, summary: 'List orders',
-      description: 'Newest first. Customers see their own; admins see all. With `Accept: text/csv` (admins) the whole filtered list, '
-        + 'every page, streams as CSV: one line per order, a header line first.',
+      description: 'Newest first unless `sort` says otherwise. Customers see their own; admins see all. With `Accept: text/csv` (admins) the whole '
+        + 'filtered list, every page, streams as CSV in the same order: one line per order, a header line first.',
       querystring: ListOrdersQuery, response: { 200: OrderList, ...orderErrors.responses(400, 401, 403) },
     },
   }, async (request, reply) => {
@@ -63,6 +63,16 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
     // A stream is sent as it is: the JSON schema of the 200 answer does not apply to it.
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="orders.csv"').send(csv as never);
   });
+
+  app.get('/api/orders/summary', {
+    preHandler: admin,
+    schema: {
+      security: BEARER,
+      tags, summary: 'Count and total of a filtered order list (admin)',
+      description: 'The same filters as the list: how many orders they select, and the sum of their totals per currency.',
+      querystring: OrderSummaryQuery, response: { 200: OrderSummary, ...orderErrors.responses(400, 401, 403) },
+    },
+  }, (request) => service.summarizeOrders(principalOf(request), request.query));
 
   app.get('/api/orders/operations', {
     preHandler: admin,

@@ -57,12 +57,27 @@ export const cart = {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  add(product: { sku: string; name: string; price: number; currency: string }, quantity = 1) {
+  /**
+   * Adds `quantity` more of the product, never past `available` when it is given (what the shop
+   * last saw in stock). Returns the line's quantity after and whether `available` held it back.
+   */
+  add(product: { sku: string; name: string; price: number; currency: string }, quantity = 1, available?: number): { quantity: number; limited: boolean } {
     const existing = state.lines.find((l) => l.sku === product.sku);
+    const wanted = (existing?.quantity ?? 0) + quantity;
+    const limited = available !== undefined && wanted > available;
+    const next = limited ? Math.max(existing?.quantity ?? 0, available) : wanted;
+    if (next < 1) return { quantity: 0, limited };
     const lines = existing
-      ? state.lines.map((l) => (l.sku === product.sku ? { ...l, name: product.name, unitPrice: product.price, quantity: clamp(l.quantity + quantity) } : l))
-      : [...state.lines, { sku: product.sku, name: product.name, unitPrice: product.price, currency: product.currency, quantity: clamp(quantity) }];
+      ? state.lines.map((l) => (l.sku === product.sku ? { ...l, name: product.name, unitPrice: product.price, quantity: clamp(next) } : l))
+      : [...state.lines, { sku: product.sku, name: product.name, unitPrice: product.price, currency: product.currency, quantity: clamp(next) }];
     update({ ...state, lines });
+    return { quantity: clamp(next), limited };
+  },
+  /** Puts these lines in the cart, each replacing the cart's line for its SKU; the cart's other lines stay. */
+  put(lines: CartLine[]) {
+    const replaced = state.lines.map((l) => lines.find((n) => n.sku === l.sku) ?? l);
+    const added = lines.filter((n) => !state.lines.some((l) => l.sku === n.sku));
+    update({ ...state, lines: [...replaced, ...added].map((l) => ({ ...l, quantity: clamp(l.quantity) })) });
   },
   setQuantity(sku: string, quantity: number) {
     update({ ...state, lines: state.lines.map((l) => (l.sku === sku ? { ...l, quantity: clamp(quantity) } : l)) });

@@ -16,6 +16,9 @@ export function AdminLayout() {
           <li>
             <NavLink to="/admin/dashboard">{t('admin.navDashboard')}</NavLink>
           </li>
+          <li>
+            <NavLink to="/admin/operations">{t('operations.nav')}</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -5,7 +5,7 @@ import { apiJson } from '../../../lib/api-client';
 
 export type Operations = Static<typeof OperationsReport>;
 
-/** Each service reports its own outbox and dead letters; the dashboard shows them side by side. */
+/** Each service reports its own outbox and dead letters; the operations page shows them side by side. */
 export const SERVICES_WITH_OPERATIONS = {
   orders: '/api/orders/operations',
   inventory: '/api/products/operations',

@@ -1,110 +1,101 @@
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { OrderStatus } from '@pedidos/contracts/orders';
 import { EmptyState } from '../../../components/empty-state';
-import { intlLocale } from '../../../lib/i18n';
-import type { MinuteBucket } from '../dashboard-stats';
 
-// Distinct hues that each keep 4.5:1 contrast on white.
-const STATUS_COLORS: Record<OrderStatus, string> = {
-  pending: '#975a16',
-  confirmed: '#2b6cb0',
-  shipped: '#6b46c1',
-  delivered: '#276749',
-  rejected: '#c53030',
-  cancelled: '#4a5568',
-};
-const STATUSES = Object.keys(STATUS_COLORS) as OrderStatus[];
+/** One bucket of the range beside the bucket at the same place in the previous period. */
+export interface ChartRow {
+  key: string;
+  label: string;
+  current: number;
+  previous: number;
+}
 
-export function DashboardCharts({ perMinute, top }: { perMinute: MinuteBucket[]; top: { sku: string; name: string; units: number }[] }) {
-  const { t, i18n } = useTranslation();
-  const time = new Intl.DateTimeFormat(intlLocale(i18n.language), { hour: '2-digit', minute: '2-digit' });
-  const data = perMinute.map((b) => ({ ...b, label: time.format(b.minute) }));
-  const busy = data.filter((b) => STATUSES.some((s) => b[s] > 0));
+interface TickProps {
+  x?: number | string;
+  y?: number | string;
+  payload?: { value: string | number };
+}
 
+/**
+ * An axis label as one SVG text: recharts' own tick breaks a label at its spaces to fit its
+ * slot, which left a unit ("R$", "mil") alone on a line below the number.
+ */
+export function SingleLineTick({ x, y, payload, axis, format }: TickProps & { axis: 'x' | 'y'; format: (value: string | number) => string }) {
   return (
-    <div className="charts">
-      <figure className="card chart" aria-labelledby="per-minute-title">
-        <figcaption id="per-minute-title">
-          <h2>{t('admin.ordersPerMinute')}</h2>
-        </figcaption>
-        {busy.length === 0 ? (
-          <EmptyState title={t('admin.noOrdersLastHour')} />
-        ) : (
-          <>
-            <div className="chart-area" aria-hidden="true">
-              <ResponsiveContainer width="100%" height={280}>
-                <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-                  <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                  <XAxis dataKey="label" interval={9} tick={{ fontSize: 12 }} />
-                  <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-                  <Tooltip />
-                  <Legend />
-                  {STATUSES.map((s) => (
-                    <Bar key={s} dataKey={s} name={t(`status.${s}`)} stackId="orders" fill={STATUS_COLORS[s]} isAnimationActive={false} />
-                  ))}
-                </BarChart>
-              </ResponsiveContainer>
-            </div>
-            <details>
-              <summary>{t('admin.showData')}</summary>
+    <text x={x} y={y} dy={axis === 'x' ? 14 : 4} textAnchor={axis === 'x' ? 'middle' : 'end'} fontSize={12} fill="#4a5568">
+      {format(payload?.value ?? '')}
+    </text>
+  );
+}
+
+const CURRENT_COLOR = '#0f5b4b';
+const PREVIOUS_COLOR = '#718096';
+
+/** A bar per bucket for the range and its previous period; the figures are also in a table beneath. */
+export function PeriodChart({ title, rows, formatValue, formatAxis, valueHeading }: {
+  title: string;
+  rows: ChartRow[];
+  formatValue: (value: number) => string;
+  /** Shorter than `formatValue`, for the vertical axis. */
+  formatAxis: (value: number) => string;
+  valueHeading: { current: string; previous: string };
+}) {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const empty = rows.every((r) => r.current === 0 && r.previous === 0);
+  return (
+    <figure className="card chart" aria-labelledby={titleId}>
+      <figcaption id={titleId}>
+        <h2>{title}</h2>
+      </figcaption>
+      {empty ? (
+        <EmptyState title={t('dashboard.noOrdersInRange')} />
+      ) : (
+        <>
+          <div className="chart-area" aria-hidden="true">
+            <ResponsiveContainer width="100%" height={260}>
+              <BarChart accessibilityLayer={false} data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="label" minTickGap={12} height={28} tick={(props: TickProps) => <SingleLineTick {...props} axis="x" format={String} />} />
+                <YAxis
+                  allowDecimals={false}
+                  width={76}
+                  tick={(props: TickProps) => <SingleLineTick {...props} axis="y" format={(v) => formatAxis(Number(v))} />}
+                />
+                <Tooltip formatter={(value) => formatValue(Number(value))} />
+                <Legend wrapperStyle={{ whiteSpace: 'nowrap' }} />
+                <Bar dataKey="previous" name={valueHeading.previous} fill={PREVIOUS_COLOR} isAnimationActive={false} />
+                <Bar dataKey="current" name={valueHeading.current} fill={CURRENT_COLOR} isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+          <details>
+            <summary>{t('dashboard.showData')}</summary>
+            <div className="table-wrap">
               <table className="table">
+                <caption className="visually-hidden">{title}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">{t('admin.minute')}</th>
-                    {STATUSES.map((s) => (
-                      <th key={s} scope="col" className="num">{t(`status.${s}`)}</th>
-                    ))}
+                    <th scope="col">{t('dashboard.bucket')}</th>
+                    <th scope="col" className="num">{valueHeading.current}</th>
+                    <th scope="col" className="num">{valueHeading.previous}</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {busy.map((b) => (
-                    <tr key={b.minute}>
-                      <th scope="row">{b.label}</th>
-                      {STATUSES.map((s) => (
-                        <td key={s} className="num">{b[s]}</td>
-                      ))}
+                  {rows.map((r) => (
+                    <tr key={r.key}>
+                      <th scope="row" className="nowrap">{r.label}</th>
+                      <td className="num nowrap">{formatValue(r.current)}</td>
+                      <td className="num nowrap">{formatValue(r.previous)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-            </details>
-          </>
-        )}
-      </figure>
-      <figure className="card chart" aria-labelledby="top-products-title">
-        <figcaption id="top-products-title">
-          <h2>{t('admin.topProducts')}</h2>
-        </figcaption>
-        {top.length === 0 ? (
-          <EmptyState title={t('admin.noSales')} />
-        ) : (
-          <>
-            <div className="chart-area" aria-hidden="true">
-              <ResponsiveContainer width="100%" height={Math.max(160, top.length * 36 + 40)}>
-                <BarChart accessibilityLayer={false} data={top} layout="vertical" margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
-                  <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-                  <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
-                  <YAxis type="category" dataKey="name" width={130} tick={{ fontSize: 12 }} />
-                  <Tooltip />
-                  <Bar dataKey="units" name={t('admin.units')} fill="#0f5b4b" isAnimationActive={false} />
-                </BarChart>
-              </ResponsiveContainer>
             </div>
-            <details>
-              <summary>{t('admin.showData')}</summary>
-              <ol className="top-list">
-                {top.map((p) => (
-                  <li key={p.sku}>
-                    <span>{p.name}</span>
-                    <span className="muted">{t('admin.unitsCount', { count: p.units })}</span>
-                  </li>
-                ))}
-              </ol>
-            </details>
-          </>
-        )}
-      </figure>
-    </div>
+          </details>
+        </>
+      )}
+    </figure>
   );
 }

@@ -14,7 +14,7 @@ export function MovementsView({ sku }: { sku: string }) {
   const { t } = useTranslation();
   const product = useProduct(sku);
   // Another product starts again from its first page.
-  const pages = useCursorPages(sku);
+  const pages = useCursorPages();
   const movements = useMovements(sku, pages.cursor);
 
   return (
@@ -39,7 +39,8 @@ export function MovementsView({ sku }: { sku: string }) {
               <tr>
                 <th scope="col">{t('admin.when')}</th>
                 <th scope="col">{t('admin.kind')}</th>
-                <th scope="col" className="num">{t('admin.change')}</th>
+                <th scope="col" className="num">{t('product.movements.onHandChange')}</th>
+                <th scope="col" className="num">{t('product.movements.reservedChange')}</th>
                 <th scope="col" className="num">{t('admin.onHand')}</th>
                 <th scope="col" className="num">{t('admin.reserved')}</th>
                 <th scope="col">{t('admin.orderOrReason')}</th>
@@ -50,9 +51,8 @@ export function MovementsView({ sku }: { sku: string }) {
                 <tr key={m.id}>
                   <td data-label={t('admin.when')}><DateTime value={m.at} precise /></td>
                   <td data-label={t('admin.kind')}>{t(`movement.${m.kind}`)}</td>
-                  <td data-label={t('admin.change')} className={`num ${m.quantity < 0 ? 'negative' : 'positive'}`}>
-                    {m.quantity > 0 ? `+${m.quantity}` : m.quantity}
-                  </td>
+                  <Change label={t('product.movements.onHandChange')} value={m.onHandChange} />
+                  <Change label={t('product.movements.reservedChange')} value={m.reservedChange} />
                   <td data-label={t('admin.onHand')} className="num">{m.onHand}</td>
                   <td data-label={t('admin.reserved')} className="num">{m.reserved}</td>
                   <td data-label={t('admin.orderOrReason')}>
@@ -66,5 +66,23 @@ export function MovementsView({ sku }: { sku: string }) {
       )}
       {movements.isSuccess && <Pager pages={pages} nextCursor={movements.data.nextCursor} busy={movements.isFetching} />}
     </>
+  );
+}
+
+/** A signed change of one level; a level the movement left alone shows a dash. */
+function Change({ label, value }: { label: string; value: number }) {
+  const { t } = useTranslation();
+  if (value === 0) {
+    return (
+      <td data-label={label} className="num muted">
+        <span aria-hidden="true">—</span>
+        <span className="visually-hidden">{t('product.movements.unchanged')}</span>
+      </td>
+    );
+  }
+  return (
+    <td data-label={label} className={`num ${value < 0 ? 'negative' : 'positive'}`}>
+      {value > 0 ? `+${value}` : value}
+    </td>
   );
 }

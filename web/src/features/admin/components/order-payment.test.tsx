@@ -28,6 +28,7 @@ function openAsAdmin(refunds: (body: unknown) => Response) {
     'GET /api/orders/stream': () => new Response(null, { status: 204 }),
     [`GET /api/orders/${shipped.id}`]: () => json(200, shipped),
     [`GET /api/payments/${shipped.id}`]: () => json(200, current),
+    [`GET /api/orders/${shipped.id}/activity`]: () => json(200, { items: [] }),
     [`POST /api/payments/${shipped.id}/refunds`]: ({ body }) => {
       const response = refunds(body);
       if (response.ok) void response.clone().json().then((p: Payment) => (current = p));

@@ -69,7 +69,8 @@ function PaymentView({ payment }: { payment: Payment }) {
           <dd data-testid="payment-card">{payment.brand || payment.last4 ? <CardLabel payment={payment} /> : '—'}</dd>
         </div>
       </dl>
-      <div className="table-wrap">
+      {/* On a phone the ledger scrolls sideways: a region that takes focus, so a keyboard can scroll it too. */}
+      <div className="table-wrap" role="region" aria-label={t('admin.payment.ledger')} tabIndex={0}>
         <table className="table">
           <caption className="visually-hidden">{t('admin.payment.ledger')}</caption>
           <thead>

@@ -3,7 +3,8 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { AdjustmentBody, UpdateProductBody, type Product } from '@pedidos/contracts/inventory';
-import { ADJUSTMENT_REASON_MAX_LENGTH, PRODUCT_NAME_MAX_LENGTH } from '@pedidos/contracts/limits';
+import { ADJUSTMENT_REASON_MAX_LENGTH, PRODUCT_DESCRIPTION_MAX_LENGTH, PRODUCT_NAME_MAX_LENGTH } from '@pedidos/contracts/limits';
+import type { TFunction } from 'i18next';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { Field } from '../../../components/field';
@@ -12,10 +13,11 @@ import { Sku } from '../../../components/sku';
 import { contractResolver, fieldMessages } from '../../../lib/contract-resolver';
 import { formErrors } from '../../../lib/error-message';
 import { intlLocale } from '../../../lib/i18n';
-import { useAdjustStock } from '../api/adjust-stock';
+import { BelowReservedError, useAdjustStock } from '../api/adjust-stock';
 import { useUpdateProduct } from '../api/update-product';
 import { parsePrice, priceInputValue } from '../price-input';
 import { LOW_STOCK_BELOW } from '../dashboard-stats';
+import { ProductImageField } from './product-image-field';
 
 export function ProductAdminRow({ product }: { product: Product }) {
   const { t } = useTranslation();
@@ -52,7 +54,10 @@ export function ProductAdminRow({ product }: { product: Product }) {
       {editing && (
         <tr className="edit-row">
           <td colSpan={7}>
-            <EditProductForm product={product} onDone={() => setEditing(false)} />
+            <div className="product-edit-panel">
+              <EditProductForm product={product} onDone={() => setEditing(false)} />
+              <ProductImageField product={product} />
+            </div>
           </td>
         </tr>
       )}
@@ -78,8 +83,9 @@ function AdjustStockForm({ sku }: { sku: string }) {
       message: (field, body) => (field === 'reason' && body.reason === '' ? t('admin.reasonRequired') : invalid[field]),
     }),
   });
-  const server = formErrors(adjust.error, ADJUST_FIELDS, t, { invalid });
-  const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
+  const server = formErrors(adjust.error, ADJUST_FIELDS, t, { invalid, byCode: { 'STOCK.BELOW_RESERVED': 'delta' } });
+  const limit = adjust.error instanceof BelowReservedError ? removalLimit(adjust.error, t) : undefined;
+  const errors = { ...server.fields, ...(limit ? { delta: limit } : {}), ...fieldMessages(form.formState.errors) };
 
   const submit = form.handleSubmit((body) => {
     adjust.mutate(body, {
@@ -115,7 +121,11 @@ function AdjustStockForm({ sku }: { sku: string }) {
   );
 }
 
-const EDIT_FIELDS = { name: '/name', price: '/price' } as const;
+/** How much may be taken away, and why: reservations are mentioned only when there are some. */
+const removalLimit = ({ maxRemovable, reserved }: BelowReservedError, t: TFunction) =>
+  reserved > 0 ? t('product.adjust.belowReserved', { count: maxRemovable, reserved }) : t('product.adjust.belowOnHand', { count: maxRemovable });
+
+const EDIT_FIELDS = { name: '/name', price: '/price', description: '/description' } as const;
 type EditValues = Record<keyof typeof EDIT_FIELDS, string>;
 
 function EditProductForm({ product, onDone }: { product: Product; onDone: () => void }) {
@@ -124,22 +134,24 @@ function EditProductForm({ product, onDone }: { product: Product; onDone: () => 
   const invalid: Record<keyof typeof EDIT_FIELDS, string> = {
     name: t('admin.nameInvalid', { max: PRODUCT_NAME_MAX_LENGTH }),
     price: t('admin.priceInvalid'),
+    description: t('product.descriptionInvalid', { max: PRODUCT_DESCRIPTION_MAX_LENGTH }),
   };
   const form = useForm<EditValues, unknown, UpdateProductBody>({
-    defaultValues: { name: product.name, price: priceInputValue(product.price, intlLocale(i18n.language)) },
+    defaultValues: { name: product.name, price: priceInputValue(product.price, intlLocale(i18n.language)), description: product.description ?? '' },
     resolver: contractResolver(UpdateProductBody, {
-      // Both fields are checked; only the changed ones are sent.
-      toBody: ({ name, price }) => ({ name: name.trim(), price: parsePrice(price) }),
+      // Every field is checked; only the changed ones are sent. A blank description is none.
+      toBody: ({ name, price, description }) => ({ name: name.trim(), price: parsePrice(price), description: description.trim() === '' ? null : description.trim() }),
       message: (field, body) => (field === 'name' && body.name === '' ? t('admin.nameRequired') : invalid[field]),
     }),
   });
   const server = formErrors(update.error, EDIT_FIELDS, t, { invalid });
   const errors = { ...server.fields, ...fieldMessages(form.formState.errors) };
 
-  const submit = form.handleSubmit(({ name, price }) => {
+  const submit = form.handleSubmit(({ name, price, description = null }) => {
     const body = {
       ...(name !== product.name ? { name } : {}),
       ...(price !== product.price ? { price } : {}),
+      ...(description !== (product.description ?? null) ? { description } : {}),
     };
     if (Object.keys(body).length === 0) return onDone();
     update.mutate(body, { onSuccess: onDone });
@@ -152,6 +164,9 @@ function EditProductForm({ product, onDone }: { product: Product; onDone: () => 
       </Field>
       <Field label={t('admin.price')} error={errors.price} hint={t('admin.priceHint')}>
         {(c) => <input {...c} {...form.register('price')} inputMode="decimal" />}
+      </Field>
+      <Field label={t('product.description')} error={errors.description} hint={t('product.descriptionHint')} className="field-wide">
+        {(c) => <textarea {...c} {...form.register('description')} rows={5} maxLength={PRODUCT_DESCRIPTION_MAX_LENGTH} />}
       </Field>
       <div className="row-actions">
         <Button type="submit" size="sm" pending={update.isPending}>

@@ -95,6 +95,98 @@ describe('stock adjustment form', () => {
     expect(await within(form).findByRole('status')).toBeTruthy();
     expect(http.to('POST', '/api/products/CAFE-1KG/adjustments')[0]!.body).toEqual({ delta: -5, reason: 'damaged' });
   });
+
+  const refusal = (numbers: { maxRemovable: number; onHand: number; reserved: number }) => () =>
+    new Response(JSON.stringify({ status: 409, code: 'STOCK.BELOW_RESERVED', title: 'Stock below reserved', detail: 'At most …', ...numbers }), {
+      status: 409, headers: { 'content-type': 'application/problem+json' },
+    });
+
+  it.each([
+    ['some is reserved', { maxRemovable: 3, onHand: 5, reserved: 2 }, 'At most 3 can be removed: the rest is reserved for orders.'],
+    ['nothing is reserved', { maxRemovable: 5, onHand: 5, reserved: 0 }, 'At most 5 can be removed: that is all there is on hand.'],
+  ])('says at the quantity how much may be removed when %s', async (_when, numbers, sentence) => {
+    adminProducts({ 'POST /api/products/CAFE-1KG/adjustments': refusal(numbers) });
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Adjust stock of CAFE-1KG' });
+    await user.type(within(form).getByLabelText('Quantity change'), '-9');
+    await user.type(within(form).getByLabelText('Reason'), 'perda');
+    await user.click(within(form).getByRole('button', { name: 'Apply' }));
+
+    const delta = within(form).getByLabelText('Quantity change');
+    await waitFor(() => expect(descriptionOf(delta)).toContain(sentence));
+    if (numbers.reserved === 0) expect(form.textContent).not.toMatch(/reserved/i);
+  });
+});
+
+describe('product description and image', () => {
+
+  const editRow = async () => {
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    return { user, form: screen.getByRole('form', { name: 'Edit Café em grãos 1 kg' }), image: screen.getByRole('form', { name: 'Image of Café em grãos 1 kg' }) };
+  };
+
+  it('sends a description with its paragraphs, and a blanked one as null', async () => {
+    const http = adminProducts({
+      'GET /api/products': () => json(200, { items: [product({ description: 'Antiga' })], nextCursor: null }),
+      'PATCH /api/products/CAFE-1KG': () => json(200, product()),
+    });
+    const { user, form } = await editRow();
+    const description = within(form).getByLabelText('Description');
+    await user.clear(description);
+    await user.type(description, 'Torra média.{Enter}{Enter}Para coador.');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(http.to('PATCH', '/api/products/CAFE-1KG')).toHaveLength(1));
+    expect(http.to('PATCH', '/api/products/CAFE-1KG')[0]!.body).toEqual({ description: 'Torra média.\n\nPara coador.' });
+
+    const again = await editRow();
+    await again.user.clear(within(again.form).getByLabelText('Description'));
+    await again.user.click(within(again.form).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(http.to('PATCH', '/api/products/CAFE-1KG')).toHaveLength(2));
+    expect(http.to('PATCH', '/api/products/CAFE-1KG')[1]!.body).toEqual({ description: null });
+  });
+
+  it('previews the chosen file and uploads its bytes with its type', async () => {
+    const http = adminProducts({ 'PUT /api/products/CAFE-1KG/image': () => json(200, product({ imageUrl: '/api/products/CAFE-1KG/image?v=1' })) });
+    const { user, image } = await editRow();
+    expect(within(image).getByText('No image yet')).toBeTruthy();
+    const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'cafe.png', { type: 'image/png' });
+    const input = within(image).getByLabelText('Image');
+    expect(input.getAttribute('accept')).toBe('image/jpeg,image/png,image/webp');
+    await user.upload(input, file);
+    const preview = await within(image).findByRole('img', { name: 'Preview of the chosen image' });
+    expect(preview.getAttribute('src')).toBe('data:image/png;base64,iVBORw==');
+    await user.click(within(image).getByRole('button', { name: 'Upload image' }));
+
+    await waitFor(() => expect(http.to('PUT', '/api/products/CAFE-1KG/image')).toHaveLength(1));
+    expect(http.to('PUT', '/api/products/CAFE-1KG/image')[0]!.headers.get('content-type')).toBe('image/png');
+    expect(await within(image).findByText('Image saved.')).toBeTruthy();
+  });
+
+  it.each([
+    [415, 'IMAGE.UNSUPPORTED_TYPE', 'This file is not a JPEG, PNG or WebP image. Choose one of those.'],
+    [413, 'REQUEST.BODY_TOO_LARGE', 'This file is larger than 1 MB. Choose a smaller image.'],
+  ])('shows the server\'s %i at the file field, in words', async (status, code, sentence) => {
+    adminProducts({ 'PUT /api/products/CAFE-1KG/image': () => problem(status, code, 'refused') });
+    const { user, image } = await editRow();
+    const input = within(image).getByLabelText('Image');
+    await user.upload(input, new File(['not an image'], 'notes.png', { type: 'image/png' }));
+    await user.click(within(image).getByRole('button', { name: 'Upload image' }));
+    await waitFor(() => expect(descriptionOf(input)).toContain(sentence));
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('removes the image it has', async () => {
+    const http = adminProducts({
+      'GET /api/products': () => json(200, { items: [product({ imageUrl: '/api/products/CAFE-1KG/image?v=1' })], nextCursor: null }),
+      'DELETE /api/products/CAFE-1KG/image': () => json(200, product({ imageUrl: null })),
+    });
+    const { user, image } = await editRow();
+    expect(within(image).getByRole('img', { name: 'Photo of Café em grãos 1 kg' })).toBeTruthy();
+    await user.click(within(image).getByRole('button', { name: 'Remove image' }));
+    await waitFor(() => expect(http.to('DELETE', '/api/products/CAFE-1KG/image')).toHaveLength(1));
+    expect(await within(image).findByText('Image removed.')).toBeTruthy();
+  });
 });
 
 describe('product edit form', () => {

@@ -7,6 +7,7 @@ import { json, problem, stubFetch, type RecordedRequest } from '../../../test/ht
 import { order, product, tokens } from '../../../test/fixtures';
 import { renderApp, descriptionOf } from '../../../test/render';
 import { cart } from '../cart-store';
+import { saveLastAddress } from '../shipping-address';
 
 const cafe = product();
 const cha = product({ sku: 'CHA-VERDE', name: 'Chá verde', price: 1500, onHand: 3, reserved: 0, available: 3 });
@@ -21,13 +22,17 @@ async function payWithVisa(user: ReturnType<typeof userEvent.setup>) {
   await user.type(screen.getByLabelText('Expiry date'), '12/34');
   await user.type(screen.getByLabelText('Security code (CVC)'), '123');
 }
+/** The address of an earlier order from this browser: the checkout starts from it. */
+const address = { name: 'Ana Souza', line1: 'Rua Augusta, 100', line2: 'Apto 12', city: 'São Paulo', state: 'SP', postalCode: '01305-000', country: 'BR' };
+const rememberAddress = () => saveLastAddress(tokens().user.id, address);
 const deferred = <T,>() => {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 };
 
-describe('cart', () => {
+// The whole app renders and types a checkout: slow when the machine is busy, and a test past its time would type into the next one.
+describe('cart', { timeout: 20_000 }, () => {
   it('adds from the catalog, changes quantities, removes lines, keeps the total and saves it all', async () => {
     stubFetch({ 'GET /api/products': catalog });
     const user = userEvent.setup();
@@ -101,6 +106,7 @@ describe('cart', () => {
 
   it('places one order per attempt: errors land on their line, and retries reuse the Idempotency-Key', async () => {
     setSession(sessionFromTokens(tokens()));
+    rememberAddress();
     cart.add(cafe, 2);
     cart.add(cha);
     const first = deferred<Response>();
@@ -145,7 +151,7 @@ describe('cart', () => {
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
     for (const post of posts) {
-      expect(post.body).toEqual({ items: [{ sku: cafe.sku, quantity: 2 }, { sku: cha.sku, quantity: 1 }], paymentMethod: 'pm_card_visa' });
+      expect(post.body).toEqual({ items: [{ sku: cafe.sku, quantity: 2 }, { sku: cha.sku, quantity: 1 }], shippingAddress: address, paymentMethod: 'pm_card_visa' });
       expect(post.headers.get('authorization')).toBe(`Bearer ${tokens().accessToken}`);
     }
   });
@@ -153,6 +159,7 @@ describe('cart', () => {
   /** The rejection reaches the stream first, the 201 that placed the order after it; `readAgain` answers the read that follows. */
   async function placeRejectedBeforeAnswered(readAgain: (rejected: ReturnType<typeof order>) => Response | Promise<Response>) {
     setSession(sessionFromTokens(tokens()));
+    rememberAddress();
     cart.add(cafe, 20);
     const placed = order();
     const rejected = order({

@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { Product } from '@pedidos/contracts/inventory';
 import { Button } from '../../../components/button';
 import { Money } from '../../../components/money';
+import { productPath } from '../product-path';
+import { ProductImage } from './product-image';
 
 export function ProductCard({ product, onAdd }: { product: Product; onAdd: (product: Product) => void }) {
   const { t } = useTranslation();
@@ -9,11 +12,9 @@ export function ProductCard({ product, onAdd }: { product: Product; onAdd: (prod
   const inStock = product.available > 0;
   return (
     <article className="card product-card" aria-labelledby={headingId}>
-      <div className="product-art" aria-hidden="true">
-        {product.name.slice(0, 1)}
-      </div>
+      <ProductImage product={product} />
       <h2 id={headingId} className="product-name">
-        {product.name}
+        <Link to={productPath(product.sku)}>{product.name}</Link>
       </h2>
       <p className="product-sku">{product.sku}</p>
       <p className="product-price">

@@ -88,4 +88,27 @@ describe('an order’s page', () => {
     await userEvent.setup().click(back);
     await waitFor(() => expect(app.location()).toBe('/admin/orders'));
   });
+
+  it('in the back office, lists an out-of-stock rejection’s short lines without offering the customer’s retry, and shows the address once', async () => {
+    setSession(sessionFromTokens(tokens('admin')));
+    const rejected = order({
+      status: 'rejected',
+      items: [{ sku: 'CAFE-1KG', name: 'Café em grãos 1 kg', quantity: 15, unitPrice: 4990 }],
+      shippingAddress: { name: 'Ana Souza', line1: 'Rua Augusta, 100', line2: null, city: 'São Paulo', state: 'SP', postalCode: '01305-000', country: 'BR' },
+      history: [
+        { status: 'pending', at: '2026-11-29T12:00:00.000Z', reason: null, actor: null },
+        { status: 'rejected', at: '2026-11-29T12:00:01.000Z', reason: 'out_of_stock', actor: null, shortages: [{ sku: 'CAFE-1KG', requested: 15, available: 10 }] },
+      ],
+    });
+    stubFetch({
+      'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+      [`GET /api/orders/${rejected.id}`]: () => json(200, rejected),
+      [`GET /api/payments/${rejected.id}`]: () => json(404, {}),
+    });
+    renderApp(`/admin/orders/${rejected.id}`);
+    const short = await screen.findByRole('list', { name: 'Items short of stock' }, { timeout: 5000 });
+    expect(short.textContent).toBe('Café em grãos 1 kg: you asked for 15, 10 were available');
+    expect(screen.queryByRole('button', { name: 'Retry with what\'s available' })).toBeNull();
+    expect(screen.getAllByText('Rua Augusta, 100')).toHaveLength(1);
+  });
 });

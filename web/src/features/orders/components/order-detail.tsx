@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Order } from '@pedidos/contracts/orders';
+import type { Order, Shortage } from '@pedidos/contracts/orders';
 import { Alert } from '../../../components/alert';
 import { Button } from '../../../components/button';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
@@ -18,6 +18,8 @@ import { useDeclineText } from '../../../components/payment-entry';
 import { useCancelOrder } from '../api/cancel-order';
 import { useOrder } from '../api/get-order';
 import { useOrderStreamState } from '../api/order-stream';
+import { OrderShippingAddress } from './order-shipping-address';
+import { OrderShortages, shortagesOf } from './order-shortages';
 import { OrderTimeline } from './order-timeline';
 
 const CANCELLABLE = new Set<Order['status']>(['pending', 'confirmed']);
@@ -28,9 +30,13 @@ interface OrderDetailProps {
   back: { to: string; label: string };
   /** What the back office adds to the page (the payment and its refunds), given the order shown. */
   backOffice?: ((order: Order) => ReactNode) | undefined;
+  /** The back office's own timeline (who did what, staff notes), shown in place of the customer's. */
+  timeline?: ((order: Order) => ReactNode) | undefined;
+  /** Offered on an out-of-stock rejection: order again what was available. */
+  onRetryAvailable?: ((order: Order, shortages: Shortage[]) => void) | undefined;
 }
 
-export function OrderDetail({ id, back, backOffice }: OrderDetailProps) {
+export function OrderDetail({ id, back, backOffice, timeline, onRetryAvailable }: OrderDetailProps) {
   const { t } = useTranslation();
   const order = useOrder(id);
 
@@ -47,10 +53,10 @@ export function OrderDetail({ id, back, backOffice }: OrderDetailProps) {
     }
     return <QueryError error={order.error} onRetry={() => void order.refetch()} />;
   }
-  return <OrderView order={order.data} back={back} backOffice={backOffice} />;
+  return <OrderView order={order.data} back={back} backOffice={backOffice} timeline={timeline} onRetryAvailable={onRetryAvailable} />;
 }
 
-function OrderView({ order: o, back, backOffice }: { order: Order } & Pick<OrderDetailProps, 'back' | 'backOffice'>) {
+function OrderView({ order: o, back, backOffice, timeline, onRetryAvailable }: { order: Order } & Pick<OrderDetailProps, 'back' | 'backOffice' | 'timeline' | 'onRetryAvailable'>) {
   const { t } = useTranslation();
   const cancel = useCancelOrder();
   const [askingToCancel, setAskingToCancel] = useState(false);
@@ -59,6 +65,7 @@ function OrderView({ order: o, back, backOffice }: { order: Order } & Pick<Order
   const payment = usePayment(o).data ?? null;
   const declineText = useDeclineText();
   const last = o.history[o.history.length - 1];
+  const shortages = shortagesOf(o);
   return (
     <>
       <p className="breadcrumb">
@@ -89,6 +96,7 @@ function OrderView({ order: o, back, backOffice }: { order: Order } & Pick<Order
             })}
           </p>
         )}
+        {shortages && <OrderShortages order={o} shortages={shortages} onRetry={onRetryAvailable && (() => onRetryAvailable(o, shortages))} />}
         <p className="muted small">
           {t('orders.placedAt')} <DateTime value={o.createdAt} />
         </p>
@@ -156,11 +164,15 @@ function OrderView({ order: o, back, backOffice }: { order: Order } & Pick<Order
             </p>
           )}
         </section>
-        <section className="card" aria-labelledby="order-timeline-title">
-          <h2 id="order-timeline-title">{t('orders.history')}</h2>
-          <OrderTimeline history={o.history} payment={payment} />
-        </section>
+        {timeline ? timeline(o) : (
+          <section className="card" aria-labelledby="order-timeline-title">
+            <h2 id="order-timeline-title">{t('orders.history')}</h2>
+            <OrderTimeline history={o.history} payment={payment} />
+          </section>
+        )}
       </div>
+      {/* The back office shows the address with the customer's details. */}
+      {!backOffice && o.shippingAddress && <OrderShippingAddress address={o.shippingAddress} />}
       {backOffice?.(o)}
     </>
   );

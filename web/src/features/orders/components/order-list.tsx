@@ -1,22 +1,23 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { LoadMore } from '../../../components/load-more';
 import { DateTime } from '../../../components/date-time';
 import { EmptyState } from '../../../components/empty-state';
 import { Money } from '../../../components/money';
 import { OrderStatusBadge } from '../../../components/order-status-badge';
+import { Pager } from '../../../components/pager';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
+import { useCursorPages } from '../../../lib/use-cursor-pages';
 import { useMyOrders } from '../api/get-my-orders';
 
 export function OrderList() {
   const { t } = useTranslation();
-  const orders = useMyOrders();
-  const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
+  const pages = useCursorPages();
+  const orders = useMyOrders(pages.cursor);
 
   if (orders.isPending) return <Spinner />;
   if (orders.isError) return <QueryError error={orders.error} onRetry={() => void orders.refetch()} />;
-  if (items.length === 0) {
+  if (orders.data.items.length === 0 && pages.page === 1) {
     return (
       <EmptyState title={t('orders.empty')}>
         <Link to="/" className="btn btn-primary">
@@ -27,8 +28,8 @@ export function OrderList() {
   }
   return (
     <>
-      <ul className="order-list" aria-label={t('orders.listLabel')}>
-        {items.map((order) => (
+      <ul className="order-list" aria-label={t('orders.listLabel')} aria-busy={orders.isPlaceholderData || undefined}>
+        {orders.data.items.map((order) => (
           <li key={order.id} className="card order-row">
             <Link to={`/orders/${order.id}`} className="order-row-link">
               {t('orders.number', { number: order.number })}
@@ -42,7 +43,7 @@ export function OrderList() {
           </li>
         ))}
       </ul>
-      <LoadMore query={orders} />
+      <Pager pages={pages} nextCursor={orders.data.nextCursor} busy={orders.isFetching} />
     </>
   );
 }
