@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../support/http';
-import { adminApi, customerOrders, login, uniqueProduct, type AdminApi } from './support/api';
+import { adminApi, customerOrders, login, registerCustomer, uniqueProduct, type AdminApi } from './support/api';
 import { screenshot, useBrowser, useVisitors } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
-import { addToCart, expectStatus, newPerson, placeOrder, seriousA11yViolations, sidewaysOverflow, signIn, speakPortuguese, timeline, type Person } from './support/ui';
+import { addToCart, expectStatus, newPerson, placeOrder, seriousA11yViolations, sidewaysOverflow, speakPortuguese, timeline } from './support/ui';
 
 
 describe('the back office’s order page: who did what, and internal notes', () => {
@@ -17,17 +17,11 @@ describe('the back office’s order page: who did what, and internal notes', () 
     admin = await adminApi(shop().baseUrl);
   });
 
-
-
-  async function customer(first: string): Promise<Person> {
-    const person = newPerson(first);
-    expect((await send('POST', `${shop().baseUrl}/api/auth/register`, person)).status).toBe(201);
-    return person;
-  }
-
-  async function openAsAdmin(page: Page, orderId: string) {
-    await signIn(page, ADMIN);
+  /** The order's page in the back office, signed in as the admin. */
+  async function openAsAdmin(orderId: string, opts: { phone?: boolean } = {}): Promise<Page> {
+    const page = await visit({ ...opts, as: ADMIN });
     await page.goto(`/admin/orders/${orderId}`);
+    return page;
   }
 
   const activity = (page: Page, name = 'Activity') => page.getByRole('list', { name, exact: true });
@@ -35,16 +29,14 @@ describe('the back office’s order page: who did what, and internal notes', () 
 
   it('says who placed the order and who shipped it; a note added is shown at once, kept, and never reaches the customer', async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Sencha'), price: 3200, onHand: 5 });
-    const person = await customer('Ana');
-    const shopper = await visit();
-    await signIn(shopper, person);
+    const person = await registerCustomer(shop().baseUrl, 'Ana');
+    const shopper = await visit({ as: person });
     await addToCart(shopper, product.name, 1);
     const orderId = await placeOrder(shopper);
     await expectStatus(shopper, 'Confirmed');
     await admin.orders.ship(orderId);
 
-    const office = await visit();
-    await openAsAdmin(office, orderId);
+    const office = await openAsAdmin(orderId);
     await expect.poll(() => steps(office).filter({ hasText: 'Shipped' }).textContent()).toContain('by Administrator (staff)');
     expect(await steps(office).filter({ hasText: 'Pending' }).textContent()).toContain(`by ${person.name} (customer)`);
     expect(await steps(office).filter({ hasText: /^Confirmed/ }).textContent()).toContain('by the system');
@@ -101,8 +93,7 @@ describe('the back office’s order page: who did what, and internal notes', () 
     const order = await orders.placeOrder([{ sku: product.sku, quantity: 15 }]);
     await orders.waitForStatus(order.id, 'rejected');
 
-    const office = await visit();
-    await openAsAdmin(office, order.id);
+    const office = await openAsAdmin(order.id);
     await speakPortuguese(office);
     const rejected = steps(office, 'Atividade').filter({ hasText: 'Recusado' });
     await expect.poll(() => rejected.textContent()).toContain('pelo sistema');
@@ -114,6 +105,11 @@ describe('the back office’s order page: who did what, and internal notes', () 
     await field.fill('   ');
     await office.getByRole('button', { name: 'Adicionar nota' }).click();
     await expect.poll(() => office.getByText('Escreva a nota primeiro.').count()).toBe(1);
+    // A control character is refused for what it is, not as a note too long.
+    await field.fill('Ligar amanhã\u0007');
+    await office.getByRole('button', { name: 'Adicionar nota' }).click();
+    await expect.poll(() => office.getByText('A nota tem caracteres que não podem ser guardados; use texto simples.').count()).toBe(1);
+    expect(await office.getByText('Uma nota pode ter no máximo 2000 caracteres.').count()).toBe(0);
     await field.fill('Repor estoque antes de avisar a cliente.');
     await office.getByRole('button', { name: 'Adicionar nota' }).click();
     await expect.poll(() => steps(office, 'Atividade').filter({ hasText: 'Nota interna' }).textContent()).toContain('por Administrator (equipe)');
@@ -126,8 +122,7 @@ describe('the back office’s order page: who did what, and internal notes', () 
     const order = await orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
     await orders.waitForStatus(order.id, 'confirmed');
 
-    const phone = await visit({ phone: true });
-    await openAsAdmin(phone, order.id);
+    const phone = await openAsAdmin(order.id, { phone: true });
     const unbroken = `tracking:${'X'.repeat(300)}`;
     await phone.getByLabel('Internal note — not visible to the customer').fill(`${'A long note about this order. '.repeat(20)}\n${unbroken}`);
     await phone.getByRole('button', { name: 'Add note' }).click();

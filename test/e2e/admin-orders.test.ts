@@ -6,7 +6,7 @@ import type { OrdersApi } from '../support/http';
 import { adminApi, customerOrders, uniqueProduct, type AdminApi } from './support/api';
 import { screenshot, useBrowser, useVisitors } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
-import { newPerson, seriousA11yViolations, sidewaysOverflow, signIn, speakPortuguese } from './support/ui';
+import { newPerson, seriousA11yViolations, sidewaysOverflow, speakPortuguese } from './support/ui';
 
 const PRICE = 1000;
 
@@ -21,13 +21,6 @@ describe('finding orders in the back office', () => {
     admin = await adminApi(shop().baseUrl);
     sku = (await admin.inventory.createProduct({ ...uniqueProduct('Cacau'), price: PRICE, onHand: 500 })).sku;
   });
-
-
-  async function office(opts: { phone?: boolean } = {}): Promise<Page> {
-    const page = await visit(opts);
-    await signIn(page, ADMIN);
-    return page;
-  }
 
   /** A customer whose name and e-mail carry `tag` (so a search finds only this test's orders), with orders of these quantities, confirmed. */
   async function customerWith(first: string, tag: string, quantities: number[]): Promise<{ orders: Order[]; api: OrdersApi; email: string }> {
@@ -56,7 +49,7 @@ describe('finding orders in the back office', () => {
     const ugo = await customerWith('Ugo', tag, [2]);
     const [small, large] = xena.orders as [Order, Order];
     const middle = ugo.orders[0]!;
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto('/admin/orders');
 
     const search = page.getByLabel('Search orders');
@@ -100,7 +93,7 @@ describe('finding orders in the back office', () => {
     await admin.orders.cancel(cancelled.id);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date());
     const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(new Date(Date.now() - 86_400_000));
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto(`/admin/orders?q=${tag}`);
     await pollNumbers(page, [cancelled.number, kept.number]);
 
@@ -116,7 +109,7 @@ describe('finding orders in the back office', () => {
     await expect.poll(async () => spaced(await summary(page).textContent())).toBe('0 orders');
 
     const link = `/admin/orders?q=${tag}&status=confirmed&from=${today}&to=${today}`;
-    const other = await office();
+    const other = await visit({ as: ADMIN });
     await other.goto(link);
     await pollNumbers(other, [kept.number]);
     expect(await other.getByLabel('Status').inputValue()).toBe('confirmed');
@@ -127,7 +120,7 @@ describe('finding orders in the back office', () => {
     const tag = newTag();
     const { orders } = await customerWith('Wanda', tag, [1, 2, 3]);
     const [a, b, gone] = orders as [Order, Order, Order];
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto(`/admin/orders?q=${tag}`);
     await pollNumbers(page, [gone.number, b.number, a.number]);
 
@@ -162,7 +155,7 @@ describe('finding orders in the back office', () => {
     const tag = newTag();
     const { orders } = await customerWith('Yara', tag, [1, 2]);
     const [a, b] = orders as [Order, Order];
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto(`/admin/orders?q=${tag}`);
     await speakPortuguese(page);
     await pollNumbers(page, [b.number, a.number]);
@@ -184,7 +177,7 @@ describe('finding orders in the back office', () => {
     const tag = newTag();
     const zoe = await customerWith('Zoe', tag, [2, 1, 3]);
     await customerWith('Otto', newTag(), [1]);
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto(`/admin/orders?q=${tag}&sort=total`);
     const ascending = [...zoe.orders].sort((x, y) => x.total - y.total);
     await pollNumbers(page, numbersOf(ascending));
@@ -200,7 +193,7 @@ describe('finding orders in the back office', () => {
   it.each(['en', 'pt-BR'] as const)('on a 390 px phone (%s) each order is a compact row, nothing overflows, and the headers still sort', async (language) => {
     const tag = newTag();
     const { orders } = await customerWith('Iolanda-Maria-de-Albuquerque', tag, [1, 2, 3]);
-    const page = await office({ phone: true });
+    const page = await visit({ phone: true, as: ADMIN });
     await page.goto(`/admin/orders?q=${tag}`);
     if (language === 'pt-BR') await speakPortuguese(page);
     await pollNumbers(page, numbersOf(orders).reverse());
@@ -224,8 +217,7 @@ describe('finding orders in the back office', () => {
     const api = await customerOrders(shop().baseUrl, person);
     const placed: Order[] = [];
     for (let i = 0; i < 22; i++) placed.push(await api.placeOrder([{ sku, quantity: 1 }]));
-    const page = await visit();
-    await signIn(page, person);
+    const page = await visit({ as: person });
     await page.goto('/orders');
     const list = page.getByRole('list', { name: 'Orders' });
     const numbers = async () => (await list.getByRole('link').allTextContents()).map((t) => Number(t.replace(/\D/g, '')));

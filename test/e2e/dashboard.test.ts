@@ -4,7 +4,7 @@ import { eventually } from '@pedidos/platform/testing';
 import { adminApi, customerOrders, uniqueProduct } from './support/api';
 import { screenshot, useBrowser, useVisitors } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
-import { newPerson, seriousA11yViolations, sidewaysOverflow, signIn, speakPortuguese } from './support/ui';
+import { newPerson, seriousA11yViolations, sidewaysOverflow, speakPortuguese } from './support/ui';
 
 const PRICE = 1000;
 const ZONE = 'America/Sao_Paulo';
@@ -39,13 +39,6 @@ describe('the back office dashboard and operations page', () => {
     await eventually(async () => ((await admin.orders.getOrder(shipped)).payment?.refunded === 500 || undefined), 15_000, 'the refund on the order');
   });
 
-
-  async function office(opts: { phone?: boolean } = {}): Promise<Page> {
-    const page = await visit(opts);
-    await signIn(page, ADMIN);
-    return page;
-  }
-
   const figure = (page: Page, name: string) => page.getByRole('group', { name, exact: true });
   const spaced = async (page: Page, name: string) => ((await figure(page, name).textContent()) ?? '').replace(/\s/g, ' ');
   const expectFigure = (page: Page, name: string, ...parts: string[]) =>
@@ -53,7 +46,7 @@ describe('the back office dashboard and operations page', () => {
   const selected = (page: Page, name: string) => page.getByRole('navigation', { name: /^(Range|Período)$/ }).getByRole('link', { name, exact: true });
 
   it('counts today’s orders under Today and under 7 days, beside the previous period, and the address keeps the range', async () => {
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto('/admin/dashboard');
     expect(await selected(page, 'Today').getAttribute('aria-current')).toBe('true');
     await expectFigure(page, 'Orders', '4', 'none before', 'previous period: 0');
@@ -85,7 +78,7 @@ describe('the back office dashboard and operations page', () => {
   });
 
   it('shows a custom range of whole days, refusing one that ends before it starts', async () => {
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto('/admin/dashboard?range=30d');
     await expectFigure(page, 'Orders', '4');
     await selected(page, 'Custom').click();
@@ -111,7 +104,7 @@ describe('the back office dashboard and operations page', () => {
   });
 
   it('the operations page shows each service’s outbox and dead letters, reached from the back office menu and its home', async () => {
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto('/admin');
     await page.getByRole('heading', { level: 2, name: 'Operations' }).getByRole('link', { name: 'Operations' }).click();
     await page.getByRole('heading', { level: 1, name: 'Operations' }).waitFor();
@@ -131,7 +124,7 @@ describe('the back office dashboard and operations page', () => {
   });
 
   it('both pages speak Portuguese, with Brazilian money', async () => {
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto('/admin/dashboard');
     await speakPortuguese(page);
     await expectFigure(page, 'Pedidos', '4', 'nenhum antes', 'período anterior: 0');
@@ -151,7 +144,7 @@ describe('the back office dashboard and operations page', () => {
   });
 
   it('both pages fit a 390 px phone and stay accessible there', async () => {
-    const page = await office({ phone: true });
+    const page = await visit({ phone: true, as: ADMIN });
     await page.goto('/admin/dashboard?range=7d');
     await expectFigure(page, 'Orders', '4');
     await expectFigure(page, 'Refunded', 'R$5.00');
@@ -172,7 +165,7 @@ describe('the back office dashboard and operations page', () => {
 
   // Last: it adds an order the tests above do not expect.
   it('counts an order placed while the dashboard is open, without a reload', async () => {
-    const page = await office();
+    const page = await visit({ as: ADMIN });
     await page.goto('/admin/dashboard');
     await expectFigure(page, 'Orders', '4');
     await customer.waitForStatus((await customer.placeOrder([{ sku, quantity: 1 }])).id, 'confirmed');

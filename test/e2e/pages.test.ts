@@ -117,6 +117,15 @@ describe('every main page', () => {
       },
     },
     {
+      name: 'admin-order', who: 'admin', path: () => `/admin/orders/${deliveredId}`,
+      ready: async (page) => {
+        await expectStatus(page, 'Delivered');
+        // Who placed, confirmed, shipped and delivered it, with the payment's authorization and capture.
+        await expect.poll(() => page.getByRole('list', { name: 'Activity' }).getByRole('listitem').count()).toBe(6);
+        await page.getByRole('region', { name: 'Customer' }).waitFor();
+      },
+    },
+    {
       name: 'admin-products', who: 'admin', path: () => '/admin/products',
       ready: async (page) => {
         await page.getByRole('button', { name: 'Create product' }).waitFor();

@@ -130,7 +130,8 @@ describe('product photos, descriptions and the product page', () => {
       await imageForm.getByText(words.unsupported).waitFor();
       expect(await file.getAttribute('aria-invalid')).toBe('true');
 
-      await file.setInputFiles({ name: 'cafe.png', mimeType: 'image/png', buffer: PNG });
+      // A PNG under a .jpg name, so the browser calls it a JPEG: the bytes decide, and it is kept as the PNG it is.
+      await file.setInputFiles({ name: 'cafe.jpg', mimeType: 'image/jpeg', buffer: PNG });
       await expect.poll(() => drawn(imageForm.getByRole('img', { name: words.preview }))).toBe(true);
       await imageForm.getByRole('button', { name: words.upload }).click();
       await imageForm.getByRole('status').filter({ hasText: words.saved }).waitFor();
@@ -148,6 +149,7 @@ describe('product photos, descriptions and the product page', () => {
       const productCard = card(shopper, product.name);
       const cardPhoto = productCard.getByRole('img', { name: words.photo(product.name) });
       await expect.poll(() => drawn(cardPhoto)).toBe(true);
+      expect(await cardPhoto.evaluate(async (img: { src: string }) => (await fetch(img.src)).headers.get('content-type'))).toBe('image/png');
 
       await productCard.getByRole('link', { name: product.name }).click();
       await shopper.waitForURL(`**/products/${product.sku}`);

@@ -1,11 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { send } from '../support/http';
-import { adminApi, uniqueProduct, type AdminApi } from './support/api';
+import { adminApi, registerCustomer, uniqueProduct, type AdminApi } from './support/api';
 import { screenshot, useBrowser, useVisitors } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
 import {
-  CARDS, addToCart, expectStatus, findInCatalog, isFocused, newPerson, placeOrder, seriousA11yViolations, sidewaysOverflow, signIn, signUp, speakPortuguese, stockLine,
-  timeline, type Person,
+  CARDS, addToCart, expectStatus, findInCatalog, isFocused, newPerson, placeOrder, seriousA11yViolations, sidewaysOverflow, signUp, speakPortuguese, stockLine, timeline,
 } from './support/ui';
 
 describe('shopping in the browser', () => {
@@ -17,16 +15,6 @@ describe('shopping in the browser', () => {
   beforeAll(async () => {
     admin = await adminApi(shop().baseUrl);
   });
-
-
-
-  /** A customer account made through the API, so a test can start at the login page. */
-  async function customer(first: string): Promise<Person> {
-    const person = newPerson(first);
-    const reply = await send('POST', `${shop().baseUrl}/api/auth/register`, person);
-    expect(reply.status).toBe(201);
-    return person;
-  }
 
   it('a new customer signs up, orders, and watches the order turn Confirmed and then Shipped without a reload', async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Arabica'), price: 4990, onHand: 10 });
@@ -62,8 +50,7 @@ describe('shopping in the browser', () => {
 
   it('an order for more than the stock is Rejected, with "Out of stock" in its timeline', async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Matcha'), price: 8900, onHand: 2 });
-    const page = await visit();
-    await signIn(page, await customer('Bruno'));
+    const page = await visit({ as: await registerCustomer(shop().baseUrl, 'Bruno') });
 
     await addToCart(page, product.name, 3);
     await placeOrder(page);
@@ -76,8 +63,7 @@ describe('shopping in the browser', () => {
 
   it('a declining card: the order is Rejected, the timeline says the card was declined, and the stock is back', async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Guayusa'), price: 3100, onHand: 5 });
-    const page = await visit();
-    await signIn(page, await customer('Elisa'));
+    const page = await visit({ as: await registerCustomer(shop().baseUrl, 'Elisa') });
 
     await addToCart(page, product.name, 2);
     await placeOrder(page, CARDS.declined);
@@ -92,16 +78,14 @@ describe('shopping in the browser', () => {
 
   it("an administrator refunds part of a shipped order in the back office, and the refund shows on the customer's timeline", async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Hojicha'), price: 5000, onHand: 5 });
-    const shopper = await visit();
-    await signIn(shopper, await customer('Fabio'));
+    const shopper = await visit({ as: await registerCustomer(shop().baseUrl, 'Fabio') });
     await addToCart(shopper, product.name, 2);
     const orderId = await placeOrder(shopper);
     await expectStatus(shopper, 'Confirmed');
     await admin.orders.ship(orderId);
     await expect.poll(async () => (await admin.payments.getPayment(orderId)).status, { timeout: 15_000 }).toBe('captured');
 
-    const office = await visit();
-    await signIn(office, ADMIN);
+    const office = await visit({ as: ADMIN });
     await office.goto(`/admin/orders/${orderId}`);
     await office.getByLabel('Amount to refund').fill('30.00');
     await office.getByLabel(/^Reason/).fill('One box arrived crushed');
@@ -119,16 +103,15 @@ describe('shopping in the browser', () => {
 
   it("the admin restocks a product in the back office and the customer's catalog shows it available", async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Rooibos'), price: 1590, onHand: 0 });
-    const shopper = await visit();
-    await signIn(shopper, await customer('Carla'));
+    const shopper = await visit({ as: await registerCustomer(shop().baseUrl, 'Carla') });
     const card = await findInCatalog(shopper, product.name);
     expect(await stockLine(card)).toBe('Out of stock');
     expect(await card.getByRole('button', { name: 'Add to cart' }).isDisabled()).toBe(true);
 
-    const office = await visit();
-    await signIn(office, ADMIN);
+    const office = await visit({ as: ADMIN });
     await office.getByRole('link', { name: 'Back office' }).click();
-    await office.getByRole('link', { name: 'Products' }).click();
+    // The back office's home links its pages too: the menu's link is the one a returning admin uses.
+    await office.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Products' }).click();
     const row = office.locator('tr, li').filter({ hasText: product.sku }).filter({ has: office.getByRole('button', { name: 'Apply' }) });
     await row.getByLabel('Quantity change').fill('7');
     await row.getByLabel('Reason').fill('Restock from supplier');
@@ -144,8 +127,7 @@ describe('shopping in the browser', () => {
 
   it("cancelling an order gives its units back: the product's availability goes up again", async () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Cold Brew'), price: 2290, onHand: 5 });
-    const page = await visit();
-    await signIn(page, await customer('Davi'));
+    const page = await visit({ as: await registerCustomer(shop().baseUrl, 'Davi') });
 
     await addToCart(page, product.name, 2);
     const orderId = await placeOrder(page);
@@ -195,9 +177,7 @@ describe('shopping in the browser', () => {
     const product = await admin.inventory.createProduct({ ...uniqueProduct('Mate'), price: 1990, onHand: 5 });
     const order = await admin.orders.placeOrder([{ sku: product.sku, quantity: 1 }]);
     await admin.orders.waitForStatus(order.id, 'confirmed');
-    const office = await visit();
-
-    await signIn(office, ADMIN);
+    const office = await visit({ as: ADMIN });
     await office.waitForURL(/\/admin\/orders$/);
     await speakPortuguese(office);
     const row = office.getByRole('row').filter({ has: office.getByRole('link', { name: `Pedido nº ${order.number}`, exact: true }) });
@@ -275,8 +255,7 @@ describe('shopping in the browser', () => {
     const short = await admin.inventory.createProduct({ sku: `E2E-BEAN-${tag}`, name: `Bean ${tag}`, price: 1990, onHand: 5 });
     const long = await admin.inventory.createProduct({ sku: `E2E-WHOLE-BEAN-SINGLE-ORIGIN-${tag}`, name: `Whole bean ${tag}`, price: 3990, onHand: 5 });
     const longest = await admin.inventory.createProduct({ sku: `E2E-${'X'.repeat(54)}-${tag}`, name: `Longest SKU ${tag}`, price: 990, onHand: 5 });
-    const page = await visit({ phone: true });
-    await signIn(page, await customer('Gil'));
+    const page = await visit({ phone: true, as: await registerCustomer(shop().baseUrl, 'Gil') });
     for (const product of [short, long, longest]) await addToCart(page, product.name);
 
     interface Box {

@@ -36,9 +36,26 @@ const ProductDescription = Type.Union([MultiLineText({ maxLength: PRODUCT_DESCRI
   description: 'plain text, may span lines; null or blank clears it',
 });
 
-/** The image types a product image may be, told by their bytes as well as by Content-Type. */
+/** The image types a product image may be, told by its bytes; it is stored and served as what they are. */
 export const PRODUCT_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type ProductImageType = (typeof PRODUCT_IMAGE_TYPES)[number];
+
+/**
+ * The Content-Types an upload may declare: any image type (a browser names a file's type by its
+ * extension, which may be wrong) or none in particular. The bytes decide what is stored.
+ */
+export const PRODUCT_IMAGE_UPLOAD_TYPES = [...PRODUCT_IMAGE_TYPES, 'application/octet-stream'] as const;
+
+export const ProductImageQuery = Type.Object(
+  {
+    v: Type.Optional(Type.String({
+      pattern: '^[0-9a-f]{16}$',
+      description: 'the image\'s version, as in `imageUrl`: the current one is cached for good, any other answer must be revalidated',
+    })),
+  },
+  { additionalProperties: false },
+);
+export type ProductImageQuery = Static<typeof ProductImageQuery>;
 
 export const CreateProductBody = Type.Object(
   {

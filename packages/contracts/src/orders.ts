@@ -111,6 +111,8 @@ export type OrderList = Static<typeof OrderList>;
 /** How an order list is sorted: by number, total or customer (name, then e-mail); `-` first is descending. */
 export const ORDER_SORTS = ['-number', 'number', '-total', 'total', 'customer', '-customer'] as const;
 export type OrderSort = (typeof ORDER_SORTS)[number];
+/** Newest first: the sort of a list that names none. */
+export const DEFAULT_ORDER_SORT: OrderSort = '-number';
 
 /** What narrows an order list: the same for a page, the CSV export and the summary. */
 const OrderFilterQuery = {
@@ -128,8 +130,8 @@ export const ListOrdersQuery = Type.Object(
         + 'ties go by number in the same direction. A cursor is only valid with the sort it came from.',
     })),
     ...PageQuery,
-    // A cursor carries the last row's sort key, and a customer's name and e-mail can be long.
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$', description: 'the `nextCursor` of the previous page, with the same sort' })),
+    // Any list's cursor, but valid only with the sort it came from.
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'the `nextCursor` of the previous page, with the same sort' })),
   },
   { additionalProperties: false },
 );
@@ -138,13 +140,14 @@ export type ListOrdersQuery = Static<typeof ListOrdersQuery>;
 export const OrderSummaryQuery = Type.Object(OrderFilterQuery, { additionalProperties: false });
 export type OrderSummaryQuery = Static<typeof OrderSummaryQuery>;
 
+/** One currency's sum, in minor units. */
+export const CurrencyAmount = Type.Object({ currency: Currency, amount: Type.Integer({ minimum: 0, description: 'minor units (centavos)' }) });
+export type CurrencyAmount = Static<typeof CurrencyAmount>;
+
 /** `GET /api/orders/summary`: how many orders a filter selects and what they add up to. */
 export const OrderSummary = Type.Object({
   count: Type.Integer({ minimum: 0 }),
-  totals: Type.Array(
-    Type.Object({ currency: Currency, amount: Type.Integer({ minimum: 0, description: 'minor units (centavos)' }) }),
-    { description: 'the sum of the orders\' totals, one entry per currency present, by currency code' },
-  ),
+  totals: Type.Array(CurrencyAmount, { description: 'the sum of the orders\' totals, one entry per currency present, by currency code' }),
 });
 export type OrderSummary = Static<typeof OrderSummary>;
 
@@ -191,10 +194,6 @@ export const OrderStatsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type OrderStatsQuery = Static<typeof OrderStatsQuery>;
-
-/** One currency's sum, in minor units. */
-export const CurrencyAmount = Type.Object({ currency: Currency, amount: Type.Integer({ minimum: 0, description: 'minor units (centavos)' }) });
-export type CurrencyAmount = Static<typeof CurrencyAmount>;
 
 const byCurrency = (description: string) => Type.Array(CurrencyAmount, { description: `${description}; one entry per currency, in currency order` });
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTokenVerifier, InvalidToken, type VerifierOptions } from '../src/auth';
+import { createTokenVerifier, displayNameOf, InvalidToken, type VerifierOptions } from '../src/auth';
 import { createTestIssuer, type TestIssuer } from '../src/testing';
 
 const options = (issuer: TestIssuer, overrides: Partial<VerifierOptions> = {}): VerifierOptions => ({
@@ -98,5 +98,13 @@ describe('token verification', () => {
       const tampered = `${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`;
       await expect(verify(tampered)).rejects.toBeInstanceOf(InvalidToken);
     });
+  });
+});
+
+describe('a principal\'s display name', () => {
+  it('is the token\'s name, else its e-mail, else none', () => {
+    expect(displayNameOf({ name: 'Ana Lima', email: 'ana@example.com' })).toBe('Ana Lima');
+    expect(displayNameOf({ email: 'ana@example.com' })).toBe('ana@example.com');
+    expect(displayNameOf({})).toBeNull();
   });
 });

@@ -3,12 +3,15 @@ import type { Db, Tx } from '@pedidos/platform/db';
 import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { DomainError } from '@pedidos/platform/errors';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
-import type { AdjustmentBody, CreateProductBody, ListProductsQuery, MovementKind, UpdateProductBody } from '@pedidos/contracts/inventory';
+import {
+  PRODUCT_IMAGE_UPLOAD_TYPES, type AdjustmentBody, type CreateProductBody, type ListProductsQuery, type MovementKind, type UpdateProductBody,
+} from '@pedidos/contracts/inventory';
 import { sniffImageType } from './domain/image-type';
 import { deleteImageRow, findImageRow, upsertImageRow } from './db/image-rows';
 import { inLockOrder, nextStep, type Line } from './domain/reservation';
 import {
-  changeLevels, countProducts, findProductRow, insertProduct, lockSeeding, movementPage, productPage, recordMovement, updateProductRow, type ProductRow,
+  changeLevels, countProducts, findProductRow, insertProduct, lockSeeding, movementPage, productPage, recordMovement, setImageHash, updateProductRow,
+  type ProductRow,
 } from './db/product-rows';
 import {
   claimAndLockOrders, heldFor, lockProducts, rememberCancelled, setReservationStatus, writeReservations, type ReservationWrites,
@@ -30,8 +33,10 @@ export const toProduct = (p: ProductRow) => ({
   imageUrl: p.imageHash === null ? null : imageUrl(p.sku, p.imageHash),
 });
 
-/** A new image gets a new URL, so a browser may keep the old one's answer for good. */
-export const imageUrl = (sku: string, hash: string) => `/api/products/${encodeURIComponent(sku)}/image?v=${hash.slice(0, 16)}`;
+/** Names an image in its URL: a new image gets a new URL, so a browser may keep the old one's answer for good. */
+export const imageVersion = (hash: string) => hash.slice(0, 16);
+
+export const imageUrl = (sku: string, hash: string) => `/api/products/${encodeURIComponent(sku)}/image?v=${imageVersion(hash)}`;
 
 /** Blank text clears a description: null is the one way a product has none. */
 const descriptionOf = (text: string | null | undefined) => (text === undefined ? undefined : text?.trim() || null);
@@ -228,23 +233,25 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
 
     /**
      * Stores a product's image, replacing the one it had. `declaredType` is the request's
-     * Content-Type; the bytes must be that type of image, told by their magic numbers.
+     * Content-Type, one of PRODUCT_IMAGE_UPLOAD_TYPES; the type stored is what the bytes are, told
+     * by their magic numbers. The product's updatedAt stays: the image is nothing orders copy.
      */
     async putImage(sku: string, declaredType: string, bytes: Buffer) {
-      const actual = sniffImageType(bytes);
-      if (actual === undefined || actual !== declaredType) {
+      if (!(PRODUCT_IMAGE_UPLOAD_TYPES as readonly string[]).includes(declaredType)) {
         throw new DomainError(
           'IMAGE.UNSUPPORTED_TYPE',
-          actual === undefined
-            ? `The body sent as ${JSON.stringify(declaredType)} is not a JPEG, PNG or WebP image.`
-            : `The body sent as ${JSON.stringify(declaredType)} is a ${actual} image; send it with that Content-Type.`,
+          `The body was sent as ${JSON.stringify(declaredType)}; send an image as ${PRODUCT_IMAGE_UPLOAD_TYPES.join(', ')}.`,
         );
+      }
+      const actual = sniffImageType(bytes);
+      if (actual === undefined) {
+        throw new DomainError('IMAGE.UNSUPPORTED_TYPE', `The body sent as ${JSON.stringify(declaredType)} is not a JPEG, PNG or WebP image.`);
       }
       const hash = createHash('sha256').update(bytes).digest('hex');
       return inTransaction(async (tx) => {
         await findProduct(tx, sku, true);
         await upsertImageRow(tx, { sku, contentType: actual, bytes, hash, updatedAt: now() });
-        return toProduct((await updateProductRow(tx, sku, { imageHash: hash }, now()))!);
+        return toProduct((await setImageHash(tx, sku, hash))!);
       });
     },
 
@@ -253,7 +260,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
       return inTransaction(async (tx) => {
         await findProduct(tx, sku, true);
         await deleteImageRow(tx, sku);
-        return toProduct((await updateProductRow(tx, sku, { imageHash: null }, now()))!);
+        return toProduct((await setImageHash(tx, sku, null))!);
       });
     },
 

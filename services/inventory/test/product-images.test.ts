@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
-import { SHAPES, createTestIssuer, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { SHAPES, createTestIssuer, eventProbe, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { EXCHANGES } from '@pedidos/contracts/events';
 import { PRODUCT_IMAGE_MAX_BYTES } from '@pedidos/contracts/limits';
 import { buildInventory } from '../src/app';
 import { inventoryConfigSpec } from '../src/config';
@@ -80,6 +81,69 @@ describe.each(SHAPES)('product descriptions and images (%s shape)', (shape) => {
     expect((await image(imageUrl, { 'if-none-match': '"something-else"' })).statusCode).toBe(200);
   });
 
+  it('is cached for good only under its current URL: without a version, or with an older image\'s, it must be revalidated', async () => {
+    await create('IMG-CACHE');
+    const old = (await upload('IMG-CACHE', 'image/png', PNG)).json().imageUrl as string;
+    const current = (await upload('IMG-CACHE', 'image/jpeg', JPEG)).json().imageUrl as string;
+    expect(current).not.toBe(old);
+    const plain = '/api/products/IMG-CACHE/image';
+
+    const cases = [
+      [current, 'public, max-age=31536000, immutable'],
+      [plain, 'no-cache'],
+      [old, 'no-cache'],
+    ] as const;
+    for (const [url, cacheControl] of cases) {
+      const served = await image(url);
+      expect(served.statusCode, url).toBe(200);
+      // Whatever URL asked, the answer is the current image.
+      expect(served.rawPayload.equals(JPEG), url).toBe(true);
+      expect(served.headers['cache-control'], url).toBe(cacheControl);
+      const revalidated = await image(url, { 'if-none-match': served.headers.etag as string });
+      expect(revalidated.statusCode, url).toBe(304);
+      expect(revalidated.headers['cache-control'], url).toBe(cacheControl);
+    }
+
+    const malformed = await image(`${plain}?v=NOT-A-VERSION`);
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.headers['content-type']).toContain('application/problem+json');
+    expect(JSON.stringify(malformed.json())).toContain('/v');
+  });
+
+  it.each([
+    ['image/jpeg', PNG, 'image/png'],
+    ['application/octet-stream', PNG, 'image/png'],
+    ['image/webp', JPEG, 'image/jpeg'],
+    ['image/png; charset=binary', WEBP, 'image/webp'],
+  ])('takes an image declared as %s and stores and serves it as what its bytes are', async (declared, body, served) => {
+    const sku = `DECL-${served.slice(6).toUpperCase()}-${declared.replace(/\W/g, '').toUpperCase().slice(0, 20)}`;
+    await create(sku);
+    const uploaded = await upload(sku, declared, body);
+    expect(uploaded.statusCode).toBe(200);
+    const answer = await image(uploaded.json().imageUrl);
+    expect(answer.headers['content-type']).toBe(served);
+    expect(answer.rawPayload.equals(body)).toBe(true);
+  });
+
+  it('an image changes neither the product\'s updatedAt nor what orders copy of it', async () => {
+    const probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.inventory, routingKey: 'product.upserted' }]);
+    try {
+      const created = (await create('IMG-DATE')).json();
+      expect((await upload('IMG-DATE', 'image/png', PNG)).json()).toMatchObject({ updatedAt: created.updatedAt });
+      const removed = await app.http.inject({ method: 'DELETE', url: '/api/products/IMG-DATE/image', headers: { authorization: admin } });
+      expect(removed.json()).toMatchObject({ updatedAt: created.updatedAt, imageUrl: null });
+      expect(await product('IMG-DATE')).toMatchObject({ updatedAt: created.updatedAt });
+
+      // Events of one product leave in order: once the rename's has come, any the image caused would have too.
+      await patch('IMG-DATE', { name: 'Renomeado' });
+      await probe.next((e) => (e.data as { sku: string; name: string }).sku === 'IMG-DATE' && (e.data as { name: string }).name === 'Renomeado');
+      expect(probe.seen.filter((e) => (e.data as { sku: string }).sku === 'IMG-DATE').map((e) => (e.data as { name: string }).name))
+        .toEqual(['Produto IMG-DATE', 'Renomeado']);
+    } finally {
+      await probe.cancel();
+    }
+  });
+
   it('a new image replaces the old one under a new URL; removing it leaves none', async () => {
     await create('IMG-2');
     const first = (await upload('IMG-2', 'image/png', PNG)).json().imageUrl;
@@ -103,8 +167,9 @@ describe.each(SHAPES)('product descriptions and images (%s shape)', (shape) => {
   });
 
   it.each([
-    ['PNG bytes sent as a JPEG', 'image/jpeg', PNG, 'image/jpeg'],
     ['an HTML page sent as a PNG', 'image/png', HTML, 'image/png'],
+    ['a PNG sent as a GIF', 'image/gif', PNG, 'image/gif'],
+    ['an HTML page sent as bytes', 'application/octet-stream', HTML, 'application/octet-stream'],
     ['a GIF', 'image/gif', GIF, 'image/gif'],
     ['JSON', 'application/json', Buffer.from('{"a":1}'), 'application/json'],
     ['no body', 'image/png', Buffer.alloc(0), 'image/png'],
@@ -132,6 +197,12 @@ describe.each(SHAPES)('product descriptions and images (%s shape)', (shape) => {
   it('only an administrator may change an image; an unknown product has none', async () => {
     await create('AUTH-IMG');
     expect((await upload('AUTH-IMG', 'image/png', PNG, null)).statusCode).toBe(401);
+    // Who is asking is checked before the body is read: a stranger learns nothing about sizes.
+    const oversized = bytes([...PNG.subarray(0, 8)], PRODUCT_IMAGE_MAX_BYTES + 1);
+    const anonymous = await upload('AUTH-IMG', 'image/png', oversized, null);
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toMatchObject({ code: 'AUTH.MISSING_TOKEN' });
+    expect((await upload('AUTH-IMG', 'image/png', oversized, customer)).statusCode).toBe(403);
     expect((await upload('AUTH-IMG', 'image/png', PNG, customer)).statusCode).toBe(403);
     expect((await app.http.inject({ method: 'DELETE', url: '/api/products/AUTH-IMG/image' })).statusCode).toBe(401);
     expect((await app.http.inject({ method: 'DELETE', url: '/api/products/AUTH-IMG/image', headers: { authorization: customer } })).statusCode).toBe(403);

@@ -1,5 +1,5 @@
 import type { ActivityItem, ActivityNote, OrderActivity, OrderStatus } from '@pedidos/contracts/orders';
-import type { Principal } from '@pedidos/platform/auth';
+import { displayNameOf, type Principal } from '@pedidos/platform/auth';
 import type { Db } from '@pedidos/platform/db';
 import { DomainError } from '@pedidos/platform/errors';
 import { historyOf, insertNote, notesOf, orderCustomer, type NoteRow } from './db/order-activity';
@@ -35,7 +35,7 @@ export function createOrderActivity({ db, now = () => new Date() }: { db: Db; no
     },
 
     async addNote(author: Principal, orderId: string, body: string): Promise<ActivityNote> {
-      const row = await insertNote(db, { orderId, author: author.id, authorName: author.name ?? author.email ?? null, body }, now());
+      const row = await insertNote(db, { orderId, author: author.id, authorName: displayNameOf(author), body }, now());
       if (!row) throw notFound(orderId);
       return noteItem(row);
     },

@@ -4,7 +4,8 @@ import { badRequest } from '@pedidos/platform/errors';
 import { orderStats, topProducts, type StatsRange } from './db/order-stats';
 
 const HOUR_MS = 3_600_000;
-const BUCKET_MS: Record<StatsBucket, number> = { hour: HOUR_MS, day: 24 * HOUR_MS };
+/** Each bucket's shortest length: a day spans 23 hours on a spring-forward, so a count over it is never short. */
+const BUCKET_MS: Record<StatsBucket, number> = { hour: HOUR_MS, day: 23 * HOUR_MS };
 
 const invalid = (field: string, message: string) =>
   badRequest('REQUEST.VALIDATION', `Invalid request: /query/${field} ${message}.`, [{ path: `/query/${field}`, message }], { title: 'Invalid request' });
@@ -28,10 +29,8 @@ function statsRange(query: OrderStatsQuery): StatsRange {
   const span = to.getTime() - from.getTime();
   if (span <= 0) throw invalid('to', 'must be after from');
   if (span > STATS_MAX_DAYS * 24 * HOUR_MS) throw invalid('to', `must be at most ${STATS_MAX_DAYS} days after from`);
-  // The first bucket starts up to one bucket before `from`, so the span leaves room for it;
-  // a day is taken as 25 hours, its longest across a daylight-saving change.
-  const longest = bucket === 'day' ? 25 * HOUR_MS : BUCKET_MS[bucket];
-  if (Math.ceil(span / longest) + 1 > STATS_MAX_BUCKETS) throw invalid('bucket', `would give more than ${STATS_MAX_BUCKETS} buckets over this range; choose a longer one`);
+  // The first bucket starts up to one bucket before `from`, so the span leaves room for it.
+  if (Math.ceil(span / BUCKET_MS[bucket]) + 1 > STATS_MAX_BUCKETS) throw invalid('bucket', `would give more than ${STATS_MAX_BUCKETS} buckets over this range; choose a longer one`);
   if (!knownZone(tz)) throw invalid('tz', 'must be an IANA time zone, e.g. America/Sao_Paulo');
   return { from, to, bucket, tz };
 }

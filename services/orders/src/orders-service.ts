@@ -7,7 +7,7 @@ import { DomainError } from '@pedidos/platform/errors';
 import { continueTrace } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import {
-  addressProblems, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type OrderSummary, type OrderSummaryQuery, type PlaceOrderBody, type Shortage,
+  addressProblems, DEFAULT_ORDER_SORT, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type OrderSummary, type OrderSummaryQuery, type PlaceOrderBody, type Shortage,
 } from '@pedidos/contracts/orders';
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
@@ -15,11 +15,11 @@ import { catalogEntries, upsertCatalogEntry } from './db/catalog';
 import { keptIdempotencyKey } from './db/idempotency-keys';
 import { insertOrders, type NewOrder } from './db/insert-order';
 import {
-  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, orderTotals, setPayments,
-  type HistoryRow, type LineRow, type OrderFilter, type OrderRow,
+  changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, holdsOrder, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, orderTotals,
+  setPayments, type HistoryRow, type LineRow, type OrderFilter, type OrderRow,
 } from './db/order-rows';
-import { cursorFor, DEFAULT_SORT, keyFromCursor, type SortKey } from './db/order-sort';
-import type { Principal } from '@pedidos/platform/auth';
+import { cursorFor, numberFromCursor, unknownCursor } from './db/order-sort';
+import { displayNameOf, type Principal } from '@pedidos/platform/auth';
 
 /** Every event carries a trace: its cause's, or a new one for work nobody asked for (expiry). */
 const event = <K extends EventType>(type: K, data: EventData<K>, traceparent?: string) =>
@@ -129,7 +129,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
     if (accepted.length === 0) return planned.map(() => false);
     await changeStatuses(tx, accepted.map(({ row, next, cause, shortages }) => ({
       orderId: row.id, status: next.status, reason: next.reason,
-      actor: cause?.actor?.id ?? null, actorName: cause?.actor?.name ?? cause?.actor?.email ?? null, shortages: shortages ?? null,
+      actor: cause?.actor?.id ?? null, actorName: cause?.actor ? displayNameOf(cause.actor) : null, shortages: shortages ?? null,
     })), at);
     // The rows are locked, so the history rows just written are their orders' latest.
     const changes = await load(tx, accepted.map(({ row, next }) => ({ ...row, status: next.status, updatedAt: at })));
@@ -190,7 +190,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
         shippingAddress: body.shippingAddress === undefined ? null : normalizeAddress(body.shippingAddress),
         payment: null, paymentVersion: 0, createdAt: at, updatedAt: at,
       };
-      const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, actorName: who.name ?? who.email ?? null, shortages: null, at }]);
+      const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, actorName: displayNameOf(who), shortages: null, at }]);
       const requestHash = hashRequest(body);
       const created = event('order.created', {
         orderId: id, number: 0, customerId: who.id,
@@ -303,24 +303,27 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       return (await hydrate(db, [await findOrder(db, who, id)]))[0]!;
     },
 
-    async listOrders(who: Principal, { limit = 20, cursor, sort = DEFAULT_SORT, ...query }: ListOrdersQuery) {
-      const after = cursor === undefined ? undefined : keyFromCursor(sort, cursor);
-      const rows = await orderPage(db, { ...filterFor(who, query), sort, after, limit: limit + 1 });
+    async listOrders(who: Principal, { limit = 20, cursor, sort = DEFAULT_ORDER_SORT, ...query }: ListOrdersQuery) {
+      const after = cursor === undefined ? undefined : numberFromCursor(sort, cursor);
+      const filter = filterFor(who, query);
+      const rows = await orderPage(db, { ...filter, sort, after, limit: limit + 1 });
+      // Nothing follows an order the list does not hold; only an empty page needs to ask which it was.
+      if (rows.length === 0 && after !== undefined && !(await holdsOrder(db, after, filter.owner))) throw unknownCursor();
       const page = rows.slice(0, limit);
-      return { items: await hydrate(db, page.map((r) => r.row)), nextCursor: rows.length > limit ? cursorFor(sort, page.at(-1)!.key) : null };
+      return { items: await hydrate(db, page), nextCursor: rows.length > limit ? cursorFor(sort, page.at(-1)!.number) : null };
     },
 
     /**
      * Every order of the list `query` filters, in its sort's order, read a page at a time as the
      * caller takes them: an export of any size holds one page in memory.
      */
-    async *exportOrders(who: Principal, { limit: _limit, cursor: _cursor, sort = DEFAULT_SORT, ...query }: ListOrdersQuery): AsyncGenerator<Order> {
+    async *exportOrders(who: Principal, { limit: _limit, cursor: _cursor, sort = DEFAULT_ORDER_SORT, ...query }: ListOrdersQuery): AsyncGenerator<Order> {
       const filter = filterFor(who, query);
-      for (let after: SortKey | undefined; ;) {
+      for (let after: number | undefined; ;) {
         const rows = await orderPage(db, { ...filter, sort, after, limit: EXPORT_PAGE });
-        yield* await hydrate(db, rows.map((r) => r.row));
+        yield* await hydrate(db, rows);
         if (rows.length < EXPORT_PAGE) return;
-        after = rows.at(-1)!.key;
+        after = rows.at(-1)!.number;
       }
     },
 

@@ -39,11 +39,11 @@ describe.each(SHAPES)('finding orders: sorts, paging and the summary (%s shape)'
 
   const get = (url: string, headers: Record<string, string> = {}) => app.http.inject({ method: 'GET', url, headers: { authorization: admin, ...headers } });
 
-  /** Writes SEED under a fresh tag (in every e-mail); answers the tag and the rows with their numbers, in insertion order. */
-  async function seed() {
+  /** Writes `orders` under a fresh tag (in every e-mail); answers the tag and the rows with their numbers, in insertion order. */
+  async function seed(orders: readonly { total: number; currency: string; name: string | null; email: string }[] = SEED) {
     const tag = Math.random().toString(36).slice(2, 10);
     const rows: { number: number; total: number; currency: string; name: string | null; email: string }[] = [];
-    for (const o of SEED) {
+    for (const o of orders) {
       const email = `${o.email}.${tag}@example.com`;
       const { rows: [row] } = await adapters.database.db.execute<{ number: string }>(sql`
         INSERT INTO orders.orders (id, number, customer_id, status, total, currency, customer_name, customer_email, created_at, updated_at)
@@ -95,6 +95,23 @@ describe.each(SHAPES)('finding orders: sorts, paging and the summary (%s shape)'
     expect((await allPages(`q=${tag}&sort=total&status=pending`, 2)).flat()).toEqual([]);
   });
 
+  it('pages by customer however long the names are: a cursor holds the sort and an order number, not the row', async () => {
+    // An external issuer's name claim has no length limit, and each order keeps the name it was placed with.
+    const long = 'Ana '.repeat(2500);
+    const { tag, rows } = await seed([
+      { total: 100, currency: 'BRL', name: `${long}b`, email: 'a' },
+      { total: 100, currency: 'BRL', name: `${long}a`, email: 'b' },
+      { total: 100, currency: 'BRL', name: long.toUpperCase(), email: 'c' },
+      { total: 100, currency: 'BRL', name: `${long}a`, email: 'a' },
+    ]);
+    const first = (await get(`/api/orders?q=${tag}&sort=customer&limit=1`)).json() as OrderList;
+    expect(first.nextCursor!.length).toBeLessThan(64);
+    for (const limit of [1, 3]) {
+      expect((await allPages(`q=${tag}&sort=customer`, limit)).flat()).toEqual(numbersOf([...rows].sort(byCustomer)));
+      expect((await allPages(`q=${tag}&sort=-customer`, limit)).flat()).toEqual(numbersOf([...rows].sort(byCustomer).reverse()));
+    }
+  });
+
   it('exports the filtered list in the order the sort asks for', async () => {
     const { tag, rows } = await seed();
     const response = await get(`/api/orders?q=${tag}&sort=-total`, { accept: 'text/csv' });
@@ -109,12 +126,14 @@ describe.each(SHAPES)('finding orders: sorts, paging and the summary (%s shape)'
     const byTotal = await cursorOf('total');
     const newest = await cursorOf('-number');
     const forged = Buffer.from(JSON.stringify(['total', 'x', 1])).toString('base64url');
+    const nowhere = Buffer.from(JSON.stringify(['total', Number.MAX_SAFE_INTEGER])).toString('base64url');
     for (const url of [
       `/api/orders?q=${tag}&sort=-total&cursor=${byTotal}`,
       `/api/orders?q=${tag}&sort=customer&cursor=${byTotal}`,
       `/api/orders?q=${tag}&cursor=${byTotal}`,
       `/api/orders?q=${tag}&sort=total&cursor=${newest}`,
       `/api/orders?q=${tag}&sort=total&cursor=${forged}`,
+      `/api/orders?q=${tag}&sort=total&cursor=${nowhere}`,
     ]) {
       const response = await get(url);
       expect(response.statusCode, url).toBe(400);
@@ -122,6 +141,11 @@ describe.each(SHAPES)('finding orders: sorts, paging and the summary (%s shape)'
       expect(response.json()).toMatchObject({ code: 'REQUEST.BAD_CURSOR', errors: [{ path: '/query/cursor' }] });
     }
     expect((await get(`/api/orders?q=${tag}&sort=total&cursor=${byTotal}`)).statusCode).toBe(200);
+    // Another customer's order is no place to start from: its total is not the caller's to compare with.
+    const customer = await issuer.bearer({ role: 'customer' });
+    const stranger = await app.http.inject({ method: 'GET', url: `/api/orders?sort=total&cursor=${byTotal}`, headers: { authorization: customer } });
+    expect(stranger.statusCode).toBe(400);
+    expect(stranger.json()).toMatchObject({ code: 'REQUEST.BAD_CURSOR', errors: [{ path: '/query/cursor' }] });
     const unknownSort = await get(`/api/orders?sort=price`);
     expect(unknownSort.statusCode).toBe(400);
     expect(JSON.stringify(unknownSort.json().errors)).toContain('sort');

@@ -176,6 +176,21 @@ describe.each(SHAPES)('order statistics over a range (%s shape)', (shape) => {
     ]);
   });
 
+  it('counts each order once in hour buckets across a spring-forward, the skipped hour giving no bucket of its own', async () => {
+    // New York skips 02:00 on 2026-03-08: 01:00 EST is 06:00 UTC, the next local hour (03:00 EDT) 07:00 UTC.
+    await seed(['2026-03-08T06:30:00Z', 'delivered', 1000], ['2026-03-08T07:30:00Z', 'delivered', 2000]);
+    const response = await stats('from=2026-03-08T05:00:00Z&to=2026-03-08T09:00:00Z&bucket=hour&tz=America/New_York');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ orders: 2, byStatus: { ...zeros, delivered: 2 }, revenue: [{ currency: 'BRL', amount: 3000 }] });
+    expect(body.series).toEqual([
+      { start: '2026-03-08T05:00:00.000Z', orders: 0, revenue: [] },
+      { start: '2026-03-08T06:00:00.000Z', orders: 1, revenue: [{ currency: 'BRL', amount: 1000 }] },
+      { start: '2026-03-08T07:00:00.000Z', orders: 1, revenue: [{ currency: 'BRL', amount: 2000 }] },
+      { start: '2026-03-08T08:00:00.000Z', orders: 0, revenue: [] },
+    ]);
+  });
+
   it('is answered at /api/orders/stats, not taken for an order id', async () => {
     const response = await stats('from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
     expect(response.statusCode).toBe(200);

@@ -168,8 +168,10 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
       ['authorization', 10_000, null], ['capture', 10_000, null], ['refund', 3_000, 'damaged box'], ['refund', 7_000, 'returned'],
     ]);
     expect(await providerHolds(orderId)).toEqual([expect.objectContaining({ captured: 10_000, refunded: 10_000 })]);
-    const refunded = probe.seen.filter((e) => e.type === 'payment.refunded' && (e.data as { orderId: string }).orderId === orderId);
-    expect(refunded.map((e) => (e.data as { version: number }).version)).toEqual([3, 4]);
+    // The events leave through the outbox after the answers: wait for the last before counting them.
+    const refundOf = (e: CloudEvent) => e.type === 'payment.refunded' && (e.data as { orderId: string }).orderId === orderId;
+    await probe.next((e) => refundOf(e) && (e.data as { version: number }).version === 4);
+    expect(probe.seen.filter(refundOf).map((e) => (e.data as { version: number }).version)).toEqual([3, 4]);
   });
 
   it('refunds concurrently never past the capture', async () => {

@@ -2,6 +2,7 @@ import type { Product } from '@pedidos/contracts/inventory';
 import type { Order } from '@pedidos/contracts/orders';
 import { inventoryApi, ordersApi, paymentsApi, send } from '../../support/http';
 import { ADMIN } from './shop';
+import { newPerson, type Person } from './ui';
 
 /** A bearer for `email`, through the web server as the app gets one. */
 export async function login(baseUrl: string, email: string, password: string): Promise<string> {
@@ -35,9 +36,18 @@ export async function adminApi(baseUrl: string) {
 
 export type AdminApi = Awaited<ReturnType<typeof adminApi>>;
 
+const register = (baseUrl: string, person: Person) => ok(201, send('POST', `${baseUrl}/api/auth/register`, person), `register ${person.email}`);
+
+/** A new customer account registered through the API, so a test can start at the login page. */
+export async function registerCustomer(baseUrl: string, first: string): Promise<Person> {
+  const person = newPerson(first);
+  await register(baseUrl, person);
+  return person;
+}
+
 /** A new customer account for `person`, and its orders API, as that customer. */
-export async function customerOrders(baseUrl: string, person: { name: string; email: string; password: string }) {
-  await ok(201, send('POST', `${baseUrl}/api/auth/register`, person), `register ${person.email}`);
+export async function customerOrders(baseUrl: string, person: Person) {
+  await register(baseUrl, person);
   return ordersApi(baseUrl, await login(baseUrl, person.email, person.password));
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { REPO_ROOT } from '../../support/service-process';
+import { signIn, type Person } from './ui';
 
 /** Debian's chromium; never a downloaded browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -41,7 +42,7 @@ export interface Visitor {
 }
 
 /** The narrowest phone the shop is laid out for. */
-export const PHONE_VIEWPORT = { width: 390, height: 844 };
+const PHONE_VIEWPORT = { width: 390, height: 844 };
 
 /** A fresh browser profile (nobody signed in) opened on `baseUrl`: desktop, or a 390 px touch phone. */
 export async function newVisitor(browser: Browser, baseUrl: string, opts: { phone?: boolean } = {}): Promise<Visitor> {
@@ -61,20 +62,27 @@ export async function newVisitor(browser: Browser, baseUrl: string, opts: { phon
   return { context, page, problems };
 }
 
+export interface VisitOptions {
+  phone?: boolean;
+  /** Signs in through the login page first: the visitor then stands where that account lands (an admin in the back office). */
+  as?: Pick<Person, 'email' | 'password'>;
+}
+
 /**
  * Opens a fresh visitor per call for a file's tests; after each test closes them, and fails it if a
  * page threw or the Content-Security-Policy refused something, even when its steps passed.
  */
-export function useVisitors(browser: () => Browser, baseUrl: () => string): (opts?: { phone?: boolean }) => Promise<Page> {
+export function useVisitors(browser: () => Browser, baseUrl: () => string): (opts?: VisitOptions) => Promise<Page> {
   const visitors: Visitor[] = [];
   afterEach(async () => {
     const problems = visitors.flatMap((v) => v.problems);
     await Promise.all(visitors.splice(0).map((v) => v.context.close()));
     expect(problems).toEqual([]);
   });
-  return async (opts = {}) => {
+  return async ({ as, ...opts } = {}) => {
     const visitor = await newVisitor(browser(), baseUrl(), opts);
     visitors.push(visitor);
+    if (as) await signIn(visitor.page, as);
     return visitor.page;
   };
 }

@@ -35,8 +35,9 @@ const READY_TIMEOUT_MS = 90_000;
  * ready. Builds web/dist first when it is missing or stale, unless `WEB_DIST_DIR` names another.
  */
 export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
-  // The launcher inherits this process's environment: a WEB_DIST_DIR set there is served as it is.
-  if ((opts.env?.WEB_DIST_DIR ?? process.env.WEB_DIST_DIR) === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
+  // A WEB_DIST_DIR set in this process's environment is passed to the launcher and served as it is.
+  const webDistDir = opts.env?.WEB_DIST_DIR ?? process.env.WEB_DIST_DIR;
+  if (webDistDir === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
   const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
   const [orders, inventory, payments, sandbox, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
@@ -57,6 +58,8 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
     LOGIN_RATE_LIMIT_PER_MIN: '10000',
     REGISTER_RATE_LIMIT_PER_MIN: '10000',
     SCRYPT_COST: '12',
+    // The launcher sees only the variables given here (startEntry passes no others).
+    ...(webDistDir === undefined ? {} : { WEB_DIST_DIR: webDistDir }),
     ...opts.env,
   };
   const baseUrl = `http://127.0.0.1:${web}`;

@@ -71,6 +71,20 @@ describe('api client', () => {
     expect(error.errors).toEqual([{ path: '/price', message: 'must be integer' }]);
   });
 
+  it('keeps the whole problem, so a refusal\'s own members can be read', async () => {
+    stubFetch({
+      'POST /api/products/CAFE-1KG/adjustments': () => json(409, { status: 409, code: 'STOCK.BELOW_RESERVED', title: 'Stock below reserved', detail: 'At most 3 can be removed.', maxRemovable: 3, reserved: 2 }, { 'content-type': 'application/problem+json' }),
+      'GET /api/products': () => new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway', headers: { 'content-type': 'text/html' } }),
+    });
+    const refused = (await apiJson('/api/products/CAFE-1KG/adjustments', { method: 'POST', body: { delta: -9, reason: 'perda' } }).catch((e: unknown) => e)) as ApiError;
+    expect(refused).toMatchObject({ status: 409, code: 'STOCK.BELOW_RESERVED', detail: 'At most 3 can be removed.' });
+    expect(refused.problem).toMatchObject({ maxRemovable: 3, reserved: 2 });
+
+    const proxy = (await apiJson('/api/products', { auth: false }).catch((e: unknown) => e)) as ApiError;
+    expect(proxy).toMatchObject({ status: 502, code: 'HTTP_502', title: 'Bad Gateway' });
+    expect(proxy.problem).toEqual({});
+  });
+
   it('reports an unreachable server as a network error', async () => {
     stubFetch({ 'GET /api/products': () => Promise.reject(new TypeError('Failed to fetch')) });
     await expect(apiJson('/api/products', { auth: false })).rejects.toMatchObject({ status: 0, code: 'NETWORK' });

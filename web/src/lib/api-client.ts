@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly errors: FieldError[] = [],
     readonly retryAfterS?: number,
+    /** The problem body as sent, for the extension members some refusals carry (`maxRemovable`); empty when there was none. */
+    readonly problem: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail || title);
   }
@@ -68,7 +70,9 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json')) {
     try {
-      const body = (await response.json()) as Record<string, unknown>;
+      const parsed: unknown = await response.json();
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not a problem object');
+      const body = parsed as Record<string, unknown>;
       const errors = Array.isArray(body.errors)
         ? body.errors.filter((e): e is FieldError => typeof e?.path === 'string' && typeof e?.message === 'string')
         : [];
@@ -79,9 +83,10 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
         typeof body.detail === 'string' ? body.detail : '',
         errors,
         retryAfterS,
+        body,
       );
     } catch {
-      // Not JSON after all: fall through to the generic error.
+      // Not a JSON object after all: fall through to the generic error.
     }
   }
   return new ApiError(response.status, `HTTP_${response.status}`, response.statusText || `HTTP ${response.status}`, '', [], retryAfterS);

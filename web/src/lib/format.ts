@@ -12,13 +12,16 @@ export function useFormat() {
     const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const preciseTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
     const number = new Intl.NumberFormat(locale);
+    const money = (minor: number, currency = 'BRL') => {
+      let format = currencies.get(currency);
+      if (!format) currencies.set(currency, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+      return format.format(minor / 100);
+    };
     return {
       locale,
-      money(minor: number, currency = 'BRL') {
-        let format = currencies.get(currency);
-        if (!format) currencies.set(currency, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
-        return format.format(minor / 100);
-      },
+      money,
+      /** A sum in several currencies, which cannot be added up: one amount per currency, joined with "+". */
+      amounts: (list: readonly { amount: number; currency: string }[]) => list.map((a) => money(a.amount, a.currency)).join(' + '),
       dateTime: (iso: string) => dateTime.format(new Date(iso)),
       preciseTime: (iso: string) => preciseTime.format(new Date(iso)),
       number: (value: number) => number.format(value),

@@ -14,6 +14,9 @@ export interface Principal {
   email?: string;
 }
 
+/** How records and screens name a principal: the token's name, else its e-mail, else nothing. */
+export const displayNameOf = ({ name, email }: Pick<Principal, 'name' | 'email'>): string | null => name ?? email ?? null;
+
 export interface VerifierOptions {
   issuer: string;
   audience: string;

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import { productImages } from './schema';
 
-export type ImageRow = typeof productImages.$inferSelect;
+type ImageRow = typeof productImages.$inferSelect;
 
 export async function findImageRow(q: Queryable, sku: string): Promise<ImageRow | undefined> {
   const [row] = await q.select().from(productImages).where(eq(productImages.sku, sku));

@@ -76,9 +76,15 @@ export async function insertProduct(q: Queryable, values: typeof products.$infer
 
 /** The product as changed, or undefined when there is none. */
 export async function updateProductRow(
-  q: Queryable, sku: string, patch: { name?: string; price?: number; description?: string | null; imageHash?: string | null }, at: Date,
+  q: Queryable, sku: string, patch: { name?: string; price?: number; description?: string | null }, at: Date,
 ): Promise<ProductRow | undefined> {
   const [updated] = await q.update(products).set({ ...patch, updatedAt: at }).where(eq(products.sku, sku)).returning();
+  return updated;
+}
+
+/** Points a product at its image (or none), leaving updatedAt, which dates what orders copy, alone. */
+export async function setImageHash(q: Queryable, sku: string, imageHash: string | null): Promise<ProductRow | undefined> {
+  const [updated] = await q.update(products).set({ imageHash }).where(eq(products.sku, sku)).returning();
   return updated;
 }
 

@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
 import { orderHistory, orderNotes, orders } from './schema';
 
-export type ActivityHistoryRow = Pick<typeof orderHistory.$inferSelect, 'id' | 'status' | 'reason' | 'actor' | 'actorName' | 'shortages' | 'at'>;
+type ActivityHistoryRow = Pick<typeof orderHistory.$inferSelect, 'id' | 'status' | 'reason' | 'actor' | 'actorName' | 'shortages' | 'at'>;
 export type NoteRow = typeof orderNotes.$inferSelect;
 
 /** The order's owner, or undefined when there is no such order. */

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt, gte, ilike, inArray, lte, max, or, sql } from 'drizzle-orm';
-import type { Shortage } from '@pedidos/contracts/orders';
+import { DEFAULT_ORDER_SORT, type OrderSort, type Shortage } from '@pedidos/contracts/orders';
 import type { Queryable } from '@pedidos/platform/db';
 import { inbox, orderHistory, orderItems, orders } from './schema';
-import { after, DEFAULT_SORT, orderByFor, sortKeyColumns, type SortKey } from './order-sort';
-import type { OrderSort } from '@pedidos/contracts/orders';
+import { after, orderByFor } from './order-sort';
 
 export type OrderRow = typeof orders.$inferSelect;
 
@@ -40,12 +39,18 @@ function matching({ owner, status, q, from, to }: OrderFilter) {
     from === undefined ? undefined : gte(orders.createdAt, from), to === undefined ? undefined : lte(orders.createdAt, to));
 }
 
-/** Up to `limit` orders matching `filter` in `sort`'s order, after the row whose sort key is `after`; each with its own key. */
-export const orderPage = (q: Queryable, { sort = DEFAULT_SORT, after: key, limit, ...filter }: OrderFilter & { sort?: OrderSort; after?: SortKey; limit: number }) =>
-  q.select({ row: orders, key: sortKeyColumns(sort) }).from(orders)
-    .where(and(matching(filter), key === undefined ? undefined : after(sort, key)))
+/** Up to `limit` orders matching `filter` in `sort`'s order, after the order numbered `after`. */
+export const orderPage = (q: Queryable, { sort = DEFAULT_ORDER_SORT, after: number, limit, ...filter }: OrderFilter & { sort?: OrderSort; after?: number; limit: number }) =>
+  q.select().from(orders)
+    .where(and(matching(filter), number === undefined ? undefined : after(sort, number, filter.owner)))
     .orderBy(...orderByFor(sort))
     .limit(limit);
+
+/** Whether order `number` is among `owner`'s (anyone's when undefined). */
+export async function holdsOrder(q: Queryable, number: number, owner: string | undefined): Promise<boolean> {
+  const [row] = await q.select({ number: orders.number }).from(orders).where(and(eq(orders.number, number), ownedBy(owner)));
+  return row !== undefined;
+}
 
 /** How many orders match `filter` and the sum of their totals, per currency (by code). */
 export const orderTotals = (q: Queryable, filter: OrderFilter) =>

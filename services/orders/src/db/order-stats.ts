@@ -21,21 +21,22 @@ type Figures = Omit<OrderStats, 'from' | 'to' | 'bucket' | 'tz' | 'topProducts'>
 
 const unit = { hour: sql.raw(`'hour'`), day: sql.raw(`'day'`) };
 const step = { hour: sql.raw(`interval '1 hour'`), day: sql.raw(`interval '1 day'`) };
+const moneyTaken = sql.join(MONEY_TAKEN_STATUSES.map((s) => sql`${s}`), sql`, `);
 
 /**
  * Counts and money of the orders created in [from, to), in total and per bucket, in one statement:
  * PostgreSQL aggregates per (bucket, currency) and a generated series of bucket starts gives the
  * buckets without orders their row of zeros. Buckets are cut in `tz` local time and converted
- * back, so a day bucket spans 23 or 25 hours across a daylight-saving change. Captured and refunded
+ * back, so a day bucket spans 23 or 25 hours across a daylight-saving change, and the hour a
+ * spring-forward skips gives the same start as the next one (kept once). Captured and refunded
  * money is read from each order's payment summary, whatever the order's status.
  */
 export async function orderStats(q: Queryable, { from, to, bucket, tz }: StatsRange): Promise<Figures> {
   const byStatus = ORDER_STATUSES.map((s) => sql`count(*) filter (where ${orders.status} = ${s})::int as ${sql.identifier(s)}`);
-  const taken = sql.join(MONEY_TAKEN_STATUSES.map((s) => sql`${s}`), sql`, `);
   const [start, end] = [from.toISOString(), to.toISOString()];
   const { rows } = await q.execute<Row>(sql`
     with buckets as (
-      select local_start at time zone ${tz}::text as start
+      select distinct local_start at time zone ${tz}::text as start
       from generate_series(
         date_trunc(${unit[bucket]}, ${start}::timestamptz at time zone ${tz}::text),
         ${end}::timestamptz at time zone ${tz}::text,
@@ -46,7 +47,7 @@ export async function orderStats(q: Queryable, { from, to, bucket, tz }: StatsRa
         ${orders.currency} as currency,
         count(*)::int as orders,
         ${sql.join(byStatus, sql`, `)},
-        coalesce(sum(${orders.total}) filter (where ${orders.status} in (${taken})), 0)::bigint as revenue,
+        coalesce(sum(${orders.total}) filter (where ${orders.status} in (${moneyTaken})), 0)::bigint as revenue,
         coalesce(sum((${orders.payment} ->> 'captured')::bigint), 0)::bigint as captured,
         coalesce(sum((${orders.payment} ->> 'refunded')::bigint), 0)::bigint as refunded
       from ${orders}
@@ -95,21 +96,20 @@ function fold(rows: Row[]): Figures {
     revenue.set(row.currency, (revenue.get(row.currency) ?? 0) + amount);
     paidOrders.set(row.currency, (paidOrders.get(row.currency) ?? 0) + paid);
   }
-  const currencies = [...revenue.keys()].sort();
-  const amounts = (value: (currency: string) => number): CurrencyAmount[] => currencies.map((currency) => ({ currency, amount: value(currency) }));
+  const average = new Map([...revenue].map(([currency, amount]) => [currency, Math.round(amount / paidOrders.get(currency)!)]));
   return {
     orders: total,
     byStatus,
-    revenue: amounts((c) => revenue.get(c)!),
-    averageOrder: amounts((c) => Math.round(revenue.get(c)! / paidOrders.get(c)!)),
-    captured: byCurrency(captured),
-    refunded: byCurrency(refunded),
+    revenue: amountsOf(revenue),
+    averageOrder: amountsOf(average),
+    captured: amountsOf(captured),
+    refunded: amountsOf(refunded),
     series,
   };
 }
 
-const byCurrency = (sums: Map<string, number>): CurrencyAmount[] =>
-  [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount }));
+/** Sums per currency as the answer lists them, by currency code. */
+const amountsOf = (sums: Map<string, number>): CurrencyAmount[] => [...sums.keys()].sort().map((currency) => ({ currency, amount: sums.get(currency)! }));
 
 /**
  * The products most sold by units in the orders created in [from, to) that took money: the top
@@ -117,7 +117,6 @@ const byCurrency = (sums: Map<string, number>): CurrencyAmount[] =>
  * during the range is shown by the name its latest order gave it.
  */
 export async function topProducts(q: Queryable, { from, to }: Pick<StatsRange, 'from' | 'to'>): Promise<StatsTopProduct[]> {
-  const taken = sql.join(MONEY_TAKEN_STATUSES.map((s) => sql`${s}`), sql`, `);
   const { rows } = await q.execute<ProductRow>(sql`
     with lines as (
       select ${orderItems.sku} as sku, ${orderItems.name} as name, ${orderItems.quantity} as quantity,
@@ -125,7 +124,7 @@ export async function topProducts(q: Queryable, { from, to }: Pick<StatsRange, '
         ${orders.createdAt} as created_at, ${orders.number} as number
       from ${orderItems} join ${orders} on ${orders.id} = ${orderItems.orderId}
       where ${orders.createdAt} >= ${from.toISOString()}::timestamptz and ${orders.createdAt} < ${to.toISOString()}::timestamptz
-        and ${orders.status} in (${taken})
+        and ${orders.status} in (${moneyTaken})
     ), top as (
       select sku, (array_agg(name order by created_at desc, number desc))[1] as name, sum(quantity)::bigint as units
       from lines group by sku

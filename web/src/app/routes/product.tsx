@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { useAddToCart } from '../../features/cart/add-to-cart';
-import { useProduct } from '../../features/catalog/api/get-product';
+import { useProduct } from '../../lib/product-query';
 import { ProductDetail } from '../../features/catalog/components/product-detail';
 import { useDocumentTitle } from '../../lib/use-document-title';
 

@@ -1,5 +1,6 @@
 import type { Product } from '@pedidos/contracts/inventory';
 import type { CurrencyAmount, OrderStats, StatsBucket } from '@pedidos/contracts/orders';
+import { addDays, parseDay } from '../../lib/local-day';
 
 export const LOW_STOCK_BELOW = 10;
 
@@ -28,23 +29,6 @@ export interface DashboardRange {
 /** Ranges a little under the server's 366 days, so a daylight-saving hour cannot push one over. */
 export const MAX_CUSTOM_DAYS = 365;
 const PRESET_DAYS: Record<RangePreset, number> = { today: 1, '7d': 7, '30d': 30 };
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Local midnight of a `YYYY-MM-DD` day, or undefined when it names no day. */
-export function parseDay(text: string | null): Date | undefined {
-  const match = DAY.exec(text ?? '');
-  if (!match) return undefined;
-  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
-  const date = new Date(year, month - 1, day);
-  return date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day ? date : undefined;
-}
-
-export const dayOf = (date: Date) =>
-  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-
-/** Calendar arithmetic in local time: across a daylight-saving change a day is 23 or 25 hours. */
-export const addDays = (date: Date, days: number) =>
-  new Date(date.getFullYear(), date.getMonth(), date.getDate() + days, date.getHours(), date.getMinutes(), date.getSeconds(), date.getMilliseconds());
 
 const midnight = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate());
 

@@ -7,12 +7,12 @@ export type AddressField = (typeof ADDRESS_FIELDS)[number];
 export type AddressInput = Record<AddressField, string>;
 
 /** Why the browser refuses a field: the contract's rules, checked before sending. */
-export type AddressProblem = 'required' | 'tooLong' | 'cep';
+type AddressProblem = 'required' | 'tooLong' | 'cep';
 export type AddressErrors = Partial<Record<AddressField, AddressProblem>>;
 
 /** Countries offered first; the select lists these, by name in the reader's language. */
 export const COUNTRIES = ['BR', 'AR', 'CL', 'CO', 'MX', 'UY', 'PY', 'PE', 'PT', 'ES', 'US', 'CA', 'GB', 'DE', 'FR', 'IT', 'JP'] as const;
-export const DEFAULT_COUNTRY = 'BR';
+const DEFAULT_COUNTRY = 'BR';
 
 const OPTIONAL = new Set<AddressField>(['line2']);
 

@@ -1,35 +1,25 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AdjustmentBody, Product } from '@pedidos/contracts/inventory';
-import { ApiError, apiFetch, errorFromResponse } from '../../../lib/api-client';
+import { ApiError, apiJson } from '../../../lib/api-client';
 import { productKeys } from '../../../lib/query-keys';
 
-/** The refusal to take away more than is free: the server says how much may go, and how much is reserved. */
-export class BelowReservedError extends ApiError {
-  constructor(base: ApiError, readonly maxRemovable: number, readonly reserved: number) {
-    super(base.status, base.code, base.title, base.detail, base.errors, base.retryAfterS);
-  }
+export const adjustStock = (sku: string, body: AdjustmentBody) =>
+  apiJson<Product>(`/api/products/${encodeURIComponent(sku)}/adjustments`, { method: 'POST', body });
+
+const wholeNumber = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : undefined);
+
+/** How much stock may be taken away, and how much of what is on hand is reserved for orders. */
+export interface RemovalLimit {
+  maxRemovable: number;
+  reserved: number;
 }
 
-const numberIn = (body: unknown, name: string) => {
-  const value = (body as Record<string, unknown> | null)?.[name];
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-};
-
-export async function adjustStock(sku: string, body: AdjustmentBody): Promise<Product> {
-  const response = await apiFetch(`/api/products/${encodeURIComponent(sku)}/adjustments`, {
-    method: 'POST',
-    headers: { accept: 'application/json, application/problem+json', 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.ok) return (await response.json()) as Product;
-  const problem: unknown = await response.clone().json().catch(() => null);
-  const error = await errorFromResponse(response);
-  const maxRemovable = numberIn(problem, 'maxRemovable');
-  const reserved = numberIn(problem, 'reserved');
-  if (error.code === 'STOCK.BELOW_RESERVED' && maxRemovable !== undefined && reserved !== undefined) {
-    throw new BelowReservedError(error, maxRemovable, reserved);
-  }
-  throw error;
+/** What the refusal to take away more than is free says of it; undefined for any other error. */
+export function belowReserved(error: unknown): RemovalLimit | undefined {
+  if (!(error instanceof ApiError) || error.code !== 'STOCK.BELOW_RESERVED') return undefined;
+  const maxRemovable = wholeNumber(error.problem.maxRemovable);
+  const reserved = wholeNumber(error.problem.reserved);
+  return maxRemovable === undefined || reserved === undefined ? undefined : { maxRemovable, reserved };
 }
 
 export function useAdjustStock(sku: string) {

@@ -10,7 +10,7 @@ const AT_ONCE = 3;
 export type BulkOutcome = { id: string; number: number; ok: true; order: Order } | { id: string; number: number; ok: false; error: unknown };
 
 /** `action` tried on each order, a few at a time; one refusal does not stop the others. Outcomes in the orders' order. */
-export async function runBulkAction(orders: { id: string; number: number }[], action: OrderAction, onOrder: (order: Order) => void = () => {}): Promise<BulkOutcome[]> {
+async function runBulkAction(orders: { id: string; number: number }[], action: OrderAction, onOrder: (order: Order) => void = () => {}): Promise<BulkOutcome[]> {
   const outcomes: BulkOutcome[] = new Array(orders.length);
   let next = 0;
   const worker = async () => {

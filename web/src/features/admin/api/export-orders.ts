@@ -11,7 +11,7 @@ export async function exportOrders(filter: OrdersFilter, sort: OrderSort | undef
 }
 
 /** Hands a file to the browser to save, as a link with `download` would. */
-export function saveFile(blob: Blob, name: string): void {
+function saveFile(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

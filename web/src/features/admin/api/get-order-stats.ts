@@ -5,7 +5,7 @@ import { orderKeys } from '../../../lib/query-keys';
 import type { Period } from '../dashboard-stats';
 
 /** The browser's zone: day buckets start at the merchant's midnights. */
-export const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export const getOrderStats = ({ from, to }: Period, bucket: StatsBucket, tz: string, signal?: AbortSignal) =>
   apiJson<OrderStats>(`/api/orders/stats${queryString({ from: from.toISOString(), to: to.toISOString(), bucket, tz })}`, { signal });

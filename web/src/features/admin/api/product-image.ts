@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { Product } from '@pedidos/contracts/inventory';
+import { PRODUCT_IMAGE_TYPES, type Product } from '@pedidos/contracts/inventory';
 import { apiFetch, errorFromResponse } from '../../../lib/api-client';
 import { productKeys } from '../../../lib/query-keys';
 
@@ -11,9 +11,15 @@ async function send(path: string, init: RequestInit): Promise<Product> {
   return (await response.json()) as Product;
 }
 
-/** The file's own bytes as the body, with the type the browser gives it: the server checks both. */
+/**
+ * The file's own bytes as the body. The browser names a file's type by its extension, which may be
+ * wrong: the server stores what the bytes are, so any image type it takes is sent as it is, and
+ * anything else as plain bytes for the server to judge.
+ */
+const declaredType = (file: File) => ((PRODUCT_IMAGE_TYPES as readonly string[]).includes(file.type) ? file.type : 'application/octet-stream');
+
 export const uploadProductImage = (sku: string, file: File) =>
-  send(imagePath(sku), { method: 'PUT', headers: { 'content-type': file.type || 'application/octet-stream' }, body: file });
+  send(imagePath(sku), { method: 'PUT', headers: { 'content-type': declaredType(file) }, body: file });
 
 export const removeProductImage = (sku: string) => send(imagePath(sku), { method: 'DELETE' });
 

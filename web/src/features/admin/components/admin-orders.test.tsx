@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Order } from '@pedidos/contracts/orders';
@@ -89,6 +89,36 @@ describe('admin orders, page by page', () => {
     const row = screen.getByRole('row', { name: /Order #2002/ });
     expect(within(row).getByText('Ana Souza')).toBeTruthy();
     expect(within(row).getByText('ana@example.com')).toBeTruthy();
+  });
+
+  it('leaves out a day that does not exist instead of rolling it over into the next month', async () => {
+    asAdmin();
+    const http = stubFetch({ ...noStream, ...summaryRoute, 'GET /api/orders': () => json(200, { items: [second], nextCursor: null }) });
+    renderApp('/admin/orders?from=2026-02-31&to=2026-03-05');
+
+    expect(await screen.findByRole('link', { name: 'Order #2002' }, FIRST_PAINT)).toBeTruthy();
+    const query = queryOf(http.to('GET', '/api/orders')[0]!);
+    expect(query.has('from')).toBe(false);
+    expect(query.get('to')).toBe(new Date(2026, 2, 6, 0, 0, 0, -1).toISOString());
+    expect((screen.getByLabelText('From') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('To') as HTMLInputElement).value).toBe('2026-03-05');
+  });
+
+  it('keeps each of several changes made before the list shows the first (a busy machine, a quick hand)', async () => {
+    asAdmin();
+    const http = stubFetch({ ...noStream, ...summaryRoute, 'GET /api/orders': () => json(200, { items: [second], nextCursor: null }) });
+    renderApp('/admin/orders?status=cancelled');
+    await screen.findByRole('link', { name: 'Order #2002' }, FIRST_PAINT);
+
+    // One act: nothing renders between the three changes, as when the next comes before React has rendered the last.
+    act(() => {
+      fireEvent.change(screen.getByLabelText('Status'), { target: { value: '' } });
+      fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01' } });
+      fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-11-30' } });
+    });
+    const expected = { from: new Date(2026, 10, 1).toISOString(), to: new Date(2026, 11, 1, 0, 0, 0, -1).toISOString() };
+    await waitFor(() => expect(Object.fromEntries(queryOf(http.to('GET', '/api/orders/summary').at(-1)!))).toEqual(expected));
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('');
   });
 
   it('searches once the typing pauses, and sorts by a column both ways from its header, each from the first page', async () => {

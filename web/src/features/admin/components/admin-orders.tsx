@@ -110,7 +110,7 @@ export function AdminOrders() {
                 <th scope="col" className="date-cell">{t('admin.placed')}</th>
                 {header('customer', t('admin.orderList.customer'))}
                 <th scope="col" className="status-cell">{t('admin.status')}</th>
-                {header('total', t('cart.total'), 'num')}
+                {header('total', t('admin.orderList.total'), 'num')}
                 <th scope="col" className="actions-cell">
                   <span className="visually-hidden">{t('admin.actions')}</span>
                 </th>
@@ -133,7 +133,7 @@ export function AdminOrders() {
 function SummaryText({ summary }: { summary: OrderSummary }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const sums = summary.totals.map((s) => format.money(s.amount, s.currency)).join(' + ');
+  const sums = format.amounts(summary.totals);
   return <>{[t('admin.orderList.count', { count: summary.count }), sums].filter(Boolean).join(' · ')}</>;
 }
 

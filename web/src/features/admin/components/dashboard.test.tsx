@@ -6,7 +6,7 @@ import { changeLanguage } from '../../../lib/i18n';
 import { json, stubFetch, type RecordedRequest } from '../../../test/http';
 import { product, tokens } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render';
-import { addDays, dayOf } from '../dashboard-stats';
+import { addDays, dayOf } from '../../../lib/local-day';
 
 const stats = (overrides: Partial<OrderStats>): OrderStats => ({
   from: '2026-12-07T00:00:00.000Z',

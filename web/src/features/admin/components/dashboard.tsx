@@ -4,12 +4,14 @@ import { Link, useSearchParams } from 'react-router';
 import { ORDER_STATUSES, type OrderStats, type StatsTopProduct } from '@pedidos/contracts/orders';
 import { EmptyState } from '../../../components/empty-state';
 import { QueryError } from '../../../components/query-error';
+import { Sku } from '../../../components/sku';
 import { Spinner } from '../../../components/spinner';
 import { useFormat } from '../../../lib/format';
+import { dayOf } from '../../../lib/local-day';
 import { useProductStats } from '../api/get-dashboard-data';
 import { useOrderStats } from '../api/get-order-stats';
 import {
-  amountIn, change, currenciesOf, dayOf, lowStock, LOW_STOCK_BELOW, moneyOf, rangeChoiceFrom, rangeSearch, rejectedShare, resolveRange,
+  amountIn, change, currenciesOf, lowStock, LOW_STOCK_BELOW, moneyOf, rangeChoiceFrom, rangeSearch, rejectedShare, resolveRange,
   type DashboardRange,
 } from '../dashboard-stats';
 import type { ChartRow } from './dashboard-charts';
@@ -207,10 +209,13 @@ function TopProducts({ products }: { products: StatsTopProduct[] }) {
               {products.map((p) => (
                 <tr key={p.sku}>
                   <th scope="row">
-                    {p.name} <span className="sku muted small">{p.sku}</span>
+                    {p.name}{' '}
+                    <span className="muted small">
+                      <Sku value={p.sku} />
+                    </span>
                   </th>
                   <td className="num">{format.number(p.units)}</td>
-                  <td className="num">{p.revenue.map((r) => format.money(r.amount, r.currency)).join(' + ')}</td>
+                  <td className="num">{format.amounts(p.revenue)}</td>
                 </tr>
               ))}
             </tbody>
@@ -239,7 +244,10 @@ function LowStock() {
           {low?.map((p) => (
             <li key={p.sku}>
               <span>
-                <span className="strong">{p.name}</span> <span className="muted small">{p.sku}</span>
+                <span className="strong">{p.name}</span>{' '}
+                <span className="muted small">
+                  <Sku value={p.sku} />
+                </span>
               </span>
               <span className={p.available === 0 ? 'badge badge-rejected' : 'badge badge-pending'}>
                 {p.available === 0 ? t('catalog.outOfStock') : t('admin.availableCount', { count: p.available })}

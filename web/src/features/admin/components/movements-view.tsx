@@ -8,12 +8,12 @@ import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { Sku } from '../../../components/sku';
 import { useMovements } from '../api/get-movements';
-import { useProduct } from '../api/get-product';
+import { useProduct } from '../../../lib/product-query';
 
 export function MovementsView({ sku }: { sku: string }) {
   const { t } = useTranslation();
   const product = useProduct(sku);
-  // Another product starts again from its first page.
+  // The pages live in the URL: a link to another product's movements carries none, so it opens on the first.
   const pages = useCursorPages();
   const movements = useMovements(sku, pages.cursor);
 

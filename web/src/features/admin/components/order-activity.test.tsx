@@ -153,6 +153,20 @@ describe('an order’s activity in the back office', () => {
     expect(notesSent()).toHaveLength(1);
   });
 
+  it('says a note with a control character has characters that cannot be kept, not that it is too long', async () => {
+    const { user } = openAsAdmin(shipped, shippedActivity, {
+      notes: () => problem(400, 'REQUEST.VALIDATION', 'Invalid request: /body must be printable text.', [{ path: '/body', message: 'must be printable text' }]),
+    });
+    await screen.findByLabelText('Internal note — not visible to the customer', undefined, { timeout: 5000 });
+    await user.click(noteField());
+    await user.paste('Call back\u0007');
+    await user.click(screen.getByRole('button', { name: 'Add note' }));
+    expect(await screen.findByText('The note has characters that cannot be kept; use plain text.')).toBeTruthy();
+    expect(screen.queryByText('A note can have at most 2000 characters.')).toBeNull();
+    expect(noteField().getAttribute('aria-invalid')).toBe('true');
+    expect(noteField().value).toBe('Call back\u0007');
+  });
+
   it('speaks Portuguese: who did what, and the short lines', async () => {
     await changeLanguage('pt-BR');
     openAsAdmin(rejected, [

@@ -24,7 +24,16 @@ describe('an order in the back office', () => {
     const section = within(await screen.findByRole('region', { name: 'Customer' }));
     expect(section.getByText('Ana Souza', { selector: 'dd' })).toBeTruthy();
     expect(section.getByRole('link', { name: 'ana@example.com' }).getAttribute('href')).toBe('mailto:ana@example.com');
-    expect(section.getByTestId('shipping-address').textContent).toBe('Ana SouzaRua Augusta, 100apto 12São Paulo – SP01305-000 BR');
+    const lines = section.getByTestId('shipping-address').children;
+    expect([...lines].map((line) => line.textContent)).toEqual(['Ana Souza', 'Rua Augusta, 100', 'apto 12', 'São Paulo – SP', '01305-000', 'Brazil']);
+  });
+
+  it('names the country in Portuguese for a Portuguese reader', async () => {
+    await changeLanguage('pt-BR');
+    openAsAdmin(order({ shippingAddress: { ...address, line2: null, country: 'PT', postalCode: '1100-148', city: 'Lisboa', state: 'Lisboa' } }));
+    const section = within(await screen.findByRole('region', { name: 'Cliente' }));
+    const lines = section.getByTestId('shipping-address').children;
+    expect([...lines].map((line) => line.textContent)).toEqual(['Ana Souza', 'Rua Augusta, 100', 'Lisboa – Lisboa', '1100-148', 'Portugal']);
   });
 
   it('says so in Portuguese when the order has no address and its customer was not recorded', async () => {

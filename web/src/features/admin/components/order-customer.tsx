@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Order } from '@pedidos/contracts/orders';
+import { AddressLines } from '../../../components/address-lines';
 
 /** Who ordered and where it goes, as the order kept them when it was placed: what the back office ships by. */
 export function OrderCustomer({ order }: { order: Order }) {
@@ -19,21 +20,7 @@ export function OrderCustomer({ order }: { order: Order }) {
         </div>
         <div>
           <dt>{t('admin.shipTo')}</dt>
-          <dd>
-            {address ? (
-              <address data-testid="shipping-address">
-                {[address.name, address.line1, address.line2, `${address.city} – ${address.state}`, `${address.postalCode} ${address.country}`]
-                  .filter((line) => line)
-                  .map((line) => (
-                    <span key={line} className="address-line">
-                      {line}
-                    </span>
-                  ))}
-              </address>
-            ) : (
-              t('admin.noAddress')
-            )}
-          </dd>
+          <dd>{address ? <AddressLines address={address} /> : t('admin.noAddress')}</dd>
         </div>
       </dl>
     </section>

@@ -13,7 +13,7 @@ import { Sku } from '../../../components/sku';
 import { contractResolver, fieldMessages } from '../../../lib/contract-resolver';
 import { formErrors } from '../../../lib/error-message';
 import { intlLocale } from '../../../lib/i18n';
-import { BelowReservedError, useAdjustStock } from '../api/adjust-stock';
+import { belowReserved, useAdjustStock, type RemovalLimit } from '../api/adjust-stock';
 import { useUpdateProduct } from '../api/update-product';
 import { parsePrice, priceInputValue } from '../price-input';
 import { LOW_STOCK_BELOW } from '../dashboard-stats';
@@ -84,7 +84,8 @@ function AdjustStockForm({ sku }: { sku: string }) {
     }),
   });
   const server = formErrors(adjust.error, ADJUST_FIELDS, t, { invalid, byCode: { 'STOCK.BELOW_RESERVED': 'delta' } });
-  const limit = adjust.error instanceof BelowReservedError ? removalLimit(adjust.error, t) : undefined;
+  const refusal = belowReserved(adjust.error);
+  const limit = refusal ? removalLimit(refusal, t) : undefined;
   const errors = { ...server.fields, ...(limit ? { delta: limit } : {}), ...fieldMessages(form.formState.errors) };
 
   const submit = form.handleSubmit((body) => {
@@ -122,7 +123,7 @@ function AdjustStockForm({ sku }: { sku: string }) {
 }
 
 /** How much may be taken away, and why: reservations are mentioned only when there are some. */
-const removalLimit = ({ maxRemovable, reserved }: BelowReservedError, t: TFunction) =>
+const removalLimit = ({ maxRemovable, reserved }: RemovalLimit, t: TFunction) =>
   reserved > 0 ? t('product.adjust.belowReserved', { count: maxRemovable, reserved }) : t('product.adjust.belowOnHand', { count: maxRemovable });
 
 const EDIT_FIELDS = { name: '/name', price: '/price', description: '/description' } as const;

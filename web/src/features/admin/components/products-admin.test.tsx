@@ -164,6 +164,20 @@ describe('product description and image', () => {
   });
 
   it.each([
+    ['a type the server takes', 'cafe.webp', 'image/webp', 'image/webp'],
+    ['a type the server does not take', 'cafe.heic', 'image/heic', 'application/octet-stream'],
+    ['no type', 'cafe', '', 'application/octet-stream'],
+  ])('sends a file of %s as that type or as plain bytes, for the server to judge by the bytes', async (_what, name, type, sent) => {
+    const http = adminProducts({ 'PUT /api/products/CAFE-1KG/image': () => json(200, product({ imageUrl: '/api/products/CAFE-1KG/image?v=1' })) });
+    const { user, image } = await editRow();
+    // A file outside the input's accept list can still be chosen ("All files" in the dialog).
+    await userEvent.setup({ applyAccept: false }).upload(within(image).getByLabelText('Image'), new File([new Uint8Array([0xff, 0xd8, 0xff])], name, { type }));
+    await user.click(within(image).getByRole('button', { name: 'Upload image' }));
+    await waitFor(() => expect(http.to('PUT', '/api/products/CAFE-1KG/image')).toHaveLength(1));
+    expect(http.to('PUT', '/api/products/CAFE-1KG/image')[0]!.headers.get('content-type')).toBe(sent);
+  });
+
+  it.each([
     [415, 'IMAGE.UNSUPPORTED_TYPE', 'This file is not a JPEG, PNG or WebP image. Choose one of those.'],
     [413, 'REQUEST.BODY_TOO_LARGE', 'This file is larger than 1 MB. Choose a smaller image.'],
   ])('shows the server\'s %i at the file field, in words', async (status, code, sentence) => {

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Button } from '../../../components/button';
 import { Field } from '../../../components/field';
-import { addDays, customRangeProblems, dayOf, RANGE_PRESETS, rangeSearch, type RangeChoice } from '../dashboard-stats';
+import { addDays, dayOf } from '../../../lib/local-day';
+import { customRangeProblems, RANGE_PRESETS, rangeSearch, type RangeChoice } from '../dashboard-stats';
 
 const search = (choice: RangeChoice) => `?${new URLSearchParams(rangeSearch(choice)).toString()}`;
 

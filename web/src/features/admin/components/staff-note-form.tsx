@@ -12,6 +12,10 @@ import { useAddStaffNote } from '../api/add-staff-note';
 
 const FIELDS = { body: '/body' } as const;
 
+/** The sentence for a note the contract refuses; its length is counted in code points, as the server counts it. */
+const noteProblem = (body: string) =>
+  body === '' ? 'activity.note.required' : [...body].length > STAFF_NOTE_MAX_LENGTH ? 'activity.note.tooLong' : 'activity.note.invalid';
+
 /** Adds an internal note to the order's activity: staff only, never shown to the customer. */
 export function StaffNoteForm({ orderId }: { orderId: string }) {
   const { t } = useTranslation();
@@ -22,7 +26,7 @@ export function StaffNoteForm({ orderId }: { orderId: string }) {
     resolver: contractResolver(StaffNoteBody, {
       // Lines are kept as typed; only the blank lines and spaces around the whole note go.
       toBody: ({ body }) => ({ body: body.trim() }),
-      message: (_field, body) => (body.body === '' ? t('activity.note.required') : t('activity.note.tooLong', { max: STAFF_NOTE_MAX_LENGTH })),
+      message: (_field, { body }) => t(noteProblem(body), { max: STAFF_NOTE_MAX_LENGTH }),
     }),
   });
   const server = formErrors(add.error, FIELDS, t, { invalid: { body: t('activity.note.invalid') } });

@@ -1,12 +1,8 @@
 import { useQueries } from '@tanstack/react-query';
-import type { Product } from '@pedidos/contracts/inventory';
-import { apiJson } from '../../../lib/api-client';
-import { productKeys } from '../../../lib/query-keys';
+import { productQuery } from '../../../lib/product-query';
 
 /** While the cart is open, stock is read again this often, and whenever the window regains focus. */
 export const AVAILABILITY_REFRESH_MS = 30_000;
-
-const getProduct = (sku: string, signal?: AbortSignal) => apiJson<Product>(`/api/products/${encodeURIComponent(sku)}`, { auth: false, signal });
 
 /**
  * How many of each SKU can be ordered now, as far as the shop knows: undefined until read (or when
@@ -15,12 +11,7 @@ const getProduct = (sku: string, signal?: AbortSignal) => apiJson<Product>(`/api
  */
 export function useAvailability(skus: string[]): Record<string, number | undefined> {
   return useQueries({
-    queries: skus.map((sku) => ({
-      queryKey: productKeys.detail(sku),
-      queryFn: ({ signal }: { signal: AbortSignal }) => getProduct(sku, signal),
-      refetchInterval: AVAILABILITY_REFRESH_MS,
-      refetchOnWindowFocus: true,
-    })),
+    queries: skus.map((sku) => ({ ...productQuery(sku), refetchInterval: AVAILABILITY_REFRESH_MS, refetchOnWindowFocus: true })),
     combine: (results) => Object.fromEntries(skus.map((sku, i) => [sku, results[i]?.data?.available])),
   });
 }

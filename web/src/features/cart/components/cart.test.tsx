@@ -14,6 +14,11 @@ const cha = product({ sku: 'CHA-VERDE', name: 'Chá verde', price: 1500, onHand:
 const filtro = product({ sku: 'FILTRO-103', name: 'Filtro de papel', price: 890, onHand: 4, reserved: 4, available: 0 });
 
 const catalog = () => json(200, { items: [cafe, cha, filtro], nextCursor: null });
+/** What the shop answers about its products: the list, and each one, which the cart reads for its stock. */
+const shop = {
+  'GET /api/products': catalog,
+  ...Object.fromEntries([cafe, cha, filtro].map((p) => [`GET /api/products/${p.sku}`, () => json(200, p)])),
+};
 const stored = () => JSON.parse(window.localStorage.getItem('pedidos.cart') ?? 'null') as { lines: { sku: string; quantity: number }[] } | null;
 const total = () => screen.getByTestId('cart-total').textContent;
 /** The test card that succeeds, typed as a customer would. */
@@ -34,7 +39,7 @@ const deferred = <T,>() => {
 // The whole app renders and types a checkout: slow when the machine is busy, and a test past its time would type into the next one.
 describe('cart', { timeout: 20_000 }, () => {
   it('adds from the catalog, changes quantities, removes lines, keeps the total and saves it all', async () => {
-    stubFetch({ 'GET /api/products': catalog });
+    stubFetch(shop);
     const user = userEvent.setup();
     renderApp('/');
 
@@ -78,7 +83,7 @@ describe('cart', { timeout: 20_000 }, () => {
   });
 
   it('shows a cart saved earlier (another tab, a previous visit)', async () => {
-    stubFetch({});
+    stubFetch(shop);
     renderApp('/cart');
     expect(screen.getByText('Your cart is empty.')).toBeTruthy();
 
@@ -92,7 +97,7 @@ describe('cart', { timeout: 20_000 }, () => {
   });
 
   it('asks a signed-out visitor to sign in before placing the order, keeping the cart', async () => {
-    const http = stubFetch({});
+    const http = stubFetch(shop);
     cart.add(cafe);
     const user = userEvent.setup();
     const app = renderApp('/cart');
@@ -112,6 +117,7 @@ describe('cart', { timeout: 20_000 }, () => {
     const first = deferred<Response>();
     const placed = order();
     const http = stubFetch({
+      ...shop,
       'GET /api/orders/stream': () => new Response(null, { status: 204 }),
       'POST /api/orders': [
         () => first.promise,
@@ -170,6 +176,7 @@ describe('cart', { timeout: 20_000 }, () => {
     const events = new TransformStream<string, string>();
     const writer = events.writable.getWriter();
     stubFetch({
+      ...shop,
       'GET /api/orders/stream': () =>
         new Response(events.readable.pipeThrough(new TextEncoderStream()), { status: 200, headers: { 'content-type': 'text/event-stream' } }),
       'POST /api/orders': async () => {
@@ -208,7 +215,7 @@ describe('cart', { timeout: 20_000 }, () => {
 
   it('confirms an addition with a toast in Portuguese too', async () => {
     await changeLanguage('pt-BR');
-    stubFetch({ 'GET /api/products': catalog });
+    stubFetch(shop);
     renderApp('/');
     const card = await screen.findByRole('article', { name: cafe.name });
     await userEvent.setup().click(within(card).getByRole('button', { name: 'Adicionar ao carrinho' }));

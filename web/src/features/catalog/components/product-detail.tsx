@@ -1,12 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Product } from '@pedidos/contracts/inventory';
-import { Button } from '../../../components/button';
-import { Money } from '../../../components/money';
 import { QueryError } from '../../../components/query-error';
 import { Spinner } from '../../../components/spinner';
 import { ApiError } from '../../../lib/api-client';
-import { useProduct } from '../api/get-product';
+import { useProduct } from '../../../lib/product-query';
+import { ProductBuyBox } from './product-buy-box';
 import { ProductDescription } from './product-description';
 import { ProductImage } from './product-image';
 
@@ -35,7 +34,6 @@ export function ProductDetail({ sku, onAdd }: { sku: string; onAdd: (product: Pr
   }
 
   const p = product.data;
-  const inStock = p.available > 0;
   return (
     <>
       {back}
@@ -43,16 +41,7 @@ export function ProductDetail({ sku, onAdd }: { sku: string; onAdd: (product: Pr
         <ProductImage product={p} size="page" />
         <div className="product-page-info stack">
           <h1 id="product-title">{p.name}</h1>
-          <p className="product-sku">{p.sku}</p>
-          <p className="product-price">
-            <Money value={p.price} currency={p.currency} />
-          </p>
-          <p className={inStock ? 'stock stock-in' : 'stock stock-out'}>
-            {inStock ? t('catalog.inStock', { count: p.available }) : t('catalog.outOfStock')}
-          </p>
-          <Button onClick={() => onAdd(p)} disabled={!inStock}>
-            {t('catalog.addToCart')}
-          </Button>
+          <ProductBuyBox product={p} onAdd={onAdd} />
           {p.description ? (
             <section aria-labelledby="product-description-title">
               <h2 id="product-description-title">{t('product.description')}</h2>

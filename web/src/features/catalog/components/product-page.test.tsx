@@ -20,6 +20,20 @@ describe('catalog cards', () => {
     await userEvent.setup().click(within(card).getByRole('link', { name: 'Café em grãos 1 kg' }));
     expect(location()).toBe('/products/CAFE-1KG');
   });
+
+  it('offer what the product page does: SKU, price, stock and an add button, disabled when none is left', async () => {
+    stubFetch({ 'GET /api/products': () => json(200, { items: [withImage, product({ sku: 'CHA-1', name: 'Chá', price: 1250, available: 0 })], nextCursor: null }) });
+    renderApp('/');
+    const inStock = await screen.findByRole('article', { name: 'Café em grãos 1 kg' });
+    expect(within(inStock).getAllByRole('paragraph').map((p) => p.textContent)).toEqual(['CAFE-1KG', 'R$49.90', 'In stock: 10']);
+    expect((within(inStock).getByRole('button', { name: 'Add to cart' }) as HTMLButtonElement).disabled).toBe(false);
+    const soldOut = screen.getByRole('article', { name: 'Chá' });
+    expect(within(soldOut).getAllByRole('paragraph').map((p) => p.textContent)).toEqual(['CHA-1', 'R$12.50', 'Out of stock']);
+    expect((within(soldOut).getByRole('button', { name: 'Add to cart' }) as HTMLButtonElement).disabled).toBe(true);
+
+    await userEvent.setup().click(within(inStock).getByRole('button', { name: 'Add to cart' }));
+    expect(await screen.findByText('Café em grãos 1 kg added to the cart')).toBeTruthy();
+  });
 });
 
 describe('product page', () => {
@@ -30,6 +44,8 @@ describe('product page', () => {
     expect(screen.getByRole('img', { name: 'Photo of Café em grãos 1 kg' })).toBeTruthy();
     const description = screen.getByRole('region', { name: 'Description' });
     expect(within(description).getAllByRole('paragraph').map((p) => p.textContent)).toEqual(['Torra média.', 'Para coador,\nprensa ou espresso.']);
+    expect(screen.getByText('CAFE-1KG')).toBeTruthy();
+    expect(screen.getByText('R$49.90')).toBeTruthy();
     expect(screen.getByText('In stock: 10')).toBeTruthy();
 
     await userEvent.setup().click(screen.getByRole('button', { name: 'Add to cart' }));

@@ -89,6 +89,23 @@ describe('an order’s page', () => {
     await waitFor(() => expect(app.location()).toBe('/admin/orders'));
   });
 
+  it('shows the customer the address it ships to, one line each, the CEP on its own and the country by name, in Portuguese too', async () => {
+    const shipping = { name: 'Ana Souza', line1: 'Rua Augusta, 100', line2: 'apto 12', city: 'São Paulo', state: 'SP', postalCode: '01305-000', country: 'BR' };
+    const addressed = order({ ...confirmed, shippingAddress: shipping });
+    setSession(sessionFromTokens(tokens('customer')));
+    stubFetch({
+      'GET /api/orders/stream': () => new Response(null, { status: 204 }),
+      [`GET /api/orders/${addressed.id}`]: () => json(200, addressed),
+      [`GET /api/payments/${addressed.id}`]: () => json(200, payment()),
+    });
+    renderApp(`/orders/${addressed.id}`);
+    const lines = () => [...within(screen.getByRole('region', { name: /Shipping address|Endereço de entrega/ })).getByTestId('shipping-address').children].map((line) => line.textContent);
+    await screen.findByRole('region', { name: 'Shipping address' }, { timeout: 5000 });
+    expect(lines()).toEqual(['Ana Souza', 'Rua Augusta, 100', 'apto 12', 'São Paulo – SP', '01305-000', 'Brazil']);
+    await changeLanguage('pt-BR');
+    await waitFor(() => expect(lines().at(-1)).toBe('Brasil'));
+  });
+
   it('in the back office, lists an out-of-stock rejection’s short lines without offering the customer’s retry, and shows the address once', async () => {
     setSession(sessionFromTokens(tokens('admin')));
     const rejected = order({
