@@ -24,10 +24,12 @@ export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url
 
 export async function buildOrders({ database, bus, log, config }: Adapters & { config: ConfigOf<typeof ordersConfigSpec> }) {
   const outbox = createOutbox({ db: database.db, table: outboxTable, bus, log, pollIntervalMs: config.OUTBOX_POLL_MS });
-  const service = createOrdersService({ db: database.db, outbox });
+  const metrics = createMetrics({ service: 'orders' });
+  // Its _count is the pages exports have read: a slow download holds the export to a page or two.
+  const exportPageRows = metrics.histogram('orders_export_rows_per_page', 'Orders read by each page of a CSV export, as the client takes them', [1, 100, 250, 500]);
+  const service = createOrdersService({ db: database.db, outbox, onExportPage: (orders) => exportPageRows.observe(orders) });
   const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
   const feed = createLiveFeed({ bus, log });
-  const metrics = createMetrics({ service: 'orders' });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeDeadLetters(bus, Object.values(QUEUES));
   metrics.observeOutbox(outbox.relay);

@@ -71,7 +71,13 @@ const PRICING_PROBLEMS = {
   mixed_currency: 'priced in another currency than the other lines',
 } as const;
 
-export function createOrdersService({ db, outbox, now = () => new Date() }: { db: Db; outbox: Outbox; now?: () => Date }) {
+export function createOrdersService({ db, outbox, now = () => new Date(), onExportPage }: {
+  db: Db;
+  outbox: Outbox;
+  now?: () => Date;
+  /** Told the size of each page an export reads, as it reads it. */
+  onExportPage?: (orders: number) => void;
+}) {
   async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const result = await db.transaction(work);
     outbox.relay.kick();
@@ -321,6 +327,7 @@ export function createOrdersService({ db, outbox, now = () => new Date() }: { db
       const filter = filterFor(who, query);
       for (let after: number | undefined; ;) {
         const rows = await orderPage(db, { ...filter, sort, after, limit: EXPORT_PAGE });
+        onExportPage?.(rows.length);
         yield* await hydrate(db, rows);
         if (rows.length < EXPORT_PAGE) return;
         after = rows.at(-1)!.number;
