@@ -24,6 +24,8 @@ export interface ComposeService {
   restart?: string;
   /** By network name; a service without it is on `default` only. */
   networks?: Record<string, { ipv4_address?: string } | null>;
+  /** The profiles that start it; a service without any always starts. */
+  profiles?: string[];
 }
 
 export interface Port {
@@ -81,11 +83,12 @@ export const envExample = () => readFileSync(join(REPO_ROOT, '.env.example'), 'u
 
 /**
  * The compose file as docker-compose resolves it (anchors merged, variables substituted, ports and
- * environment normalised). docker-compose 1.x has no JSON output; its YAML is read with PyYAML,
- * which docker-compose itself depends on.
+ * environment normalised), with the services `docker compose up` starts under `profiles`.
+ * docker-compose 1.x has no JSON output; its YAML is read with PyYAML, which docker-compose itself
+ * depends on.
  */
-export function resolvedCompose(envFileText = envExample(), files = [COMPOSE_FILE]): ComposeConfig {
-  const run = dockerCompose(['config'], envFileText, files);
+export function resolvedCompose(envFileText = envExample(), files = [COMPOSE_FILE], profiles: string[] = []): ComposeConfig {
+  const run = dockerCompose([...profiles.flatMap((p) => ['--profile', p]), 'config'], envFileText, files);
   if (run.status !== 0) throw new Error(`docker-compose config failed: ${run.stderr}`);
   const json = spawnSync('python3', ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
     input: run.stdout,
@@ -93,6 +96,9 @@ export function resolvedCompose(envFileText = envExample(), files = [COMPOSE_FIL
   });
   if (json.status !== 0) throw new Error(`reading docker-compose config output with PyYAML failed: ${json.stderr}`);
   const config = JSON.parse(json.stdout) as ComposeConfig;
+  // docker-compose 1.x prints every service whatever the profiles; 2.x, as `up`, only the active ones.
+  config.services = Object.fromEntries(Object.entries(config.services)
+    .filter(([, s]) => s.profiles === undefined || s.profiles.some((p) => profiles.includes(p))));
   for (const service of Object.values(config.services)) {
     service.volumes = service.volumes?.map(mount);
     service.ports = service.ports?.map(port);

@@ -3,24 +3,22 @@
 // configuration specs and the deployment files.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { loadConfig, type ConfigSpec } from '@pedidos/platform/config';
+import type { ConfigSpec } from '@pedidos/platform/config';
 import { MIGRATIONS_TABLE } from '@pedidos/platform/db';
-import { createTestIssuer, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
-import { buildIdentity } from '../../services/identity/src/app';
+import { OTEL_SDK_VARIABLES, TRACE_LOG_FIELDS } from '@pedidos/platform/tracing';
 import { identityConfigSpec } from '../../services/identity/src/config';
-import { buildInventory } from '../../services/inventory/src/app';
 import { inventoryConfigSpec } from '../../services/inventory/src/config';
-import { buildOrders } from '../../services/orders/src/app';
 import { ordersConfigSpec } from '../../services/orders/src/config';
 import { launcherConfigSpec } from '../../launcher/src/system';
 import { webConfigSpec } from '../../launcher/src/web-server';
 import { REPO_ROOT } from './compose-config';
 import {
-  deploymentNames, envVariables, markdownParts, npmScripts, parseExposition, pathExists, pathMentions,
+  deploymentNames, envVariables, markdownParts, npmScripts, pathExists, pathMentions,
   promqlExpressions, promqlLabelNames, promqlMetricNames, snakeCaseNames,
 } from './doc-mentions';
+import { useServiceMetrics } from './service-metrics';
 
 const DOC = 'docs/operations.md';
 const K8S_DIR = join(REPO_ROOT, 'deploy/k8s');
@@ -69,48 +67,15 @@ const composeFile = parseYaml(read('docker-compose.yml'), { merge: true }) as { 
 
 describe(DOC, () => {
   describe('metrics', () => {
-    let exposition: ReturnType<typeof parseExposition>;
-    let adapters: TestAdapters[] = [];
-    let issuer: TestIssuer;
-
-    // Each service on the embedded shape, exactly as its component tests build it: its registry is
-    // what production exports (the transport and database do not change the metric names).
-    beforeAll(async () => {
-      issuer = await createTestIssuer();
-      adapters = await Promise.all([0, 1, 2].map(() => openTestAdapters('embedded')));
-      const [forOrders, forInventory, forIdentity] = adapters as [TestAdapters, TestAdapters, TestAdapters];
-      const apps = [
-        await buildOrders({ ...forOrders, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec) }),
-        await buildInventory({ ...forInventory, config: loadConfig({ SEED_DEMO_DATA: 'false', ...issuer.env }, inventoryConfigSpec) }),
-        await buildIdentity({ ...forIdentity, config: loadConfig({ NODE_ENV: 'test', SCRYPT_COST: '10' }, identityConfigSpec) }),
-      ];
-      const scrapes: string[] = [];
-      try {
-        for (const app of apps) {
-          await app.start();
-          // One request first, so the latency histogram has its labelled series.
-          expect((await app.http.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
-          const response = await app.http.inject({ method: 'GET', url: '/metrics' });
-          expect(response.statusCode).toBe(200);
-          scrapes.push(response.body);
-        }
-      } finally {
-        for (const app of apps) await app.stop();
-      }
-      exposition = parseExposition(scrapes.join('\n'));
-    });
-    afterAll(async () => {
-      await Promise.all(adapters.map((a) => a.close()));
-      await issuer?.close();
-    });
+    const scraped = useServiceMetrics();
 
     it('selects in its alert rules and queries only metrics and labels the services export', () => {
       const expressions = promqlExpressions(parts);
       expect(expressions.length, 'PromQL expressions found').toBeGreaterThan(0);
       const metrics = expressions.flatMap(promqlMetricNames);
       const labels = expressions.flatMap(promqlLabelNames);
-      expect(metrics.filter((m) => !exposition.samples.has(m) && !PROMETHEUS_OWN.metrics.has(m)), 'metrics no service exports').toEqual([]);
-      expect(labels.filter((l) => !exposition.labels.has(l) && !PROMETHEUS_OWN.labels.has(l) && l !== 'le'), 'labels no series has').toEqual([]);
+      expect(metrics.filter((m) => !scraped().exposition.samples.has(m) && !PROMETHEUS_OWN.metrics.has(m)), 'metrics no service exports').toEqual([]);
+      expect(labels.filter((l) => !scraped().exposition.labels.has(l) && !PROMETHEUS_OWN.labels.has(l) && l !== 'le'), 'labels no series has').toEqual([]);
     });
 
     it('gives every rule a name, an expression and a well-formed duration', () => {
@@ -130,23 +95,24 @@ describe(DOC, () => {
       const sql = files(join(REPO_ROOT, 'services'), (name) => name.endsWith('.sql'))
         .flatMap((path) => [...readFileSync(path, 'utf8').matchAll(/"([a-z_][a-z0-9_]*)"/g)].map((m) => m[1]!));
       const known = new Set([
-        ...exposition.samples,
-        ...exposition.labels.keys(),
-        ...(exposition.labels.get('queue') ?? []),
+        ...scraped().exposition.samples,
+        ...scraped().exposition.labels.keys(),
+        ...(scraped().exposition.labels.get('queue') ?? []),
         ...sql,
         MIGRATIONS_TABLE,
         ...keysOf(composeFile),
         ...POSTGRES_SETTINGS,
+        ...TRACE_LOG_FIELDS,
       ]);
       // A name ending in `_` is a prefix (`pedidos_`): some exported metric must start with it.
-      const isKnown = (n: string) => (n.endsWith('_') ? [...exposition.samples].some((s) => s.startsWith(n)) : known.has(n));
+      const isKnown = (n: string) => (n.endsWith('_') ? [...scraped().exposition.samples].some((s) => s.startsWith(n)) : known.has(n));
       const names = snakeCaseNames(parts.inline);
       expect(names).toContain('outbox_backlog');
       expect(names.filter((n) => !isKnown(n)), 'neither a metric the services export nor a table, column, label, queue or compose key').toEqual([]);
     });
 
     it('documents every metric the services add to the runtime defaults', () => {
-      const own = [...exposition.families.keys()].filter((name) => !name.startsWith('pedidos_'));
+      const own = [...scraped().exposition.families.keys()].filter((name) => !name.startsWith('pedidos_'));
       expect(own).toContain('outbox_backlog');
       expect(own.filter((name) => !new RegExp(`\\b${name}\\b`).test(doc)), 'exported but not documented').toEqual([]);
     });
@@ -172,7 +138,8 @@ describe(DOC, () => {
       ...[...read('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!),
       ...(existsSync(join(K8S_DIR, 'secrets.env.example')) ? dotenvNames(read('deploy/k8s/secrets.env.example')) : []),
     ];
-    const known = new Set([...specs.flatMap((spec) => Object.keys(spec)), ...deployment]);
+    // And the OpenTelemetry SDK's own variables, which it reads without a spec.
+    const known = new Set([...specs.flatMap((spec) => Object.keys(spec)), ...deployment, ...OTEL_SDK_VARIABLES]);
     const mentioned = envVariables(doc);
     expect(mentioned).toContain('WEB_CONCURRENCY');
     expect(mentioned.filter((v) => !known.has(v)), 'variables no configuration reads').toEqual([]);

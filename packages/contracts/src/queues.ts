@@ -9,6 +9,6 @@ export const NEW_ORDERS_QUEUE = 'novos_pedidos';
 
 export const CONSUMER_QUEUES = {
   inventory: { newOrders: NEW_ORDERS_QUEUE, orderUpdates: 'inventory.order-updates' },
-  orders: { stockUpdates: 'orders.stock-updates', paymentUpdates: 'orders.payment-updates', catalog: 'orders.catalog' },
+  orders: { stockUpdates: 'orders.stock-updates', paymentUpdates: 'orders.payment-updates', catalog: 'orders.catalog', webhooks: 'orders.webhooks' },
   payments: { saga: 'payments.order-facts' },
 } as const;

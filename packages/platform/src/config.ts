@@ -203,6 +203,11 @@ export const commonConfigSpec = {
    */
   RATE_LIMIT_REDIS_URL: optional(url(['redis:', 'rediss:'])),
   /**
+   * Where traces go (OTLP/HTTP); unset, tracing is off. Checked here so a bad URL stops start-up
+   * with one line; the OpenTelemetry SDK reads it, and the other OTEL_* variables, itself.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(url(['http:', 'https:'])),
+  /**
    * Which proxies may tell the client's address (X-Forwarded-For). None by default: anyone who can
    * reach the port could otherwise pick the address its rate limits count under. Name the proxy
    * the deployment really has, by its own address (`npm start` sets the web server's for you).

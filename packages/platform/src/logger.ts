@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { serializeError } from './error-summary';
+import { traceLogFields } from './tracing';
 
 export type Logger = PinoLogger;
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,6 +31,8 @@ export function createLogger(opts: { level: LogLevel; service: string; destinati
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // A failed query's parameters and PostgreSQL's quoted values never reach a line.
       serializers: { err: serializeError },
+      // While tracing is on, a line written inside a span says which one (`trace_id`, `span_id`).
+      mixin: traceLogFields,
     },
     opts.destination,
   );

@@ -5,6 +5,7 @@ import { runWorkers } from './workers';
 import { openDatabase, type Database } from './db';
 import { onShutdown } from './lifecycle';
 import { createLogger, type Logger } from './logger';
+import { startTracing } from './tracing';
 import { createInProcessBus, createRabbitMqBus, type Bus } from './messaging';
 
 /** What every service is built from: the only seam between its code and the world. */
@@ -105,10 +106,13 @@ export function workerCount(config: CommonConfig, explicit: boolean): number {
 }
 
 async function serve<S extends ConfigSpec>(
-  opts: { build: (adapters: Adapters & { config: ConfigOf<S> }) => Promise<ServiceApp> },
+  opts: { name: string; build: (adapters: Adapters & { config: ConfigOf<S> }) => Promise<ServiceApp> },
   config: ConfigOf<S> & CommonConfig & { PORT: number },
   log: Logger,
 ): Promise<void> {
+  // Per process: each worker exports its own spans.
+  const tracing = await startTracing({ service: opts.name, log });
+  if (tracing) log.info('traces: exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT)');
   const { database, bus, app } = await exitOnStartupError(log, async () => {
     const database = await openDatabaseFor(config, log);
     const bus = await openBusFor(config, log);
@@ -121,6 +125,8 @@ async function serve<S extends ConfigSpec>(
     await app.stop();
     await bus.close();
     await database.close();
+    // Last, so the spans of the work drained above are exported too.
+    await tracing?.shutdown();
   }, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }
 

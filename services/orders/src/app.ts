@@ -14,11 +14,16 @@ import { orderStreamRoutes } from './http/order-stream';
 import { orderErrors } from './http/errors';
 import { orderRoutes } from './http/routes';
 import { orderStatsRoutes } from './http/stats-routes';
+import { webhookRoutes } from './http/webhook-routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
 import { createLiveFeed } from './messaging/live-feed';
+import { subscribeWebhookFanOut, withPaymentFanOut } from './messaging/webhook-fan-out';
 import { createOrderActivity } from './order-activity';
 import { createOrderStatsService } from './order-stats-service';
 import { createOrdersService } from './orders-service';
+import { createWebhookDispatcher } from './webhooks-dispatcher';
+import { createWebhookSender } from './webhooks-sender';
+import { createWebhooksService } from './webhooks-service';
 
 export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -30,6 +35,12 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   const service = createOrdersService({ db: database.db, outbox, onExportPage: (orders) => exportPageRows.observe(orders) });
   const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
   const feed = createLiveFeed({ bus, log });
+  const webhookSender = createWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
+  const dispatcher = createWebhookDispatcher({
+    db: database.db, sender: webhookSender, log, pollMs: config.WEBHOOK_POLL_MS,
+    retryForMs: config.WEBHOOK_RETRY_FOR_MS, retryMinMs: config.WEBHOOK_RETRY_MIN_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  });
+  const webhooks = createWebhooksService({ db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, onDeliveries: () => dispatcher.kick() });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeDeadLetters(bus, Object.values(QUEUES));
   metrics.observeOutbox(outbox.relay);
@@ -53,6 +64,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   await http.register(orderActivityRoutes, { activity: createOrderActivity({ db: database.db }), authorize });
   await http.register(orderRoutes, { service, authorize, operations });
   await http.register(orderStreamRoutes, { service, feed, authorize, perUserMax: config.STREAMS_PER_USER_MAX });
+  await http.register(webhookRoutes, { webhooks, authorize });
 
   let subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;
@@ -70,11 +82,16 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     service,
     outbox,
     catalogSync,
+    webhooks,
     async start() {
       await migrate(database, { schema: 'orders', migrationsFolder: MIGRATIONS });
       outbox.relay.start();
       await feed.start();
-      subscriptions = await subscribeHandlers(bus, service, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping });
+      subscriptions = [
+        ...await subscribeHandlers(bus, withPaymentFanOut(service, webhooks), { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping }),
+        await subscribeWebhookFanOut(bus, webhooks, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping }),
+      ];
+      dispatcher.start();
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
       sweeper.unref();
@@ -85,7 +102,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       // Ends the open event streams first (a preClose hook), or this would wait for their clients.
       await http.close();
       await Promise.all([feed.stop(), ...subscriptions.map((s) => s.cancel())]);
-      await outbox.relay.stop();
+      await Promise.all([outbox.relay.stop(), dispatcher.stop()]);
+      await webhookSender.close();
     },
   } satisfies ServiceApp & Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { authConfigSpec } from '@pedidos/platform/auth';
-import { commonConfigSpec, int, port, url } from '@pedidos/platform/config';
+import { bool, commonConfigSpec, int, port, url } from '@pedidos/platform/config';
 
 export const ordersConfigSpec = {
   ...commonConfigSpec,
@@ -14,4 +14,14 @@ export const ordersConfigSpec = {
   CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 100 }),
   /** Live order streams one user may hold open at once, counted by each process on its own; 0 lifts the cap. */
   STREAMS_PER_USER_MAX: int({ min: 0, default: 5 }),
+  /** Lets webhooks reach private, loopback and link-local addresses: for tests and development only. */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** How long a webhook delivery is retried before it is marked failed (replayable by hand). */
+  WEBHOOK_RETRY_FOR_MS: int({ min: 1000, default: 24 * 60 * 60_000 }),
+  /** The first retry's delay; each next one doubles, with jitter, up to an hour. */
+  WEBHOOK_RETRY_MIN_MS: int({ min: 10, default: 5_000 }),
+  /** One attempt's limit, from connecting to the end of the answer. */
+  WEBHOOK_TIMEOUT_MS: int({ min: 100, max: 60_000, default: 10_000 }),
+  /** How often the dispatcher looks for due deliveries when nothing woke it. */
+  WEBHOOK_POLL_MS: int({ min: 10, max: 60_000, default: 1_000 }),
 };

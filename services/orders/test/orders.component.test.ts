@@ -440,6 +440,7 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/orders', '/api/orders/operations', '/api/orders/stats', '/api/orders/stream', '/api/orders/summary', '/api/orders/{id}', '/api/orders/{id}/activity',
       '/api/orders/{id}/cancel', '/api/orders/{id}/deliver', '/api/orders/{id}/notes', '/api/orders/{id}/ship',
+      '/api/webhooks', '/api/webhooks/{id}', '/api/webhooks/{id}/deliveries', '/api/webhooks/{id}/deliveries/{deliveryId}/replay',
     ]);
     expect(Object.keys(doc.paths['/api/orders']).sort()).toEqual(['get', 'post']);
     expect(doc.paths['/api/orders'].post.responses['201']).toBeDefined();

@@ -7,10 +7,11 @@ import { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type HTTPMethods, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type HTTPMethods, type RawServerDefault } from 'fastify';
 import type { CommonConfig } from '../config';
 import { AppError, DomainError, problem } from '../errors';
 import { continueTrace } from '../trace';
+import { startServerSpan, type ServerSpan } from '../tracing';
 // For its `FastifyRequest.principal` augmentation, which `decorateRequest('principal', …)` below needs.
 import type {} from '../auth/authorize';
 import type { Logger } from '../logger';
@@ -19,7 +20,7 @@ import { clientErrorHandler } from './client-error';
 import { answerFor, type ErrorMappings } from './error-table';
 import { registerOpsRoutes, type ReadinessChecks } from './health';
 import { problemFromError, sendProblem } from './problem';
-import { RequestLog, REQUEST_ID_HEADER, requestId } from './request-log';
+import { isQuiet, RequestLog, REQUEST_ID_HEADER, requestId } from './request-log';
 import { Problem, problemResponses } from './schemas';
 import { TEXT_FORMAT_PATTERNS, buildValidator } from './validator';
 
@@ -123,14 +124,38 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
 
   app.decorateRequest('traceparent', '');
   app.decorateRequest('principal', null);
+  const serverSpans = new WeakMap<FastifyRequest, ServerSpan>();
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     // Events this request causes carry its trace, so one order can be followed across services.
-    const incoming = request.headers.traceparent;
-    request.traceparent = continueTrace(typeof incoming === 'string' ? incoming : undefined);
+    const incoming = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
+    // Probes and docs (hidden routes) would bury the traces worth reading.
+    const span = isQuiet(request) ? undefined : startServerSpan({
+      method: request.method,
+      route: request.routeOptions.url,
+      path: request.url.split('?', 1)[0] ?? '/',
+      traceparent: incoming,
+      clientAddress: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+    if (!span) {
+      request.traceparent = continueTrace(incoming);
+      return;
+    }
+    serverSpans.set(request, span);
+    request.traceparent = span.traceparent;
+    // Fastify gives the reply its own reference to the request's logger: both name the span.
+    request.log = reply.log = request.log.child({ trace_id: span.traceId, span_id: span.spanId });
+  });
+
+  app.addHook('onRequestAbort', async (request) => {
+    serverSpans.get(request)?.end(undefined);
+    serverSpans.delete(request);
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    serverSpans.get(request)?.end(reply.statusCode);
+    serverSpans.delete(request);
     opts.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,

@@ -36,7 +36,8 @@ export class RequestLog extends LogController {
   }
 }
 
-function isQuiet(request: FastifyRequest): boolean {
+/** Hidden from the API document: health, metrics, docs, CORS preflight. */
+export function isQuiet(request: FastifyRequest): boolean {
   const schema = request.routeOptions.schema as { hide?: boolean } | undefined;
   return schema?.hide === true;
 }

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db';
 import type { Bus } from './bus';
 import type { CloudEvent } from './cloud-event';
 import { errorSummary } from '../error-summary';
+import { startPublishSpans } from '../tracing';
 
 /** The outbox of one service; include it in the service's Drizzle schema so its migrations create it. */
 export function outboxTable(schema: PgSchema) {
@@ -148,9 +149,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       }
       const ids = unit.map((r) => r.id);
       const exchange = unit[0]!.exchange;
+      const publishing = startPublishSpans(exchange, unit.map((r) => r.event));
       try {
-        await withTimeout(bus.publish(exchange, unit.map((r) => r.event)), publishTimeoutMs);
+        await withTimeout(bus.publish(exchange, publishing.events), publishTimeoutMs);
+        publishing.end();
       } catch (error) {
+        publishing.end(error);
         // Every row of a unit has the same attempts: fresh units are all 0, others are single.
         const attempts = unit[0]!.attempts + 1;
         const message = errorSummary(error);

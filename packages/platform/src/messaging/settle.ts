@@ -1,4 +1,5 @@
 import { errorSummary } from '../error-summary';
+import { processTraced } from '../tracing';
 import type { BusLog, BusSignal, RetryPolicy, SubscriptionSpec } from './bus';
 import { parseCloudEvent, type CloudEvent } from './cloud-event';
 
@@ -82,7 +83,8 @@ export function createDeliverySettler({ policy, emit, log }: DeliverySettlerDeps
       return giveUp(delivery, actions, action === 'drop', null, attempt, errorSummary(err));
     }
     try {
-      await spec.handler(event, { attempt, queue });
+      // Named for the subscription, not the declared queue: an exclusive queue's name is unique per process.
+      await processTraced(spec.queue, event, attempt, (traced) => spec.handler(traced, { attempt, queue }));
     } catch (err) {
       const error = errorSummary(err);
       const settlement = await settle(spec, policy, attempt, 'handler');

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Address, Shortage } from '@pedidos/contracts/orders';
 import type { PaymentSummary } from '@pedidos/contracts/payments';
+import type { CloudEvent } from '@pedidos/platform/messaging';
 import { inboxTable, outboxTable } from '@pedidos/platform/messaging/tables';
 
 /** Everything the orders service owns lives in this schema; no other service reads it. */
@@ -110,6 +111,62 @@ export const catalog = ordersSchema.table('catalog', {
   currency: text('currency').notNull(),
   updatedAt: at('updated_at').notNull(),
 });
+
+/** Where other systems want events sent (webhooks/README.md); a removed endpoint keeps its row, marked, for its deliveries' sake. */
+export const webhookEndpoints = ordersSchema.table('webhook_endpoints', {
+  id: uuid('id').primaryKey(),
+  url: text('url').notNull(),
+  events: text('events').array().notNull(),
+  description: text('description'),
+  /** `whsec_` + base64 of the HMAC key: shown once at registration, never answered again. */
+  secret: text('secret').notNull(),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: at('created_at').notNull(),
+  disabledAt: at('disabled_at'),
+});
+
+/** One event for one endpoint, with its retry state on the row (claimed like the outbox's). */
+export const webhookDeliveries = ordersSchema.table(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    /** Newest-first paging key: uuids do not sort by time. */
+    seq: bigserial('seq', { mode: 'number' }).notNull().unique(),
+    endpointId: uuid('endpoint_id').notNull().references(() => webhookEndpoints.id),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    event: jsonb('event').$type<CloudEvent>().notNull(),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Set while pending; the dispatcher takes rows whose time has come. */
+    nextAttemptAt: at('next_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    /** When the current round of retries began: a replay starts a new one. */
+    retryingSince: at('retrying_since').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_endpoint_event_idx').on(t.endpointId, t.eventId),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_seq_idx').on(t.endpointId, t.seq.desc()),
+  ],
+);
+
+export const webhookAttempts = ordersSchema.table(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: uuid('delivery_id').notNull().references(() => webhookDeliveries.id),
+    at: at('at').notNull(),
+    statusCode: integer('status_code'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
+);
 
 export const outbox = outboxTable(ordersSchema);
 export const inbox = inboxTable(ordersSchema);

@@ -9,5 +9,8 @@ export const orderErrors = errorTable({
   'ORDER.DUPLICATE_SKU': { status: 422 },
   'ORDER.MIXED_CURRENCY': { status: 422 },
   'ORDER.IDEMPOTENCY_KEY_REUSED': { status: 422 },
+  'WEBHOOK.INVALID_URL': { status: 400 },
+  'WEBHOOK.NOT_FOUND': { status: 404 },
+  'WEBHOOK.DELIVERY_NOT_FOUND': { status: 404 },
   'STREAM.TOO_MANY': { status: 429, title: 'Too many open streams', headers: ({ retryAfterS }) => ({ 'retry-after': String(retryAfterS) }) },
 });

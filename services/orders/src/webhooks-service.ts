@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateWebhookBody, CreatedWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookEventType } from '@pedidos/contracts/webhooks';
+import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
+import type { Db } from '@pedidos/platform/db';
+import { DomainError } from '@pedidos/platform/errors';
+import { claimEvents, type CloudEvent } from '@pedidos/platform/messaging';
+import { inbox } from './db/schema';
+import {
+  activeEndpoint, activeEndpoints, deliveryPage, disableEndpoint, insertDeliveries, insertEndpoint, replayDelivery,
+  type AttemptRow, type DeliveryRow, type EndpointRow,
+} from './db/webhooks';
+import { webhookUrlProblem } from './webhooks-address-guard';
+import { newWebhookSecret } from './webhooks-signature';
+
+const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({
+  id: row.id,
+  url: row.url,
+  events: row.events as WebhookEventType[],
+  description: row.description,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const toDelivery = (row: DeliveryRow, attempts: AttemptRow[]): WebhookDelivery => ({
+  id: row.id,
+  eventId: row.eventId,
+  eventType: row.eventType,
+  status: row.status,
+  attempts: row.attempts,
+  lastStatusCode: row.lastStatusCode,
+  lastDurationMs: row.lastDurationMs,
+  lastError: row.lastError,
+  nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt?.toISOString() ?? null : null,
+  createdAt: row.createdAt.toISOString(),
+  attemptLog: attempts.map((a) => ({ at: a.at.toISOString(), statusCode: a.statusCode, durationMs: a.durationMs, error: a.error })),
+});
+
+const endpointNotFound = (id: string) => new DomainError('WEBHOOK.NOT_FOUND', `No webhook endpoint ${id}.`);
+
+/** Endpoints other systems register, and what became of the events sent to them. */
+export function createWebhooksService({ db, allowPrivate, onDeliveries, now = () => new Date() }: {
+  db: Db;
+  allowPrivate: boolean;
+  /** Told when new deliveries are waiting, so that the dispatcher need not wait for its next poll. */
+  onDeliveries?: () => void;
+  now?: () => Date;
+}) {
+  return {
+    async register(createdBy: string, body: CreateWebhookBody): Promise<CreatedWebhookEndpoint> {
+      const problem = await webhookUrlProblem(body.url, allowPrivate);
+      if (problem !== undefined) throw new DomainError('WEBHOOK.INVALID_URL', `The URL cannot receive webhooks: ${problem}.`, { errors: [{ path: '/url', message: problem }] });
+      const secret = newWebhookSecret();
+      const row = await insertEndpoint(db, {
+        id: randomUUID(), url: body.url, events: body.events, description: body.description ?? null, secret, createdBy, createdAt: now(),
+      });
+      return { ...toEndpoint(row), secret };
+    },
+
+    async list(): Promise<{ items: WebhookEndpoint[] }> {
+      return { items: (await activeEndpoints(db)).map(toEndpoint) };
+    },
+
+    async remove(id: string): Promise<void> {
+      if (!(await db.transaction((tx) => disableEndpoint(tx, id, now())))) throw endpointNotFound(id);
+    },
+
+    async deliveries(id: string, { limit = 20, cursor }: { limit?: number; cursor?: string }): Promise<WebhookDeliveryPage> {
+      const before = cursor === undefined ? undefined : decodeIntCursor(cursor);
+      if (!(await activeEndpoint(db, id))) throw endpointNotFound(id);
+      const { rows, attempts, more } = await deliveryPage(db, id, limit, before);
+      return {
+        items: rows.map((r) => toDelivery(r, attempts.filter((a) => a.deliveryId === r.id))),
+        nextCursor: more ? encodeCursor(rows.at(-1)!.seq) : null,
+      };
+    },
+
+    async replay(id: string, deliveryId: string): Promise<{ id: string; status: 'pending' }> {
+      if (!(await activeEndpoint(db, id)) || !(await replayDelivery(db, id, deliveryId, now()))) {
+        throw new DomainError('WEBHOOK.DELIVERY_NOT_FOUND', `No delivery ${deliveryId} for webhook endpoint ${id}.`);
+      }
+      onDeliveries?.();
+      return { id: deliveryId, status: 'pending' };
+    },
+
+    /** Events from the broker become deliveries, in the transaction that records them as handled. */
+    async fanOut(consumer: string, events: CloudEvent[]): Promise<void> {
+      const added = await db.transaction(async (tx) => {
+        const fresh = await claimEvents(tx, inbox, consumer, events.map((e) => e.id));
+        return insertDeliveries(tx, events.filter((e) => fresh.has(e.id)));
+      });
+      if (added > 0) onDeliveries?.();
+    },
+  };
+}
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;
