@@ -12,6 +12,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/api/orders': { target: orders },
+      '/api/webhooks': { target: orders },
       '/api/products': { target: inventory },
       '/api/auth': { target: identity },
       '/.well-known': { target: identity },

@@ -45,6 +45,7 @@ export type WebServer = Awaited<ReturnType<typeof createWebServer>>;
 // Which service answers which path prefix; everything else is the app.
 const routes = (opts: WebServerOptions) => [
   { prefix: '/api/orders', upstream: opts.ordersUrl, service: 'orders' },
+  { prefix: '/api/webhooks', upstream: opts.ordersUrl, service: 'orders' },
   { prefix: '/api/products', upstream: opts.inventoryUrl, service: 'inventory' },
   { prefix: '/api/payments', upstream: opts.paymentsUrl, service: 'payments' },
   { prefix: '/api/auth', upstream: opts.identityUrl, service: 'identity' },

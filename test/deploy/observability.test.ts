@@ -233,13 +233,17 @@ describe('the PromQL of the dashboards and the alert rules', () => {
     },
   );
 
-  it('the dashboards show orders placed and their accept latency, the outbox, the queues, their dead letters and the batch sizes', () => {
+  it('the dashboards show orders placed and decided, their accept and created → confirmed latencies, the outbox, the queues, their depth and dead letters and the batch sizes', () => {
     const exprs = dashboardExpressions();
     const metrics = new Set(exprs.flatMap(promqlMetricNames));
     for (const name of [
-      'outbox_backlog', 'outbox_oldest_age_seconds', 'messages_processed_total', 'dead_letter_queue_messages',
-      'messages_dead_lettered_total', 'payment_answers_per_transaction_bucket',
+      'outbox_backlog', 'outbox_oldest_age_seconds', 'messages_processed_total', 'dead_letter_queue_messages', 'queue_messages',
+      'messages_dead_lettered_total', 'payment_answers_per_transaction_bucket', 'consumer_batch_size_sum', 'consumer_batch_size_count',
+      'order_decision_seconds_count',
     ]) expect(metrics, name).toContain(name);
+    const confirmation = exprs.filter((e) => e.includes('order_decision_seconds_bucket') && /status="confirmed"/.test(e));
+    expect(confirmation.some((e) => e.includes('histogram_quantile(0.99'))).toBe(true);
+    expect(exprs.some((e) => e.includes('order_decision_seconds_count') && promqlLabelNames(e).includes('status'))).toBe(true);
     const placeOrder = exprs.filter((e) => /route="\/api\/orders"/.test(e) && /method="POST"/.test(e));
     expect(placeOrder.some((e) => e.includes('http_request_duration_seconds_bucket') && e.includes('histogram_quantile'))).toBe(true);
     expect(placeOrder.some((e) => e.includes('http_request_duration_seconds_count') && promqlLabelNames(e).includes('status_code'))).toBe(true);

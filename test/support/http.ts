@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { Movement, Product } from '@pedidos/contracts/inventory';
-import type { Order, OrderStatus } from '@pedidos/contracts/orders';
+import type { Order, OrderActivity, OrderStatus } from '@pedidos/contracts/orders';
 import type { Payment, SandboxCard } from '@pedidos/contracts/payments';
 import { eventually } from '@pedidos/platform/testing';
 
@@ -94,6 +94,8 @@ export function ordersApi(baseUrl: string, authorization: string) {
     exportCsv: (query = '') => fetch(url(`/api/orders?${query}`), { headers: { authorization, accept: 'text/csv' } }),
     cancel: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/cancel`), {}), `cancel ${id}`),
     ship: (id: string) => expectStatus<Order>(200, request('POST', url(`/api/orders/${id}/ship`)), `ship ${id}`),
+    /** The back office's view of the order (admin). */
+    activity: (id: string) => expectStatus<OrderActivity>(200, request('GET', url(`/api/orders/${id}/activity`)), `activity of ${id}`),
 
     /** Every order (optionally of one status), newest first. */
     async listAll(status?: OrderStatus): Promise<Order[]> {

@@ -8,7 +8,9 @@ import { TEST_CARDS } from '../support/http';
 import { useRealSystem } from '../support/system';
 
 // OTLP's SpanKind numbering (api kind + 1).
+const INTERNAL = 1;
 const SERVER = 2;
+const CLIENT = 3;
 const PRODUCER = 4;
 const CONSUMER = 5;
 
@@ -132,11 +134,16 @@ function hopsOf(spans: Span[], callerSpanId: string) {
   if (!payment) return undefined;
   const paymentFact = spans.find((s) => s.service === 'payments' && s.name === 'payments.order-facts process' && descends(payment, s));
   if (!paymentFact) return undefined;
+  // The card provider is called over HTTP while the payment fact is handled.
+  const providerCall = find({ service: 'payments', kind: CLIENT }, (s) => descends(s, stockFact) || descends(s, paymentFact));
+  if (!providerCall) return undefined;
   const statusChange = find({ service: 'orders', name: 'orders.payment-updates process', kind: CONSUMER }, (s) => s.parentSpanId === payment.spanId);
   if (!statusChange) return undefined;
+  const confirmed = find({ service: 'orders', name: 'order confirmed', kind: INTERNAL }, (s) => s.parentSpanId === statusChange.spanId);
+  if (!confirmed) return undefined;
   // Every parent is in the trace: no event points at a span that was never exported.
   if (spans.some((s) => s.spanId !== accept.spanId && s.parentSpanId !== '' && !byId.has(s.parentSpanId))) return undefined;
-  return { accept, orderCreated, reservation, stock, stockFact, paymentFact, payment, statusChange };
+  return { accept, orderCreated, reservation, stock, stockFact, paymentFact, providerCall, payment, statusChange, confirmed };
 }
 
 describe('OpenTelemetry traces', () => {
@@ -151,11 +158,15 @@ describe('OpenTelemetry traces', () => {
     const spans = receiver.spansOf(traceId);
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['orders', 'inventory', 'payments']));
 
-    const chain = [hops.accept, hops.orderCreated, hops.reservation, hops.stock, hops.stockFact, hops.payment, hops.statusChange];
+    const chain = [hops.accept, hops.orderCreated, hops.reservation, hops.stock, hops.stockFact, hops.providerCall, hops.payment, hops.statusChange, hops.confirmed];
     for (const [earlier, later] of chain.slice(0, -1).map((s, i) => [s, chain[i + 1]!] as const)) {
       expect(later.start, `${later.name} (${later.service}) starts after ${earlier.name} (${earlier.service})`).toBeGreaterThanOrEqual(earlier.start);
     }
     expect(hops.accept.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/api/orders', 'http.response.status_code': 201 });
+    expect(hops.providerCall.attributes).toMatchObject({ 'http.request.method': 'POST', 'server.address': '127.0.0.1', 'http.response.status_code': 200 });
+    expect(hops.confirmed.attributes).toMatchObject({ 'pedidos.order.id': order.id, 'pedidos.order.status.previous': 'pending', 'pedidos.order.status': 'confirmed' });
+    // The back office shows the order's trace.
+    expect((await ordersApi.activity(order.id)).traceId).toBe(traceId);
 
     // Each message hop: the consumer's span is the producer's child and carries a link to it.
     for (const [producer, consumer] of [[hops.orderCreated, hops.reservation], [hops.stock, hops.stockFact], [hops.payment, hops.statusChange]] as const) {

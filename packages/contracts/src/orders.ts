@@ -267,7 +267,12 @@ export const ActivityItem = Type.Union([ActivityStatus, ActivityNote]);
 export type ActivityItem = Static<typeof ActivityItem>;
 
 /** The back office's timeline of an order: its status changes and its staff notes, oldest first. Never shown to the customer. */
-export const OrderActivity = Type.Object({ items: Type.Array(ActivityItem, { description: 'oldest first; on the same instant a status change comes before a note' }) });
+export const OrderActivity = Type.Object({
+  traceId: Type.Union([Type.String({ pattern: '^[0-9a-f]{32}$' }), Type.Null()], {
+    description: 'the W3C trace id of the request that placed the order: its whole saga, across services, is this trace (null for orders placed before it was kept)',
+  }),
+  items: Type.Array(ActivityItem, { description: 'oldest first; on the same instant a status change comes before a note' }),
+});
 export type OrderActivity = Static<typeof OrderActivity>;
 
 export const StaffNoteBody = Type.Object(

@@ -14,6 +14,8 @@ export interface BatcherOptions<I, O> {
   redoAlone?: (error: unknown) => boolean;
   /** The most calls in one batch. */
   max?: number;
+  /** Told each batch as it starts, a batch of one included (for a metric of batch sizes). */
+  onBatch?: (items: I[]) => void;
 }
 
 interface Waiting<I, O> {
@@ -28,11 +30,12 @@ interface Waiting<I, O> {
  * goes at once, so batching adds no latency of its own (group commit, as databases do it).
  * Each caller gets its own answer.
  */
-export function createBatcher<I, O>({ many, one, redoAlone = () => true, max = 100 }: BatcherOptions<I, O>): (item: I) => Promise<O> {
+export function createBatcher<I, O>({ many, one, redoAlone = () => true, max = 100, onBatch }: BatcherOptions<I, O>): (item: I) => Promise<O> {
   const waiting: Waiting<I, O>[] = [];
   let running = false;
 
   async function run(batch: Waiting<I, O>[]): Promise<void> {
+    onBatch?.(batch.map((w) => w.item));
     let failure: unknown;
     if (batch.length > 1) {
       try {

@@ -62,23 +62,39 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
     });
   }
 
-  /** A histogram of this service's own, e.g. how much work each batch did. */
-  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, registers: [registry] });
+  const batchSizes = new Histogram({
+    name: 'consumer_batch_size',
+    help: 'Deliveries applied together in one transaction by a batching consumer, by queue',
+    labelNames: ['queue'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  });
+  /** For `batchingHandler`'s `onBatch`. */
+  const observeBatch = (queue: string, size: number) => batchSizes.observe({ queue }, size);
 
-  /** Messages waiting in each watched queue's DLQ, read from the broker at scrape time. */
-  function observeDeadLetters(bus: Pick<Bus, 'queueDepth'>, queues: string[]): void {
+  /** A histogram of this service's own, e.g. how much work each batch did. */
+  const histogram = <L extends string = never>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []) =>
+    new Histogram<L>({ name, help, buckets, labelNames, registers: [registry] });
+
+  /** Broker-side gauges read at scrape time, per watched queue: `queue` names the queue itself. */
+  const depthGauge = (name: string, help: string, bus: Pick<Bus, 'queueDepth'>, queues: string[], read: (queue: string) => string) =>
     new Gauge({
-      name: 'dead_letter_queue_messages',
-      help: "Messages waiting in the queue's dead-letter queue, by queue",
+      name,
+      help,
       labelNames: ['queue'] as const,
       aggregator: 'max',
       registers: [registry],
       async collect() {
         await Promise.all(queues.map(async (queue) => {
-          this.set({ queue }, await bus.queueDepth(deadLetterQueue(queue)).catch(() => Number.NaN));
+          this.set({ queue }, await bus.queueDepth(read(queue)).catch(() => Number.NaN));
         }));
       },
     });
+
+  /** Messages ready in each watched queue (its backlog) and in its DLQ, read from the broker at scrape time. */
+  function observeQueues(bus: Pick<Bus, 'queueDepth'>, queues: string[]): void {
+    depthGauge('queue_messages', 'Messages ready in the queue, waiting for a consumer, by queue', bus, queues, (queue) => queue);
+    depthGauge('dead_letter_queue_messages', "Messages waiting in the queue's dead-letter queue, by queue", bus, queues, deadLetterQueue);
   }
 
   /** The relay's lag: how many events wait to be published, and for how long the oldest has. */
@@ -92,5 +108,5 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
   /** The text `/metrics` answers: this process's, or in a worker the whole service's (cluster-metrics.ts). */
   const exposition = (): Promise<string> => (cluster.isWorker ? metricsFromPrimary() : registry.metrics());
 
-  return { registry, httpDuration, observeBus, observeDeadLetters, observeOutbox, gaugeFromCallback, histogram, exposition };
+  return { registry, httpDuration, observeBus, observeQueues, observeBatch, observeOutbox, gaugeFromCallback, histogram, exposition };
 }

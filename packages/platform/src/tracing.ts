@@ -33,6 +33,7 @@ const MESSAGING_MESSAGE_ID = 'messaging.message.id';
 const MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
 const MESSAGING_OPERATION_NAME = 'messaging.operation.name';
 const MESSAGING_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
+const MESSAGING_BATCH_COUNT = 'messaging.batch.message_count';
 // Ours: the conventions have no attribute for how many times a message was tried.
 const DELIVERY_ATTEMPT = 'pedidos.delivery.attempt';
 const CLOUDEVENTS_EVENT_TYPE = 'cloudevents.event_type';
@@ -77,7 +78,7 @@ export async function startTracing(opts: {
     const warn = (message: string, ...args: unknown[]) => log.warn({ details: args.map((a) => (a instanceof Error ? a.message : String(a))) }, `tracing: ${message}`);
     diag.setLogger({ error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   }
-  const provider = await startProvider(opts.service, opts.exporter);
+  const { provider, unregister } = await startProvider(opts.service, opts.exporter);
   tracer = provider.getTracer('@pedidos/platform');
   keepValidTraceparents(true);
   let stopped: Promise<void> | undefined;
@@ -87,6 +88,7 @@ export async function startTracing(opts: {
       stopped ??= (async () => {
         tracer = null;
         keepValidTraceparents(false);
+        unregister();
         // A collector that does not answer must not eat the whole shutdown budget: spans are the first to go.
         let timer: NodeJS.Timeout | undefined;
         const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_EXPORT_MS)));
@@ -236,6 +238,52 @@ export function startPublishSpans(exchange: string, events: CloudEvent[]): Publi
   };
 }
 
+/** The active trace context, to run later work in it (`inContext`); undefined while tracing is off. */
+export const activeContext = (): Context | undefined => (tracer ? context.active() : undefined);
+
+/** Runs `work` in a context `activeContext` gave, or as it is without one. */
+export const inContext = <T>(ctx: Context | undefined, work: () => T): T => (ctx ? context.with(ctx, work) : work());
+
+/**
+ * Records a finished INTERNAL span, child of `parent` (a traceparent), for one caller's part of
+ * work done for several at once (a batch of messages applied in one transaction). Recorded once
+ * that work has committed, from `startTime` to now, so a batch rolled back and redone leaves one
+ * span per thing that actually happened.
+ */
+export function recordSpan(name: string, parent: string | undefined, startTime: Date, attributes: Record<string, string | number>): void {
+  if (!tracer) return;
+  tracer.startSpan(name, { kind: SpanKind.INTERNAL, startTime, attributes }, parentContext(parent).ctx).end();
+}
+
+/**
+ * Runs `apply` (one transaction for several messages of `queue`) inside an INTERNAL span
+ * `<queue> apply batch`, linked to each message's CONSUMER span: a batch has many parents, which
+ * is what the messaging conventions use links for. It is the root of a trace of its own.
+ */
+export async function traceBatch<T>(queue: string, events: CloudEvent[], apply: () => Promise<T>): Promise<T> {
+  if (!tracer) return apply();
+  const links = events.flatMap((e) => parentContext(e.traceparent).links);
+  const span = tracer.startSpan(`${queue} apply batch`, {
+    kind: SpanKind.INTERNAL,
+    links,
+    attributes: { [MESSAGING_DESTINATION]: queue, [MESSAGING_BATCH_COUNT]: events.length },
+  }, ROOT_CONTEXT);
+  return runInSpan(span, ROOT_CONTEXT, apply);
+}
+
+/** Runs `work` with `span` active (a child of `parent`), marks the span failed if `work` throws, and ends it. */
+async function runInSpan<T>(span: Span, parent: Context, work: () => Promise<T>): Promise<T> {
+  try {
+    return await context.with(trace.setSpan(parent, span), work);
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
 /**
  * Runs `handle` inside a CONSUMER span `<queue> process`: child of the event's traceparent (its
  * PRODUCER span) and linked to it, as the messaging conventions advise for one message processed.
@@ -263,13 +311,5 @@ export async function processTraced<T>(
       [CLOUDEVENTS_EVENT_TYPE]: event.type,
     },
   }, ctx);
-  try {
-    return await context.with(trace.setSpan(ctx, span), () => handle({ ...event, traceparent: traceparentOf(span) }));
-  } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return runInSpan(span, ctx, () => handle({ ...event, traceparent: traceparentOf(span) }));
 }

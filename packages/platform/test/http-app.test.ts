@@ -11,6 +11,7 @@ import { createLogger } from '../src/logger';
 import { createMetrics, type Metrics } from '../src/metrics';
 import type { BusSignal } from '../src/messaging/bus';
 import { cloudEvent } from '../src/messaging/cloud-event';
+import { batchingHandler } from '../src/messaging/batching';
 import { createInProcessBus } from '../src/messaging/in-process-bus';
 
 const ORIGIN = 'https://shop.example.com';
@@ -404,11 +405,13 @@ describe('metrics', () => {
     expect(text).not.toContain('someone_else');
   });
 
-  it("reports each watched queue's dead letters, read from the broker at scrape time", async () => {
+  it("reports each watched queue's backlog and dead letters, read from the broker at scrape time", async () => {
     const bus = createInProcessBus({ retry: { delaysMs: [] } });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     try {
       const own = createMetrics({ service: 'dlq-test' });
-      own.observeDeadLetters(bus, ['novos_pedidos', 'quiet']);
+      own.observeQueues(bus, ['novos_pedidos', 'busy', 'quiet']);
       const dead = new Promise<void>((resolve) => bus.on((s) => s.kind === 'dead' && resolve()));
       await bus.subscribe({
         queue: 'novos_pedidos',
@@ -417,12 +420,65 @@ describe('metrics', () => {
           throw new Error('cannot handle it');
         },
       });
+      // One message at a time, held: what else arrives waits in the queue.
+      await bus.subscribe({ queue: 'busy', bindings: [{ exchange: 'orders.events', routingKey: 'order.shipped' }], prefetch: 1, handler: () => gate });
       expect(await own.registry.metrics()).toMatch(/dead_letter_queue_messages\{queue="novos_pedidos",service="dlq-test"\} 0\n/);
       await bus.publish('orders.events', [cloudEvent({ source: 'test', type: 'order.created', data: {} })]);
+      await bus.publish('orders.events', [1, 2, 3].map(() => cloudEvent({ source: 'test', type: 'order.shipped', data: {} })));
       await dead;
       const text = await own.registry.metrics();
       expect(text).toMatch(/dead_letter_queue_messages\{queue="novos_pedidos",service="dlq-test"\} 1\n/);
       expect(text).toMatch(/dead_letter_queue_messages\{queue="quiet",service="dlq-test"\} 0\n/);
+      expect(text).toMatch(/queue_messages\{queue="novos_pedidos",service="dlq-test"\} 0\n/);
+      // Once the broker has handed the consumer the one it may hold.
+      await expect.poll(() => own.registry.metrics()).toMatch(/queue_messages\{queue="busy",service="dlq-test"\} 2\n/);
+    } finally {
+      release();
+      await bus.close();
+    }
+  });
+
+  it('counts how many deliveries each batch of a batching consumer applied, by queue', async () => {
+    const bus = createInProcessBus({ retry: { delaysMs: [] } });
+    try {
+      const own = createMetrics({ service: 'batch-test' });
+      let release!: () => void;
+      const first = new Promise<void>((resolve) => (release = resolve));
+      let started!: () => void;
+      const holding = new Promise<void>((resolve) => (started = resolve));
+      const applied: number[] = [];
+      await bus.subscribe({
+        queue: 'novos_pedidos',
+        bindings: [{ exchange: 'orders.events', routingKey: 'order.created' }],
+        prefetch: 10,
+        // The first message holds the consumer, so the next three arrive together as one batch.
+        handler: batchingHandler({
+          one: () => {
+            if (applied.push(1) > 1) return Promise.resolve();
+            started();
+            return first;
+          },
+          many: async (events) => void applied.push(events.length),
+          max: 10,
+          onBatch: own.observeBatch,
+        }),
+      });
+      const acks = (n: number) => new Promise<void>((resolve) => {
+        let seen = 0;
+        bus.on((s) => s.kind === 'ack' && ++seen === n && resolve());
+      });
+      const done = acks(4);
+      await bus.publish('orders.events', [cloudEvent({ source: 'test', type: 'order.created', data: {} })]);
+      await holding;
+      await bus.publish('orders.events', [1, 2, 3].map(() => cloudEvent({ source: 'test', type: 'order.created', data: {} })));
+      // All three handed over while the first is held, then applied together.
+      await expect.poll(() => bus.queueDepth('novos_pedidos')).toBe(0);
+      release();
+      await done;
+      expect(applied).toEqual([1, 3]);
+      const text = await own.registry.metrics();
+      expect(text).toMatch(/consumer_batch_size_count\{service="batch-test",queue="novos_pedidos"\} 2\n/);
+      expect(text).toMatch(/consumer_batch_size_sum\{service="batch-test",queue="novos_pedidos"\} 4\n/);
     } finally {
       await bus.close();
     }

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
@@ -8,11 +11,12 @@ import { createHttpApp, type HttpApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 import { cloudEvent, type CloudEvent } from '../src/messaging/cloud-event';
+import { batchingHandler, type BatchingOptions } from '../src/messaging/batching';
 import { createInProcessBus } from '../src/messaging/in-process-bus';
 import { createOutbox } from '../src/messaging/outbox';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
 import { continueTrace } from '../src/trace';
-import { startPublishSpans, startTracing, tracingConfigured, type Tracing } from '../src/tracing';
+import { recordSpan, startPublishSpans, startTracing, tracingConfigured, type Tracing } from '../src/tracing';
 import { outbox } from './fixtures/outbox-schema';
 
 const migrationsFolder = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
@@ -158,6 +162,99 @@ describe('tracing switched on', () => {
     // The handler sees its own span's context, so what it emits continues from it; its logs name it.
     expect(handled[0]!.traceparent).toBe(traceparentOf(consumer!));
     expect(lines.find((l) => l.msg === 'message handled')).toMatchObject({ trace_id: TRACE_ID, span_id: consumer!.spanContext().spanId });
+  });
+
+  describe('a batching consumer', () => {
+    let server: Server;
+    let serverUrl: string;
+    beforeAll(async () => {
+      server = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/provider`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    /**
+     * Publishes one message, which the handler holds, then `more`: they arrive while it is held, so
+     * they are handed to `many` together. Resolves once every message is acked.
+     */
+    async function consume(more: number, handler: Pick<BatchingOptions, 'one' | 'many'>) {
+      const bus = createInProcessBus();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let holding!: () => void;
+      const started = new Promise<void>((resolve) => (holding = resolve));
+      let first = true;
+      const acked = new Promise<void>((resolve) => {
+        let seen = 0;
+        bus.on((s) => s.kind === 'ack' && ++seen === more + 1 && resolve());
+      });
+      await bus.subscribe({
+        queue: 'things.batch',
+        bindings: [{ exchange: 'things.events', routingKey: '#' }],
+        prefetch: 10,
+        handler: batchingHandler({
+          one: async (event, ctx) => {
+            if (!first) return handler.one(event, ctx);
+            first = false;
+            holding();
+            await held;
+          },
+          many: handler.many,
+        }),
+      });
+      const events = Array.from({ length: more }, () => cloudEvent({ source: 'tracing-test', type: 'thing.happened', data: {}, traceparent: continueTrace(undefined) }));
+      try {
+        await bus.publish('things.events', [cloudEvent({ source: 'tracing-test', type: 'thing.happened', data: {} })]);
+        await started;
+        await bus.publish('things.events', events);
+        await expect.poll(() => bus.queueDepth('things.batch')).toBe(0);
+        release();
+        await acked;
+      } finally {
+        await bus.close();
+      }
+      const spans = await finished();
+      const consumerOf = (e: CloudEvent) => spans.find((s) => s.kind === SpanKind.CONSUMER && s.attributes['messaging.message.id'] === e.id)!;
+      return { spans, events, consumerOf };
+    }
+
+    it('applies a batch under one INTERNAL span linked to each message, and records each message\'s part as a child of its own CONSUMER span', async () => {
+      exporter.reset();
+      const { spans, events, consumerOf } = await consume(3, {
+        one: async () => {},
+        many: async (batch) => {
+          const startedAt = new Date();
+          for (const e of batch) recordSpan('thing applied', e.traceparent, startedAt, { 'thing.id': e.id });
+        },
+      });
+      const batch = spans.find((s) => s.name === 'things.batch apply batch');
+      expect(batch?.kind).toBe(SpanKind.INTERNAL);
+      expect(batch?.attributes).toMatchObject({ 'messaging.destination.name': 'things.batch', 'messaging.batch.message_count': 3 });
+      expect(batch?.links.map((l) => l.context.spanId).sort()).toEqual(events.map((e) => consumerOf(e).spanContext().spanId).sort());
+      for (const e of events) {
+        const applied = spans.find((s) => s.name === 'thing applied' && s.attributes['thing.id'] === e.id);
+        expect(applied?.kind).toBe(SpanKind.INTERNAL);
+        expect(applied?.parentSpanContext?.spanId).toBe(consumerOf(e).spanContext().spanId);
+        expect(applied?.spanContext().traceId).toBe(e.traceparent!.split('-')[1]);
+      }
+    });
+
+    it('applies each message of a failed batch alone in its own trace: an HTTP call made then is a CLIENT span child of that message\'s CONSUMER span', async () => {
+      exporter.reset();
+      const { spans, events, consumerOf } = await consume(2, {
+        one: async () => {
+          expect((await fetch(serverUrl, { method: 'POST' })).status).toBe(200);
+        },
+        many: async () => {
+          throw new Error('a batch that fails is applied again message by message');
+        },
+      });
+      const calls = spans.filter((s) => s.kind === SpanKind.CLIENT);
+      expect(calls).toHaveLength(2);
+      expect(calls.map((c) => c.parentSpanContext?.spanId).sort()).toEqual(events.map((e) => consumerOf(e).spanContext().spanId).sort());
+      expect(calls[0]!.attributes).toMatchObject({ 'http.request.method': 'POST', 'server.address': '127.0.0.1', 'http.response.status_code': 200 });
+    });
   });
 });
 

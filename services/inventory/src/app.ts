@@ -21,7 +21,8 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
   const service = createInventoryService({ db: database.db, outbox });
   const metrics = createMetrics({ service: 'inventory' });
   metrics.observeBus(bus, Object.values(QUEUES));
-  metrics.observeDeadLetters(bus, Object.values(QUEUES));
+  metrics.observeQueues(bus, Object.values(QUEUES));
+  const consumers = { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping, onBatch: metrics.observeBatch };
   metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({
@@ -53,7 +54,7 @@ export async function buildInventory({ database, bus, log, config }: Adapters & 
         if (loaded > 0) log.info({ products: loaded }, 'demo catalog loaded');
       }
       outbox.relay.start();
-      subscriptions = await subscribeHandlers(bus, service, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping });
+      subscriptions = await subscribeHandlers(bus, service, consumers);
     },
     async stop() {
       await http.close();

@@ -32,7 +32,17 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   const metrics = createMetrics({ service: 'orders' });
   // Its _count is the pages exports have read: a slow download holds the export to a page or two.
   const exportPageRows = metrics.histogram('orders_export_rows_per_page', 'Orders read by each page of a CSV export, as the client takes them', [1, 100, 250, 500]);
-  const service = createOrdersService({ db: database.db, outbox, onExportPage: (orders) => exportPageRows.observe(orders) });
+  const decisions = metrics.histogram(
+    'order_decision_seconds', 'From an order\'s creation to its confirmation or rejection (stock, then payment), by status',
+    [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], ['status'],
+  );
+  // Both series exist from the start, so rates read 0 rather than nothing before the first order.
+  for (const status of ['confirmed', 'rejected']) decisions.zero({ status });
+  const service = createOrdersService({
+    db: database.db, outbox,
+    onExportPage: (orders) => exportPageRows.observe(orders),
+    onDecided: (status, seconds) => decisions.observe({ status }, seconds),
+  });
   const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
   const feed = createLiveFeed({ bus, log });
   const webhookSender = createWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
@@ -42,7 +52,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   });
   const webhooks = createWebhooksService({ db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, onDeliveries: () => dispatcher.kick() });
   metrics.observeBus(bus, Object.values(QUEUES));
-  metrics.observeDeadLetters(bus, Object.values(QUEUES));
+  metrics.observeQueues(bus, Object.values(QUEUES));
+  const consumers = { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping, onBatch: metrics.observeBatch };
   metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({
@@ -88,8 +99,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       outbox.relay.start();
       await feed.start();
       subscriptions = [
-        ...await subscribeHandlers(bus, withPaymentFanOut(service, webhooks), { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping }),
-        await subscribeWebhookFanOut(bus, webhooks, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping }),
+        ...await subscribeHandlers(bus, withPaymentFanOut(service, webhooks), consumers),
+        await subscribeWebhookFanOut(bus, webhooks, consumers),
       ];
       dispatcher.start();
       await catalogSync.start();

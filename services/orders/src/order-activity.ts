@@ -2,7 +2,7 @@ import type { ActivityItem, ActivityNote, OrderActivity, OrderStatus } from '@pe
 import { displayNameOf, type Principal } from '@pedidos/platform/auth';
 import type { Db } from '@pedidos/platform/db';
 import { DomainError } from '@pedidos/platform/errors';
-import { historyOf, insertNote, notesOf, orderCustomer, type NoteRow } from './db/order-activity';
+import { historyOf, insertNote, notesOf, orderOrigin, type NoteRow } from './db/order-activity';
 
 const notFound = (id: string) => new DomainError('ORDER.NOT_FOUND', `No order ${id}.`);
 
@@ -18,8 +18,9 @@ const noteItem = (n: NoteRow): ActivityNote => ({
 export function createOrderActivity({ db, now = () => new Date() }: { db: Db; now?: () => Date }) {
   return {
     async activity(orderId: string): Promise<OrderActivity> {
-      const customerId = await orderCustomer(db, orderId);
-      if (customerId === undefined) throw notFound(orderId);
+      const origin = await orderOrigin(db, orderId);
+      if (origin === undefined) throw notFound(orderId);
+      const { customerId, traceId } = origin;
       const [history, notes] = await Promise.all([historyOf(db, orderId), notesOf(db, orderId)]);
       const changes: ActivityItem[] = history.map((h) => ({
         kind: 'status',
@@ -31,7 +32,7 @@ export function createOrderActivity({ db, now = () => new Date() }: { db: Db; no
       }));
       // Both lists are oldest first; a stable sort keeps a status change ahead of a note of the same instant.
       const items = [...changes, ...notes.map(noteItem)].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-      return { items };
+      return { traceId, items };
     },
 
     async addNote(author: Principal, orderId: string, body: string): Promise<ActivityNote> {

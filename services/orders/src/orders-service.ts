@@ -4,7 +4,8 @@ import { cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/mess
 import { createBatcher } from '@pedidos/platform/batcher';
 import { refusedByDatabase } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
-import { continueTrace } from '@pedidos/platform/trace';
+import { continueTrace, traceIdOf } from '@pedidos/platform/trace';
+import { recordSpan } from '@pedidos/platform/tracing';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import {
   addressProblems, DEFAULT_ORDER_SORT, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type OrderSummary, type OrderSummaryQuery, type PlaceOrderBody, type Shortage,
@@ -71,16 +72,21 @@ const PRICING_PROBLEMS = {
   mixed_currency: 'priced in another currency than the other lines',
 } as const;
 
-export function createOrdersService({ db, outbox, now = () => new Date(), onExportPage }: {
+export function createOrdersService({ db, outbox, now = () => new Date(), onExportPage, onDecided }: {
   db: Db;
   outbox: Outbox;
   now?: () => Date;
   /** Told the size of each page an export reads, as it reads it. */
   onExportPage?: (orders: number) => void;
+  /** Told, once committed, how long a pending order waited to be confirmed or rejected. */
+  onDecided?: (status: 'confirmed' | 'rejected', seconds: number) => void;
 }) {
-  async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await db.transaction(work);
+  /** Runs `work` in one transaction; what it leaves in `committed` runs only once the commit succeeded. */
+  async function inTransaction<T>(work: (tx: Tx, committed: (() => void)[]) => Promise<T>): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await db.transaction((tx) => work(tx, committed));
     outbox.relay.kick();
+    for (const then of committed) then();
     return result;
   }
 
@@ -128,7 +134,7 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
    * (false when the machine refuses it, and nothing is written for it). One statement each for the
    * statuses with their history, the orders as they now are, and the events, whatever the count.
    */
-  async function moveAll(tx: Tx, moves: Move[]): Promise<boolean[]> {
+  async function moveAll(tx: Tx, committed: (() => void)[], moves: Move[]): Promise<boolean[]> {
     const at = now();
     const planned = moves.map((m) => ({ ...m, next: transition(m.row.status as OrderStatus, m.e) }));
     const accepted = planned.flatMap((p) => (p.next.ok ? [{ ...p, next: p.next }] : []));
@@ -151,13 +157,25 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
       return [changed];
     });
     await publish(tx, ...events);
+    committed.push(() => {
+      for (const { row, next, cause } of accepted) {
+        // A span per order (its trace is its cause's), though one statement moved them all.
+        recordSpan(`order ${next.status}`, cause?.traceparent, at, {
+          'pedidos.order.id': row.id, 'pedidos.order.status.previous': row.status, 'pedidos.order.status': next.status,
+          ...(next.reason ? { 'pedidos.order.status.reason': next.reason } : {}),
+        });
+        if (row.status === 'pending' && (next.status === 'confirmed' || next.status === 'rejected')) {
+          onDecided?.(next.status, Math.max(0, at.getTime() - row.createdAt.getTime()) / 1000);
+        }
+      }
+    });
     return planned.map((p) => p.next.ok);
   }
 
   async function command(who: Principal, id: string, e: OrderEvent, traceparent: string) {
-    const result = await inTransaction(async (tx) => {
+    const result = await inTransaction(async (tx, committed) => {
       const row = await findOrder(tx, who, id, true);
-      const [moved] = await moveAll(tx, [{ row, e, cause: { traceparent, actor: who } }]);
+      const [moved] = await moveAll(tx, committed, [{ row, e, cause: { traceparent, actor: who } }]);
       if (!moved) {
         throw new DomainError('ORDER.INVALID_TRANSITION', `An order that is ${row.status} cannot be ${e.type === 'cancel' ? 'cancelled' : e.type === 'ship' ? 'shipped' : 'delivered'}.`);
       }
@@ -189,12 +207,13 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
         });
       }
       const id = randomUUID();
+      const traceId = traceIdOf(traceparent);
       // The number and the first history row's id are the statement's to give: 0 until it has.
       const row: OrderRow = {
         id, number: 0, customerId: who.id, status: 'pending', total: priced.total, currency: priced.currency, note: body.note ?? null,
         customerName: who.name ?? null, customerEmail: who.email ?? null,
         shippingAddress: body.shippingAddress === undefined ? null : normalizeAddress(body.shippingAddress),
-        payment: null, paymentVersion: 0, createdAt: at, updatedAt: at,
+        payment: null, paymentVersion: 0, traceId, createdAt: at, updatedAt: at,
       };
       const order = toOrder(row, priced.lines, [{ status: 'pending', reason: null, actor: who.id, actorName: displayNameOf(who), shortages: null, at }]);
       const requestHash = hashRequest(body);
@@ -205,7 +224,8 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
         customer: order.customer, shippingAddress: order.shippingAddress,
       }, traceparent);
       const written: NewOrder = {
-        id, customerId: who.id, customer: order.customer, shippingAddress: order.shippingAddress, total: priced.total, currency: priced.currency, note: row.note, lines: priced.lines,
+        id, customerId: who.id, customer: order.customer, shippingAddress: order.shippingAddress, total: priced.total, currency: priced.currency, note: row.note,
+        traceId, lines: priced.lines,
         idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey, requestHash },
         created, changed: statusChanged({ order, historyId: 0 }, traceparent),
       };
@@ -276,7 +296,7 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
     });
     if (facts.length === 0) return;
     if (new Set(facts.map((f) => f.orderId)).size !== facts.length) throw new Error('two facts about one order in one batch');
-    await inTransaction(async (tx) => {
+    await inTransaction(async (tx, committed) => {
       const claimed = await claimAndLockOrders(tx, consumer, facts.map((f) => ({ eventId: f.e.id, orderId: f.orderId })));
       const fresh = facts.filter((f) => claimed.fresh.has(f.e.id)).map((f) => {
         const row = claimed.orders.get(f.orderId);
@@ -290,7 +310,7 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
       const moves = fresh.flatMap((f) => (f.type === 'stock.rejected' || f.type === 'payment.authorized' || f.type === 'payment.declined'
         ? [{ row: f.row, e: { type: f.type }, cause: { traceparent: f.e.traceparent }, shortages: f.shortages }]
         : []));
-      await moveAll(tx, moves);
+      await moveAll(tx, committed, moves);
     });
   }
 
@@ -372,9 +392,9 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
 
     /** Rejects orders left pending longer than `timeoutMs`; safe to run on every replica at once. */
     async expirePending(timeoutMs: number, batch = 100) {
-      return inTransaction(async (tx) => {
+      return inTransaction(async (tx, committed) => {
         const stale = await lockStalePending(tx, new Date(now().getTime() - timeoutMs), batch);
-        await moveAll(tx, stale.map((row) => ({ row, e: { type: 'expire' } })));
+        await moveAll(tx, committed, stale.map((row) => ({ row, e: { type: 'expire' } })));
         return stale.length;
       });
     },

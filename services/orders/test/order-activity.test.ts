@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
@@ -74,6 +75,26 @@ describe.each(SHAPES)('an order\'s activity and staff notes (%s shape)', (shape)
       { kind: 'status', status: 'confirmed', reason: null, at: expect.any(String), by: null },
       { kind: 'status', status: 'shipped', reason: null, at: expect.any(String), by: { id: ADMIN_ID, name: 'Admin', role: 'staff' } },
     ]);
+  });
+
+  it('keeps the trace of the request that placed the order, which its events carry on, for the back office to show', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const response = await app.http.inject({
+      method: 'POST', url: '/api/orders', payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: PAYMENT_METHOD },
+      headers: { authorization: ana, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    });
+    expect(response.statusCode).toBe(201);
+    const { id } = response.json() as { id: string };
+    const created = await probe.next((e) => e.type === 'order.created' && (e.data as { orderId: string }).orderId === id);
+    expect(created.traceparent?.split('-')[1]).toBe(traceId);
+    expect((await inject('GET', `/api/orders/${id}/activity`)).json().traceId).toBe(traceId);
+    // Without a caller's trace, the order starts one of its own: still a trace id, still its events'.
+    const own = await placedByAna();
+    const ownTrace = (await inject('GET', `/api/orders/${own.id}/activity`)).json().traceId as string;
+    expect(ownTrace).toMatch(/^[0-9a-f]{32}$/);
+    expect(ownTrace).not.toBe(traceId);
+    const ownCreated = await probe.next((e) => e.type === 'order.created' && (e.data as { orderId: string }).orderId === own.id);
+    expect(ownCreated.traceparent?.split('-')[1]).toBe(ownTrace);
   });
 
   it('names the customer as customer when they cancel their own order themselves, and by e-mail when the token has no name', async () => {

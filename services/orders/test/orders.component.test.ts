@@ -418,6 +418,24 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(counter(text, 'messages_dead_lettered_total')).toBe(counter(before, 'messages_dead_lettered_total') || 0);
   });
 
+  it('measures how long each order waited to be confirmed, once per order, from its creation', async () => {
+    const sample = (text: string, name: string, status: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*status="${status}"[^}]*\\} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const before = (await inject('GET', '/metrics')).body;
+    const placedFrom = Date.now();
+    const order = await placed();
+    const authorized = fromPayments('payment.authorized', order.id, 1);
+    await tell(authorized);
+    // The same fact again, as at-least-once delivery may bring it: the order was decided once.
+    await tell(authorized);
+    const after = (await inject('GET', '/metrics')).body;
+    expect(sample(after, 'order_decision_seconds_count', 'confirmed') - sample(before, 'order_decision_seconds_count', 'confirmed')).toBe(1);
+    const waited = sample(after, 'order_decision_seconds_sum', 'confirmed') - sample(before, 'order_decision_seconds_sum', 'confirmed');
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThanOrEqual((Date.now() - placedFrom) / 1000);
+    expect(sample(after, 'order_decision_seconds_count', 'rejected')).toBe(sample(before, 'order_decision_seconds_count', 'rejected'));
+  });
+
   it('reports its outbox lag and its dead letters to administrators', async () => {
     const poison = fromInventory('stock.rejected', { orderId: 'not-a-uuid' });
     const dead = new Promise<void>((resolve) => {

@@ -37,7 +37,8 @@ export async function buildPayments({ database, bus, log, config, provider = pro
     onAnswersRecorded: (answers) => answersPerTransaction.observe(answers),
   });
   metrics.observeBus(bus, Object.values(QUEUES));
-  metrics.observeDeadLetters(bus, Object.values(QUEUES));
+  metrics.observeQueues(bus, Object.values(QUEUES));
+  const consumers = { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping, onBatch: metrics.observeBatch };
   metrics.observeOutbox(outbox.relay);
 
   const http = await createHttpApp({
@@ -76,7 +77,7 @@ export async function buildPayments({ database, bus, log, config, provider = pro
     async start() {
       await migrate(database, { schema: 'payments', migrationsFolder: MIGRATIONS });
       outbox.relay.start();
-      subscriptions = await subscribeHandlers(bus, service, { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping });
+      subscriptions = await subscribeHandlers(bus, service, consumers);
       reconciler = setInterval(() => {
         reconciling ??= reconcile().finally(() => (reconciling = undefined));
       }, config.RECONCILE_INTERVAL_MS);

@@ -28,6 +28,11 @@ export async function expectEachApiPathAtItsService(baseUrl: string, urls: { ord
   expect(direct.status).toBe(200);
   expect(direct.body.items).toEqual([expect.objectContaining({ sku: product.sku, quantity: 1, unitPrice: 1250 })]);
 
+  // The webhook endpoints are the orders service's too.
+  const endpoints = await send('GET', `${baseUrl}/api/webhooks`, undefined, { authorization: admin.bearer });
+  expect(endpoints.status).toBe(200);
+  expect(endpoints.body).toEqual((await send('GET', `${urls.orders}/api/webhooks`, undefined, { authorization: admin.bearer })).body);
+
   // The services' own errors come through as they are.
   const invalid = await send('POST', `${baseUrl}/api/orders`, { items: [] }, { authorization: admin.bearer });
   expect(invalid.status).toBe(400);

@@ -128,6 +128,14 @@ export async function stockLine(card: Locator): Promise<string> {
 
 /** axe-core on the page as it is now; only what blocks or seriously hinders someone counts. */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  // A toast still fading in is read at part of its opacity: its contrast is judged once it has arrived.
+  await page.evaluate(() => {
+    // The page's own types: this file is compiled without the DOM library.
+    type Animation = { finished: Promise<unknown>; effect: { getTiming(): { iterations?: number } } | null };
+    const { document } = globalThis as unknown as { document: { getAnimations(): Animation[] } };
+    const ending = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
+    return Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
+  });
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -9,6 +9,8 @@ import { AdminProductsPage } from './routes/admin/products';
 import { DashboardPage } from './routes/admin/dashboard';
 import { OperationsPage } from './routes/admin/operations';
 import { MovementsPage } from './routes/admin/movements';
+import { WebhookPage } from './routes/admin/webhook';
+import { WebhooksPage } from './routes/admin/webhooks';
 import { CartPage } from './routes/cart';
 import { CatalogPage } from './routes/catalog';
 import { LoginPage } from './routes/login';
@@ -37,6 +39,8 @@ export function AppRoutes() {
           <Route path="products/:sku/movements" element={<MovementsPage />} />
           <Route path="dashboard" element={<DashboardPage />} />
           <Route path="operations" element={<OperationsPage />} />
+          <Route path="webhooks" element={<WebhooksPage />} />
+          <Route path="webhooks/:id" element={<WebhookPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -2,6 +2,7 @@ import type { TokenResponse } from '@pedidos/contracts/identity';
 import type { Product } from '@pedidos/contracts/inventory';
 import type { Order } from '@pedidos/contracts/orders';
 import type { Payment } from '@pedidos/contracts/payments';
+import type { WebhookEndpoint } from '@pedidos/contracts/webhooks';
 
 export const product = (overrides: Partial<Product> = {}): Product => ({
   sku: 'CAFE-1KG',
@@ -57,5 +58,14 @@ export const payment = (overrides: Partial<Payment> = {}): Payment => ({
     { kind: 'authorization', amount: 9980, at: '2026-11-29T12:00:00.200Z', actor: null, providerReference: 'sb_auth_1', reason: null },
     { kind: 'capture', amount: 9980, at: '2026-11-29T12:05:00.000Z', actor: null, providerReference: 'sb_cap_1', reason: null },
   ],
+  ...overrides,
+});
+
+export const webhookEndpoint = (overrides: Partial<WebhookEndpoint> = {}): WebhookEndpoint => ({
+  id: '5a1c0e2b-9d3f-4e6a-8b7c-1d2e3f4a5b60',
+  url: 'https://erp.example.com/hooks/pedidos',
+  events: ['order.created', 'payment.captured'],
+  description: 'ERP',
+  createdAt: '2026-11-29T12:00:00.000Z',
   ...overrides,
 });

@@ -1,6 +1,7 @@
 import { createBatcher } from '../batcher';
+import { activeContext, inContext, traceBatch } from '../tracing';
 import type { CloudEvent } from './cloud-event';
-import type { DeliveryContext, Handler } from './bus';
+import type { DeliveryContext, Handler, SubscriptionSpec } from './bus';
 
 export interface BatchingOptions {
   /** Applies one event; what a batch falls back to, message by message. */
@@ -9,7 +10,12 @@ export interface BatchingOptions {
   many: (events: CloudEvent[], queue: string) => Promise<void>;
   /** The most events in one batch; the subscription's prefetch bounds it too. */
   max?: number;
+  /** Told how many first deliveries each batch took (a metric: `Metrics.observeBatch`). */
+  onBatch?: (queue: string, size: number) => void;
 }
+
+/** What a service's subscriptions take from its configuration and metrics. */
+export type ConsumerSettings = Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>> & Pick<BatchingOptions, 'onBatch'>;
 
 /**
  * A handler that applies together the deliveries a transport holds in flight at once (up to its
@@ -21,14 +27,19 @@ export interface BatchingOptions {
  * its neighbours are applied once (`many` must have written nothing when it throws: one
  * transaction). A redelivered message (attempt > 1) goes alone from the start.
  */
-export function batchingHandler({ one, many, max }: BatchingOptions): Handler {
-  const batched = createBatcher<{ event: CloudEvent; ctx: DeliveryContext }, void>({
+export function batchingHandler({ one, many, max, onBatch }: BatchingOptions): Handler {
+  // Each delivery keeps the trace context it arrived in (its CONSUMER span): a delivery applied
+  // alone runs in its own, not in that of whichever delivery started the batcher's loop.
+  const batched = createBatcher<{ event: CloudEvent; ctx: DeliveryContext; trace: ReturnType<typeof activeContext> }, void>({
     many: async (deliveries) => {
-      await many(deliveries.map((d) => d.event), deliveries[0]!.ctx.queue);
+      const events = deliveries.map((d) => d.event);
+      const queue = deliveries[0]!.ctx.queue;
+      await traceBatch(queue, events, () => many(events, queue));
       return deliveries.map(() => ({ status: 'fulfilled', value: undefined }));
     },
-    one: (d) => one(d.event, d.ctx),
+    one: (d) => inContext(d.trace, () => one(d.event, d.ctx)),
     max,
+    onBatch: onBatch && ((deliveries) => onBatch(deliveries[0]!.ctx.queue, deliveries.length)),
   });
-  return (event, ctx) => (ctx.attempt > 1 ? one(event, ctx) : batched({ event, ctx }));
+  return (event, ctx) => (ctx.attempt > 1 ? one(event, ctx) : batched({ event, ctx, trace: activeContext() }));
 }

@@ -6,5 +6,5 @@ export * from './dead-letters';
 export * from './outbox';
 export * from './inbox';
 export { operationsReport } from './operations';
-export { batchingHandler, type BatchingOptions } from './batching';
+export { batchingHandler, type BatchingOptions, type ConsumerSettings } from './batching';
 export { onlyTypes } from './only-types';

@@ -1,4 +1,4 @@
-import { batchingHandler, onlyTypes, type Bus, type CloudEvent, type DeliveryContext, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, onlyTypes, type Bus, type CloudEvent, type ConsumerSettings, type DeliveryContext, type Subscription } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { InventoryService } from '../inventory-service';
@@ -7,7 +7,7 @@ import type { InventoryService } from '../inventory-service';
 export const QUEUES = CONSUMER_QUEUES.inventory;
 
 /** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
-export function subscribeHandlers(bus: Bus, service: InventoryService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
+export function subscribeHandlers(bus: Bus, service: InventoryService, { prefetch, dependsOn, onBatch }: ConsumerSettings): Promise<Subscription[]> {
   const onOrderFact = (event: CloudEvent, { queue }: DeliveryContext) => service.onOrderFact(queue, event);
   return Promise.all([
     bus.subscribe({
@@ -18,6 +18,7 @@ export function subscribeHandlers(bus: Bus, service: InventoryService, { prefetc
         one: onOrderFact,
         many: (events, queue) => service.onOrdersCreated(queue, events),
         max: prefetch,
+        onBatch,
       })),
       prefetch,
       dependsOn,

@@ -12,6 +12,8 @@ export interface NewOrder {
   total: number;
   currency: string;
   note: string | null;
+  /** The trace the placing request belongs to. */
+  traceId: string;
   lines: { sku: string; name: string; quantity: number; unitPrice: number }[];
   /** With it, the order is written only if this customer has not used the key before. */
   idempotency?: { key: string; requestHash: string };
@@ -39,16 +41,18 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
         ${sql.param(batch.map((o) => (o.shippingAddress === null ? null : JSON.stringify(o.shippingAddress))))}::jsonb[],
         ${sql.param(batch.map((o) => o.idempotency?.key ?? null))}::text[], ${sql.param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[],
         ${sql.param(batch.map((o) => o.created.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.created)))}::jsonb[],
-        ${sql.param(batch.map((o) => o.changed.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[])
-        WITH ORDINALITY AS o(id, customer_id, total, currency, note, customer_name, customer_email, shipping_address, key, request_hash, created_id, created, changed_id, changed, ord)
+        ${sql.param(batch.map((o) => o.changed.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[],
+        ${sql.param(batch.map((o) => o.traceId))}::text[])
+        WITH ORDINALITY AS o(id, customer_id, total, currency, note, customer_name, customer_email, shipping_address, key, request_hash, created_id, created, changed_id, changed, trace_id, ord)
     ), kept AS (
       INSERT INTO ${idempotencyKeys} (customer_id, key, request_hash, order_id, created_at)
       SELECT customer_id, key, request_hash, id, ${when}::timestamptz FROM o WHERE key IS NOT NULL ORDER BY customer_id, key, ord
       ON CONFLICT DO NOTHING
       RETURNING order_id
     ), placed AS (
-      INSERT INTO ${orders} (id, number, customer_id, status, total, currency, note, customer_name, customer_email, shipping_address, created_at, updated_at)
-      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, customer_name, customer_email, shipping_address, ${when}::timestamptz, ${when}::timestamptz
+      INSERT INTO ${orders} (id, number, customer_id, status, total, currency, note, customer_name, customer_email, shipping_address, trace_id, created_at, updated_at)
+      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, customer_name, customer_email, shipping_address, trace_id,
+        ${when}::timestamptz, ${when}::timestamptz
       FROM o WHERE key IS NULL OR id IN (SELECT order_id FROM kept) ORDER BY ord
       RETURNING id, number
     ), written_lines AS (

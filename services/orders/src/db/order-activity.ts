@@ -5,10 +5,10 @@ import { orderHistory, orderNotes, orders } from './schema';
 type ActivityHistoryRow = Pick<typeof orderHistory.$inferSelect, 'id' | 'status' | 'reason' | 'actor' | 'actorName' | 'shortages' | 'at'>;
 export type NoteRow = typeof orderNotes.$inferSelect;
 
-/** The order's owner, or undefined when there is no such order. */
-export async function orderCustomer(q: Queryable, orderId: string): Promise<string | undefined> {
-  const [row] = await q.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, orderId));
-  return row?.customerId;
+/** The order's owner and trace, or undefined when there is no such order. */
+export async function orderOrigin(q: Queryable, orderId: string): Promise<{ customerId: string; traceId: string | null } | undefined> {
+  const [row] = await q.select({ customerId: orders.customerId, traceId: orders.traceId }).from(orders).where(eq(orders.id, orderId));
+  return row;
 }
 
 /** Every status change of the order, oldest first. */

@@ -167,7 +167,7 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
 export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
   const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
     currency: string; note: string | null; customer_name: string | null; customer_email: string | null; shipping_address: OrderRow['shippingAddress'];
-    payment: OrderRow['payment']; payment_version: number; created_at: string; updated_at: string }>(sql`
+    payment: OrderRow['payment']; payment_version: number; trace_id: string | null; created_at: string; updated_at: string }>(sql`
     WITH claimed AS (
       INSERT INTO ${inbox} (consumer, event_id) SELECT ${consumer}::text, id FROM unnest(${sql.param(facts.map((f) => f.eventId))}::text[]) AS e(id) ORDER BY id
       ON CONFLICT DO NOTHING RETURNING event_id
@@ -181,7 +181,7 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
     orderRows.set(r.id, {
       id: r.id, number: Number(r.number), customerId: r.customer_id, status: r.status, total: Number(r.total), currency: r.currency,
       note: r.note, customerName: r.customer_name, customerEmail: r.customer_email, shippingAddress: r.shipping_address,
-      payment: r.payment, paymentVersion: Number(r.payment_version), createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+      payment: r.payment, paymentVersion: Number(r.payment_version), traceId: r.trace_id, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
     });
   }
   return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };

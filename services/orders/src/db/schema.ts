@@ -31,6 +31,8 @@ export const orders = ordersSchema.table(
     payment: jsonb('payment').$type<PaymentSummary>(),
     /** The `version` of that word: an older event arriving late never replaces a newer one. */
     paymentVersion: integer('payment_version').notNull().default(0),
+    /** The W3C trace id of the request that placed it: the order's whole saga is that one trace. */
+    traceId: text('trace_id'),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

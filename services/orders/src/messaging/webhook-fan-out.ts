@@ -1,7 +1,7 @@
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import { WEBHOOK_EVENT_TYPES } from '@pedidos/contracts/webhooks';
-import { batchingHandler, onlyTypes, type Bus, type CloudEvent, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, onlyTypes, type Bus, type CloudEvent, type ConsumerSettings, type Subscription } from '@pedidos/platform/messaging';
 import type { OrdersService } from '../orders-service';
 import type { WebhooksService } from '../webhooks-service';
 
@@ -12,7 +12,7 @@ const PAYMENT_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES.filter((type) => type.
  * The orders' own events reach this durable queue whether or not an endpoint wants them now: the
  * broker keeps what arrives while the service is down, so no change is missed.
  */
-export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription> {
+export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { prefetch, dependsOn, onBatch }: ConsumerSettings): Promise<Subscription> {
   return bus.subscribe({
     queue: CONSUMER_QUEUES.orders.webhooks,
     bindings: ORDER_TYPES.map((routingKey) => ({ exchange: EXCHANGES.orders, routingKey })),
@@ -20,6 +20,7 @@ export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { pr
       one: (event, { queue }) => webhooks.fanOut(queue, [event]),
       many: (events, queue) => webhooks.fanOut(queue, events),
       max: prefetch,
+      onBatch,
     })),
     prefetch,
     dependsOn,

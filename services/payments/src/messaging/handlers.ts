@@ -1,4 +1,4 @@
-import { batchingHandler, onlyTypes, type Bus, type Subscription, type SubscriptionSpec } from '@pedidos/platform/messaging';
+import { batchingHandler, onlyTypes, type Bus, type ConsumerSettings, type Subscription } from '@pedidos/platform/messaging';
 import { EXCHANGES } from '@pedidos/contracts/events';
 import { CONSUMER_QUEUES } from '@pedidos/contracts/queues';
 import type { PaymentsService } from '../payments-service';
@@ -10,7 +10,7 @@ const ORDER_FACTS = ['order.created', 'order.cancelled', 'order.shipped'] as con
 const STOCK_FACTS = ['stock.reserved', 'stock.rejected'] as const;
 
 /** `dependsOn`: the service's database; while it is down, failed messages wait for it instead of dead-lettering. */
-export function subscribeHandlers(bus: Bus, service: PaymentsService, { prefetch, dependsOn }: Required<Pick<SubscriptionSpec, 'prefetch' | 'dependsOn'>>): Promise<Subscription[]> {
+export function subscribeHandlers(bus: Bus, service: PaymentsService, { prefetch, dependsOn, onBatch }: ConsumerSettings): Promise<Subscription[]> {
   return Promise.all([
     bus.subscribe({
       queue: QUEUES.saga,
@@ -24,6 +24,7 @@ export function subscribeHandlers(bus: Bus, service: PaymentsService, { prefetch
         one: (event, { queue }) => service.onOrderFact(queue, event),
         many: (events, queue) => service.onOrderFacts(queue, events),
         max: prefetch,
+        onBatch,
       })),
       prefetch,
       dependsOn,

@@ -8,6 +8,7 @@ const SECTIONS = [
   { to: '/admin/products', title: 'admin.navProducts', intro: 'admin.productsIntro' },
   { to: '/admin/dashboard', title: 'admin.navDashboard', intro: 'admin.dashboardIntro' },
   { to: '/admin/operations', title: 'operations.nav', intro: 'admin.operationsIntro' },
+  { to: '/admin/webhooks', title: 'webhooks.nav', intro: 'webhooks.homeIntro' },
 ] as const;
 
 export function AdminHomePage() {

@@ -19,6 +19,9 @@ export function AdminLayout() {
           <li>
             <NavLink to="/admin/operations">{t('operations.nav')}</NavLink>
           </li>
+          <li>
+            <NavLink to="/admin/webhooks">{t('webhooks.nav')}</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -15,7 +15,7 @@ export function useAddStaffNote(orderId: string) {
       const key = orderKeys.activity(orderId);
       // Not read yet (it failed, or is on its way): the next read brings the note.
       if (queryClient.getQueryData<OrderActivity>(key) === undefined) return void queryClient.invalidateQueries({ queryKey: key });
-      queryClient.setQueryData<OrderActivity>(key, (old) => (old!.items.some((i) => i.kind === 'note' && i.id === note.id) ? old : { items: [...old!.items, note] }));
+      queryClient.setQueryData<OrderActivity>(key, (old) => (old!.items.some((i) => i.kind === 'note' && i.id === note.id) ? old : { ...old!, items: [...old!.items, note] }));
     },
   });
 }

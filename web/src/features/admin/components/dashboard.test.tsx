@@ -171,8 +171,8 @@ describe('dashboard', { timeout: 30_000 }, () => {
     stubFetch({ 'GET /api/orders/stream': () => new Response(null, { status: 204 }) });
     renderApp('/admin');
     const cards = await screen.findAllByRole('heading', { level: 2 }, { timeout: 15_000 });
-    expect(cards.map((h) => h.textContent)).toEqual(['Orders', 'Products', 'Dashboard', 'Operations']);
-    expect(cards.map((h) => within(h).getByRole('link').getAttribute('href'))).toEqual(['/admin/orders', '/admin/products', '/admin/dashboard', '/admin/operations']);
+    expect(cards.map((h) => h.textContent)).toEqual(['Orders', 'Products', 'Dashboard', 'Operations', 'Webhooks']);
+    expect(cards.map((h) => within(h).getByRole('link').getAttribute('href'))).toEqual(['/admin/orders', '/admin/products', '/admin/dashboard', '/admin/operations', '/admin/webhooks']);
     expect(screen.getByText('Watch the services behind the shop: events waiting to be published and messages that failed.')).toBeTruthy();
   });
 

@@ -20,6 +20,7 @@ const shipped = order({
     { status: 'shipped', at: '2026-11-29T12:05:00.500Z', reason: null, actor: ADMIN.id },
   ],
 });
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const shippedActivity: ActivityItem[] = [
   { kind: 'status', status: 'pending', reason: null, at: '2026-11-29T12:00:00.000Z', by: ANA },
   { kind: 'status', status: 'confirmed', reason: null, at: '2026-11-29T12:00:01.000Z', by: null },
@@ -50,13 +51,17 @@ const noteFrom = (body: string): ActivityNote => ({ kind: 'note', id: nextNoteId
 function openAsAdmin(
   o = shipped,
   items: ActivityItem[] = shippedActivity,
-  { pay = refunded, notes = (body: unknown) => json(201, noteFrom((body as { body: string }).body)) }: { pay?: typeof refunded | null; notes?: (body: unknown) => Response } = {},
+  {
+    pay = refunded,
+    notes = (body: unknown) => json(201, noteFrom((body as { body: string }).body)),
+    traceId = TRACE_ID,
+  }: { pay?: typeof refunded | null; notes?: (body: unknown) => Response; traceId?: string | null } = {},
 ) {
   setSession(sessionFromTokens(tokens('admin')));
   const http = stubFetch({
     'GET /api/orders/stream': () => new Response(null, { status: 204 }),
     [`GET /api/orders/${o.id}`]: () => json(200, o),
-    [`GET /api/orders/${o.id}/activity`]: () => json(200, { items } satisfies OrderActivity),
+    [`GET /api/orders/${o.id}/activity`]: () => json(200, { traceId, items } satisfies OrderActivity),
     [`GET /api/payments/${o.id}`]: () => (pay ? json(200, pay) : problem(404, 'PAYMENT.NOT_FOUND', 'No payment.')),
     [`POST /api/orders/${o.id}/notes`]: ({ body }) => notes(body),
   });
@@ -86,6 +91,19 @@ describe('an order’s activity in the back office', () => {
     expect(screen.queryByRole('list', { name: 'Timeline' })).toBeNull();
     const first = (await steps())[0]!;
     expect(within(first).getByText((_, el) => el?.tagName === 'TIME').getAttribute('datetime')).toBe('2026-11-29T12:00:00.000Z');
+  });
+
+  it('shows the trace id the order’s saga was recorded under', async () => {
+    openAsAdmin();
+    const trace = await screen.findByText(TRACE_ID, {}, { timeout: 5000 });
+    expect(trace.tagName).toBe('CODE');
+    expect(trace.closest('dl')!.querySelector('dt')!.textContent).toBe('Trace ID');
+  });
+
+  it('shows no trace for an order placed before traces were kept', async () => {
+    openAsAdmin(shipped, shippedActivity, { traceId: null });
+    await waitFor(async () => expect(await steps()).toHaveLength(6), { timeout: 5000 });
+    expect(screen.queryByText('Trace ID')).toBeNull();
   });
 
   it('shows which lines were short on a rejection for lack of stock', async () => {

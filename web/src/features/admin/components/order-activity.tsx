@@ -33,6 +33,15 @@ export function OrderActivity({ order }: { order: Order }) {
   return (
     <section className="card order-activity" aria-labelledby="order-activity-title">
       <h2 id="order-activity-title">{t('activity.title')}</h2>
+      {activity.data?.traceId && (
+        <dl className="activity-trace">
+          <dt>{t('activity.trace')}</dt>
+          <dd>
+            <code>{activity.data.traceId}</code>
+          </dd>
+          <dd className="field-hint">{t('activity.traceHint')}</dd>
+        </dl>
+      )}
       {activity.isPending ? (
         <Spinner />
       ) : activity.isError ? (

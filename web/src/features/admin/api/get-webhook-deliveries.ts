@@ -1,0 +1,18 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { WebhookDeliveryPage } from '@pedidos/contracts/webhooks';
+import { apiJson, queryString } from '../../../lib/api-client';
+import { webhookKeys } from './get-webhooks';
+
+/** While a delivery is being tried its attempts change every few seconds; once none is, the page stands still. */
+export const PENDING_REFRESH_MS = 2_000;
+
+export const getWebhookDeliveries = (id: string, cursor: string | undefined, signal?: AbortSignal) =>
+  apiJson<WebhookDeliveryPage>(`/api/webhooks/${encodeURIComponent(id)}/deliveries${queryString({ cursor, limit: 20 })}`, { signal });
+
+export const useWebhookDeliveries = (id: string, cursor: string | undefined) =>
+  useQuery({
+    queryKey: webhookKeys.deliveryPage(id, cursor),
+    queryFn: ({ signal }) => getWebhookDeliveries(id, cursor, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.items.some((d) => d.status === 'pending') ? PENDING_REFRESH_MS : false),
+  });
