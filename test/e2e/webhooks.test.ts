@@ -170,7 +170,7 @@ describe('webhooks in the back office', () => {
     await screenshot(office, 'admin-webhook-deliveries');
 
     await item.getByRole('button', { name: 'Send again' }).click();
-    await item.getByText('Sent again: it is pending until the endpoint answers, with the same webhook-id.').waitFor();
+    await item.getByText('Sent again, with the same webhook-id: its status and attempts below follow the new tries.').waitFor();
     await expect.poll(() => flaky.receipts.length, { timeout: 15_000 }).toBe(3);
     expect(flaky.receipts[2]).toMatchObject({ id: accepted.id, status: 200, body: accepted.body });
     expect(signedWith(secret, flaky.receipts[2]!)).toBe(true);

@@ -134,8 +134,8 @@ function hopsOf(spans: Span[], callerSpanId: string) {
   if (!payment) return undefined;
   const paymentFact = spans.find((s) => s.service === 'payments' && s.name === 'payments.order-facts process' && descends(payment, s));
   if (!paymentFact) return undefined;
-  // The card provider is called over HTTP while the payment fact is handled.
-  const providerCall = find({ service: 'payments', kind: CLIENT }, (s) => descends(s, stockFact) || descends(s, paymentFact));
+  // The card provider is called over HTTP for the fact that completed what the payment waited for: its child.
+  const providerCall = find({ service: 'payments', kind: CLIENT }, (s) => s.parentSpanId === paymentFact.spanId);
   if (!providerCall) return undefined;
   const statusChange = find({ service: 'orders', name: 'orders.payment-updates process', kind: CONSUMER }, (s) => s.parentSpanId === payment.spanId);
   if (!statusChange) return undefined;

@@ -269,7 +269,7 @@ export type ActivityItem = Static<typeof ActivityItem>;
 /** The back office's timeline of an order: its status changes and its staff notes, oldest first. Never shown to the customer. */
 export const OrderActivity = Type.Object({
   traceId: Type.Union([Type.String({ pattern: '^[0-9a-f]{32}$' }), Type.Null()], {
-    description: 'the W3C trace id of the request that placed the order: its whole saga, across services, is this trace (null for orders placed before it was kept)',
+    description: 'the W3C trace id of the request that placed the order, which its saga (reservation, payment, confirmation or rejection) continues across services; later commands (ship, cancel) are traces of their own. Null for orders placed before it was kept',
   }),
   items: Type.Array(ActivityItem, { description: 'oldest first; on the same instant a status change comes before a note' }),
 });

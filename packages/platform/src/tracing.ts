@@ -238,8 +238,18 @@ export function startPublishSpans(exchange: string, events: CloudEvent[]): Publi
   };
 }
 
+/** Whether spans are being recorded in this process: callers skip gathering what a span would hold when not. */
+export const tracingActive = (): boolean => tracer !== null;
+
 /** The active trace context, to run later work in it (`inContext`); undefined while tracing is off. */
 export const activeContext = (): Context | undefined => (tracer ? context.active() : undefined);
+
+/**
+ * Runs `work` in the trace `traceparent` names (its spans children of that span), or in no trace
+ * without one: never in the context of whoever happened to start it (a loop kicked by a request).
+ */
+export const inTraceOf = <T>(traceparent: string | null | undefined, work: () => T): T =>
+  (tracer ? context.with(parentContext(traceparent ?? undefined).ctx, work) : work());
 
 /** Runs `work` in a context `activeContext` gave, or as it is without one. */
 export const inContext = <T>(ctx: Context | undefined, work: () => T): T => (ctx ? context.with(ctx, work) : work());

@@ -16,7 +16,7 @@ import { createInProcessBus } from '../src/messaging/in-process-bus';
 import { createOutbox } from '../src/messaging/outbox';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
 import { continueTrace } from '../src/trace';
-import { recordSpan, startPublishSpans, startTracing, tracingConfigured, type Tracing } from '../src/tracing';
+import { inTraceOf, recordSpan, startPublishSpans, traceBatch, startTracing, tracingConfigured, type Tracing } from '../src/tracing';
 import { outbox } from './fixtures/outbox-schema';
 
 const migrationsFolder = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
@@ -162,6 +162,31 @@ describe('tracing switched on', () => {
     // The handler sees its own span's context, so what it emits continues from it; its logs name it.
     expect(handled[0]!.traceparent).toBe(traceparentOf(consumer!));
     expect(lines.find((l) => l.msg === 'message handled')).toMatchObject({ trace_id: TRACE_ID, span_id: consumer!.spanContext().spanId });
+  });
+
+  it("runs later work in the trace it is for, not in that of whoever started it, or in none", async () => {
+    exporter.reset();
+    const server = createServer((_req, res) => res.end('ok')).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const other = continueTrace(undefined);
+    try {
+      // Inside another span, as a loop started by some batch or request runs.
+      await traceBatch('things.loop', [], async () => {
+        await inTraceOf(other, () => fetch(url));
+        await inTraceOf(null, () => fetch(url));
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const spans = await finished();
+    const loop = spans.find((s) => s.name === 'things.loop apply batch')!;
+    const calls = spans.filter((s) => s.kind === SpanKind.CLIENT);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.spanContext().traceId).toBe(other.split('-')[1]);
+    expect(calls[0]!.parentSpanContext?.spanId).toBe(other.split('-')[2]);
+    expect(calls[1]!.parentSpanContext).toBeUndefined();
+    expect(calls.map((c) => c.spanContext().traceId)).not.toContain(loop.spanContext().traceId);
   });
 
   describe('a batching consumer', () => {

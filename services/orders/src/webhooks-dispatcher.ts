@@ -1,6 +1,7 @@
 import type { Db } from '@pedidos/platform/db';
 import type { Logger } from '@pedidos/platform/logger';
 import { exponentialBackoff } from '@pedidos/platform/messaging';
+import { inTraceOf } from '@pedidos/platform/tracing';
 import { claimDueDeliveries, recordAttempt, releaseDeliveries, type ClaimedDelivery } from './db/webhooks';
 import type { WebhookSender } from './webhooks-sender';
 
@@ -52,7 +53,8 @@ export function createWebhookDispatcher({ db, sender, log, pollMs, retryForMs, r
       while (next < due.length && state === 'started') {
         const delivery = due[next++]!;
         try {
-          await deliver(delivery);
+          // The attempt belongs to the event's trace, not to whichever request or message kicked this loop.
+          await inTraceOf(delivery.event.traceparent, () => deliver(delivery));
         } catch (error) {
           // Its lease ends and it is sent again: unrecorded, the attempt never happened for us.
           log.warn({ err: error, deliveryId: delivery.id }, 'webhook attempt not recorded; will retry');

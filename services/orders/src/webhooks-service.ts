@@ -3,8 +3,7 @@ import type { CreateWebhookBody, CreatedWebhookEndpoint, WebhookDelivery, Webhoo
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import type { Db } from '@pedidos/platform/db';
 import { DomainError } from '@pedidos/platform/errors';
-import { claimEvents, type CloudEvent } from '@pedidos/platform/messaging';
-import { inbox } from './db/schema';
+import type { CloudEvent } from '@pedidos/platform/messaging';
 import {
   activeEndpoint, activeEndpoints, deliveryPage, disableEndpoint, insertDeliveries, insertEndpoint, replayDelivery,
   type AttemptRow, type DeliveryRow, type EndpointRow,
@@ -74,20 +73,23 @@ export function createWebhooksService({ db, allowPrivate, onDeliveries, now = ()
     },
 
     async replay(id: string, deliveryId: string): Promise<{ id: string; status: 'pending' }> {
-      if (!(await activeEndpoint(db, id)) || !(await replayDelivery(db, id, deliveryId, now()))) {
-        throw new DomainError('WEBHOOK.DELIVERY_NOT_FOUND', `No delivery ${deliveryId} for webhook endpoint ${id}.`);
+      const replayed = (await activeEndpoint(db, id)) ? await replayDelivery(db, id, deliveryId, now()) : 'missing';
+      if (replayed === 'missing') throw new DomainError('WEBHOOK.DELIVERY_NOT_FOUND', `No delivery ${deliveryId} for webhook endpoint ${id}.`);
+      if (replayed === 'pending') {
+        throw new DomainError('WEBHOOK.DELIVERY_PENDING', `Delivery ${deliveryId} is still being tried; it can be sent again once delivered or failed.`);
       }
       onDeliveries?.();
       return { id: deliveryId, status: 'pending' };
     },
 
-    /** Events from the broker become deliveries, in the transaction that records them as handled. */
-    async fanOut(consumer: string, events: CloudEvent[]): Promise<void> {
-      const added = await db.transaction(async (tx) => {
-        const fresh = await claimEvents(tx, inbox, consumer, events.map((e) => e.id));
-        return insertDeliveries(tx, events.filter((e) => fresh.has(e.id)));
-      });
-      if (added > 0) onDeliveries?.();
+    /**
+     * Events from the broker become deliveries, one per subscribed endpoint, in one statement. A
+     * delivery is unique per endpoint and event, so an event delivered again adds nothing: no inbox
+     * row is needed, and while no endpoint wants an event the statement writes nothing (no commit
+     * to wait for).
+     */
+    async fanOut(events: CloudEvent[]): Promise<void> {
+      if ((await insertDeliveries(db, events)) > 0) onDeliveries?.();
     },
   };
 }

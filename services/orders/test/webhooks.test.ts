@@ -36,7 +36,7 @@ interface Received {
 }
 
 /** A receiver on 127.0.0.1: each path answers as its function says, told how many times this `webhook-id` came before. */
-async function startReceiver(paths: Record<string, (seenBefore: number) => number | 'hang-up'>) {
+async function startReceiver(paths: Record<string, (seenBefore: number) => number | 'hang-up' | Promise<number>>) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,10 +44,11 @@ async function startReceiver(paths: Record<string, (seenBefore: number) => numbe
     req.on('end', () => {
       const path = req.url ?? '/';
       const seenBefore = received.filter((r) => r.path === path && r.headers['webhook-id'] === req.headers['webhook-id']).length;
-      const answer = paths[path]?.(seenBefore) ?? 404;
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answer === 'hang-up' ? 0 : answer });
-      if (answer === 'hang-up') req.socket.destroy();
-      else res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
+      void Promise.resolve(paths[path]?.(seenBefore) ?? 404).then((answer) => {
+        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status: answer === 'hang-up' ? 0 : answer });
+        if (answer === 'hang-up') req.socket.destroy();
+        else res.writeHead(answer, { 'content-type': 'text/plain' }).end('ok');
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,6 +76,11 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
   const logged = capturedLog();
   const secrets: string[] = [];
   let receiverDown = true;
+  // '/held' answers only once released: its delivery is being sent meanwhile.
+  let arrived!: () => void;
+  const heldArrived = new Promise<void>((resolve) => (arrived = resolve));
+  let release!: (status: number) => void;
+  const held = new Promise<number>((resolve) => (release = resolve));
 
   beforeAll(async () => {
     adapters = await openTestAdapters(shape);
@@ -86,6 +92,10 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
       '/flaky': (seenBefore) => (seenBefore < 3 ? 503 : 200),
       '/down': () => (receiverDown ? 'hang-up' : 200),
       '/refuses': () => 400,
+      '/held': () => {
+        arrived();
+        return held;
+      },
     });
     const config = loadConfig({
       OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env,
@@ -175,6 +185,21 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
     expect(new Set(tries().map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(delivery.attempts).toBe(4);
     expect(delivery.attemptLog.map((a) => [a.statusCode, a.error])).toEqual([[503, 'HTTP 503'], [503, 'HTTP 503'], [503, 'HTTP 503'], [200, null]]);
+  });
+
+  it('refuses to send again a delivery still being tried, which is then sent once', async () => {
+    const endpoint = await register('/held', ['order.created']);
+    const orderId = await placeOrder();
+    await heldArrived;
+    const [pending] = await deliveries(endpoint.id);
+    expect(pending).toMatchObject({ eventType: 'order.created', status: 'pending' });
+    const replay = await inject('POST', `/api/webhooks/${endpoint.id}/deliveries/${pending!.id}/replay`);
+    expect(replay.statusCode).toBe(409);
+    expect(replay.json()).toMatchObject({ code: 'WEBHOOK.DELIVERY_PENDING' });
+    release(200);
+    const delivered = await deliveryOf(endpoint.id, () => pending!.eventId, (d) => d.status === 'delivered');
+    expect(delivered.attempts).toBe(1);
+    expect(receiver.about('/held', 'order.created', orderId)).toHaveLength(1);
   });
 
   it('a receiver down longer than the retry window ends failed, and a replay by hand delivers it', async () => {

@@ -8,6 +8,7 @@ import { errorSummary } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
 import { claimEvents, cloudEvent, type CloudEvent, type Outbox } from '@pedidos/platform/messaging';
 import { continueTrace } from '@pedidos/platform/trace';
+import { inTraceOf } from '@pedidos/platform/tracing';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import type { Payment, PaymentSummary, RefundBody } from '@pedidos/contracts/payments';
 import { applyOutcome, nextStep, refundable, type Outcome, type PaymentState } from './domain/payment';
@@ -306,7 +307,8 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       try {
         const row = known ?? (await findPayment(db, current.orderId))!;
         // Only the call holds one of the provider's slots: recording its answer waits for the database, not for the provider.
-        const answer = await providerCalls(() => ask(current, row, reconciling));
+        // In the trace of what asked for the operation, not of the batch or request that started this loop.
+        const answer = await providerCalls(() => inTraceOf(current.traceparent, () => ask(current, row, reconciling)));
         if ('pending' in answer) {
           // The outcome follows by webhook; the reconciler asks if it does not.
           await inTransaction(async (tx) => {

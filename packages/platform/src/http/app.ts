@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type HTTPMethods, t
 import type { CommonConfig } from '../config';
 import { AppError, DomainError, problem } from '../errors';
 import { continueTrace } from '../trace';
-import { startServerSpan, type ServerSpan } from '../tracing';
+import { startServerSpan, tracingActive, type ServerSpan } from '../tracing';
 // For its `FastifyRequest.principal` augmentation, which `decorateRequest('principal', …)` below needs.
 import type {} from '../auth/authorize';
 import type { Logger } from '../logger';
@@ -130,7 +130,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
     // Events this request causes carry its trace, so one order can be followed across services.
     const incoming = typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined;
     // Probes and docs (hidden routes) would bury the traces worth reading.
-    const span = isQuiet(request) ? undefined : startServerSpan({
+    const span = !tracingActive() || isQuiet(request) ? undefined : startServerSpan({
       method: request.method,
       route: request.routeOptions.url,
       path: request.url.split('?', 1)[0] ?? '/',

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '@pedidos/platform/db';
 import type { CloudEvent } from '@pedidos/platform/messaging';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema';
@@ -36,9 +36,9 @@ export async function disableEndpoint(tx: Tx, id: string, at: Date): Promise<boo
  * One pending delivery per active endpoint subscribed to each event's type, in one statement; an
  * event already given to an endpoint is skipped (the unique key), so a redelivered message adds nothing.
  */
-export async function insertDeliveries(tx: Tx, events: CloudEvent[]): Promise<number> {
+export async function insertDeliveries(q: Queryable, events: CloudEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const { rows } = await tx.execute<{ id: string }>(sql`
+  const { rows } = await q.execute<{ id: string }>(sql`
     INSERT INTO ${d} (id, endpoint_id, event_id, event_type, event, status, attempts, next_attempt_at, retrying_since, created_at, updated_at)
     SELECT gen_random_uuid(), ep.id, e.id, e.type, e.event, 'pending', 0, now(), now(), now(), now()
       FROM unnest(${sql.param(events.map((e) => e.id))}::text[], ${sql.param(events.map((e) => e.type))}::text[], ${sql.param(events.map((e) => JSON.stringify(e)))}::jsonb[])
@@ -133,10 +133,14 @@ export async function deliveryPage(q: Queryable, endpointId: string, limit: numb
 }
 
 /** Sends a delivery again now, whatever became of it, with a new window of retries. */
-export async function replayDelivery(q: Queryable, endpointId: string, deliveryId: string, at: Date): Promise<boolean> {
+export async function replayDelivery(q: Queryable, endpointId: string, deliveryId: string, at: Date): Promise<'replayed' | 'pending' | 'missing'> {
+  // A pending delivery is left as it is: its attempt may be under way (leased), and a replay then
+  // would send it a second time at once.
   const rows = await q.update(d)
     .set({ status: 'pending', nextAttemptAt: at, retryingSince: at, updatedAt: at })
-    .where(and(eq(d.id, deliveryId), eq(d.endpointId, endpointId)))
+    .where(and(eq(d.id, deliveryId), eq(d.endpointId, endpointId), ne(d.status, 'pending')))
     .returning({ id: d.id });
-  return rows.length > 0;
+  if (rows.length > 0) return 'replayed';
+  const [found] = await q.select({ id: d.id }).from(d).where(and(eq(d.id, deliveryId), eq(d.endpointId, endpointId)));
+  return found ? 'pending' : 'missing';
 }

@@ -68,9 +68,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksServic
     schema: {
       security: BEARER,
       tags, summary: 'Send a delivery again (admin)',
-      description: 'Whatever became of it, it is pending again now, with the same `webhook-id` and a new window of retries.',
+      description: 'A delivered or failed delivery is pending again now, with the same `webhook-id` and a new window of retries. '
+        + 'One still pending is refused (409): it may be being sent at this moment.',
       params: WebhookDeliveryParams,
-      response: { 202: ReplayAccepted, ...orderErrors.responses(400, 401, 403, 'WEBHOOK.NOT_FOUND', 'WEBHOOK.DELIVERY_NOT_FOUND') },
+      response: { 202: ReplayAccepted, ...orderErrors.responses(400, 401, 403, 'WEBHOOK.NOT_FOUND', 'WEBHOOK.DELIVERY_NOT_FOUND', 'WEBHOOK.DELIVERY_PENDING') },
     },
   }, async (request, reply) => reply.code(202).send(await webhooks.replay(request.params.id, request.params.deliveryId)));
 };

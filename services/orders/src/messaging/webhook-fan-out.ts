@@ -17,8 +17,8 @@ export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { pr
     queue: CONSUMER_QUEUES.orders.webhooks,
     bindings: ORDER_TYPES.map((routingKey) => ({ exchange: EXCHANGES.orders, routingKey })),
     handler: onlyTypes(ORDER_TYPES, batchingHandler({
-      one: (event, { queue }) => webhooks.fanOut(queue, [event]),
-      many: (events, queue) => webhooks.fanOut(queue, events),
+      one: (event) => webhooks.fanOut([event]),
+      many: (events) => webhooks.fanOut(events),
       max: prefetch,
       onBatch,
     })),
@@ -30,22 +30,22 @@ export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { pr
 /**
  * The payments' facts already come to the orders service's own queue: each message is acked once
  * the order has it and its deliveries exist. A failure between the two sends the message again;
- * the order then counts it a duplicate, and the deliveries are made (each step has its own inbox name).
+ * the order then counts it a duplicate, and the deliveries are made (they are idempotent too).
  */
 export function withPaymentFanOut(service: OrdersService, webhooks: WebhooksService): OrdersService {
-  const fanOut = (queue: string, events: CloudEvent[]) => {
+  const fanOut = (events: CloudEvent[]) => {
     const payments = events.filter((e) => PAYMENT_TYPES.has(e.type));
-    return payments.length === 0 ? Promise.resolve() : webhooks.fanOut(`${queue}:webhooks`, payments);
+    return payments.length === 0 ? Promise.resolve() : webhooks.fanOut(payments);
   };
   return {
     ...service,
     async onOrderFact(queue, event) {
       await service.onOrderFact(queue, event);
-      await fanOut(queue, [event]);
+      await fanOut([event]);
     },
     async onOrderFacts(queue, events) {
       await service.onOrderFacts(queue, events);
-      await fanOut(queue, events);
+      await fanOut(events);
     },
   };
 }

@@ -10,6 +10,8 @@ export function useCreateWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createWebhook,
+    // The answer carries the secret: once the page lets go of it (reset, unmount), so does the cache.
+    gcTime: 0,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list() }),
   });
 }

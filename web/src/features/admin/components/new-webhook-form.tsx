@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -82,7 +82,18 @@ export function NewWebhookForm() {
 
   return (
     <>
-      {created && <SecretOnce endpoint={created} onDone={() => setCreated(null)} />}
+      {created && (
+        <SecretOnce
+          // A new secret is a new box: nothing said about the last one (copied, say) carries over.
+          key={created.id}
+          endpoint={created}
+          onDone={() => {
+            setCreated(null);
+            // The answer holding the secret is dropped from memory too.
+            create.reset();
+          }}
+        />
+      )}
       <form
         ref={formRef}
         className="card form webhook-form"
@@ -148,6 +159,9 @@ function SecretOnce({ endpoint, onDone }: { endpoint: CreatedWebhookEndpoint; on
   const { t } = useTranslation();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const inputId = `secret-${endpoint.id}`;
+  // The box appears above the form just submitted: focus goes to it, so everyone learns it is there.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   async function copy() {
     try {
@@ -163,7 +177,9 @@ function SecretOnce({ endpoint, onDone }: { endpoint: CreatedWebhookEndpoint; on
 
   return (
     <section className="card secret-once" aria-labelledby="secret-once-title">
-      <h2 id="secret-once-title">{t('webhooks.secret.title')}</h2>
+      <h2 id="secret-once-title" ref={heading} tabIndex={-1}>
+        {t('webhooks.secret.title')}
+      </h2>
       <p>{t('webhooks.secret.registered', { url: endpoint.url })}</p>
       <p className="strong">{t('webhooks.secret.once')}</p>
       <div className="secret-row">

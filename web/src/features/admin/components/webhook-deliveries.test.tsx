@@ -112,6 +112,13 @@ describe('an endpoint’s deliveries', () => {
     expect(http.to('GET', DELIVERIES)).toHaveLength(2);
   });
 
+  it('offers no "Send again" for a delivery still being tried', async () => {
+    deliveriesPage({ [`GET ${DELIVERIES}`]: () => json(200, { items: [pending], nextCursor: null }) });
+    const item = await deliveryItem();
+    expect(within(item).getByText('Pending')).toBeTruthy();
+    expect(within(item).queryByRole('button', { name: 'Send again' })).toBeNull();
+  });
+
   it('sends a delivery again, says so, and shows it pending', async () => {
     const http = deliveriesPage({
       [`GET ${DELIVERIES}`]: [() => json(200, { items: [delivery()], nextCursor: null }), () => json(200, { items: [{ ...delivery(), status: 'pending', nextAttemptAt: '2026-11-29T13:00:00.000Z' }], nextCursor: null })],
@@ -120,7 +127,7 @@ describe('an endpoint’s deliveries', () => {
     const item = await deliveryItem();
     await userEvent.setup().click(within(item).getByRole('button', { name: 'Send again' }));
 
-    expect(await within(item).findByText('Sent again: it is pending until the endpoint answers, with the same webhook-id.')).toBeTruthy();
+    expect(await within(item).findByText('Sent again, with the same webhook-id: its status and attempts below follow the new tries.')).toBeTruthy();
     expect(http.to('POST', `${DELIVERIES}/${delivery().id}/replay`)).toHaveLength(1);
     expect(await within(item).findByText('Pending')).toBeTruthy();
     expect(item.textContent).not.toContain('Next try—');

@@ -101,7 +101,7 @@ describe('webhooks in the back office', () => {
 
   it('sends the trimmed URL, the chosen events and the description, then shows the secret once with a copy button and a link to the deliveries', async () => {
     const added: WebhookEndpoint = { ...ENDPOINT, id: '5a1c0e2b-9d3f-4e6a-8b7c-1d2e3f4a5b61', url: 'https://crm.example.com/in', events: ['order.created', 'order.shipped'], description: 'CRM' };
-    const { http, user } = adminWebhooks({
+    const { http, user, app } = adminWebhooks({
       'GET /api/webhooks': [() => json(200, { items: [ENDPOINT] }), () => json(200, { items: [ENDPOINT, added] })],
       'POST /api/webhooks': () => json(201, { ...added, secret: SECRET }),
     });
@@ -113,6 +113,8 @@ describe('webhooks in the back office', () => {
     await submit(user);
 
     const box = await screen.findByRole('region', { name: 'Signing secret' });
+    // Focus goes to the box, above the form just sent: a screen reader reads it out.
+    await waitFor(() => expect(document.activeElement).toBe(within(box).getByRole('heading', { name: 'Signing secret' })));
     expect(http.to('POST', '/api/webhooks')[0]!.body).toEqual({ url: 'https://crm.example.com/in', events: ['order.created', 'order.shipped'], description: 'CRM' });
     expect((within(box).getByLabelText('Signing secret') as HTMLInputElement).value).toBe(SECRET);
     expect(box.textContent).toContain('it will not be shown again');
@@ -128,6 +130,28 @@ describe('webhooks in the back office', () => {
     await user.click(within(box).getByRole('button', { name: 'I have stored it' }));
     expect(screen.queryByRole('region', { name: 'Signing secret' })).toBeNull();
     expect(screen.queryByDisplayValue(SECRET)).toBeNull();
+    // Nor is it kept in memory, in the answer that brought it.
+    await waitFor(() => expect(JSON.stringify(app.queryClient.getMutationCache().getAll().map((m) => m.state.data))).not.toContain(SECRET));
+  });
+
+  it('shows the next endpoint\'s secret afresh: nothing said about copying the last one', async () => {
+    const second = { ...ENDPOINT, id: '5a1c0e2b-9d3f-4e6a-8b7c-1d2e3f4a5b62', secret: `${SECRET.slice(0, -2)}A=` };
+    const { user } = adminWebhooks({ 'POST /api/webhooks': [() => json(201, { ...ENDPOINT, secret: SECRET }), () => json(201, second)] });
+    const form = await screen.findByRole('form', { name: 'Register an endpoint' }, FIRST_PAINT);
+    const register = async () => {
+      await user.type(within(form).getByLabelText('URL'), ENDPOINT.url);
+      await user.click(within(form).getByRole('checkbox', { name: 'All events' }));
+      await submit(user);
+    };
+    await register();
+    const first = await screen.findByRole('region', { name: 'Signing secret' });
+    await user.click(within(first).getByRole('button', { name: 'Copy secret' }));
+    expect(await within(first).findByText('Copied to the clipboard.')).toBeTruthy();
+
+    await register();
+    expect(await screen.findByDisplayValue(second.secret)).toBeTruthy();
+    const box = screen.getByRole('region', { name: 'Signing secret' });
+    expect(within(box).queryByText('Copied to the clipboard.')).toBeNull();
   });
 
   it('keeps the secret on screen when the next try is refused', async () => {
