@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Socket } from 'node:net';
 import { connect, type Channel } from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Bus, BusLog, BusSignal, RetryPolicy } from '../src/messaging/bus';
@@ -543,6 +544,34 @@ describe('the rabbitmq bus, against the broker', () => {
     expect(typeOf(`${queue}.dlq`)).toMatchObject({ type: 'quorum', durable: true });
     expect(typeOf(`${queue}.retry.50`)).toMatchObject({ type: 'classic', durable: true });
     expect(typeOf(`${queue}.retry.100`)).toMatchObject({ type: 'classic', durable: true });
+  });
+
+  it('sends the frames of one turn to the broker in one socket write, not one write per frame', async () => {
+    const bus = await h.bus({ retry: shortRetry });
+    const exchange = fresh('orders.events');
+    const queue = fresh('q');
+    await (await bus.subscribe({ queue, bindings: [{ exchange, routingKey: '#' }], handler: ignore })).cancel();
+    // The publishing channel is opened and the exchange declared (round trips of their own) first.
+    await bus.publish(exchange, [event('order.created')]);
+    // Every write the process makes to the broker's socket: one call of these is one syscall.
+    type Write = (this: Socket, ...args: unknown[]) => unknown;
+    const proto = Socket.prototype as unknown as { _write: Write; _writev: Write };
+    const original = { _write: proto._write, _writev: proto._writev };
+    const brokerPort = Number(new URL(vhost.url).port || 5672);
+    let writes = 0;
+    for (const name of ['_write', '_writev'] as const) {
+      proto[name] = function (this: Socket, ...args: unknown[]) {
+        if (this.remotePort === brokerPort) writes++;
+        return original[name].apply(this, args);
+      };
+    }
+    try {
+      // 20 events, each a method, a header and a body frame, handed to the socket in one turn.
+      await bus.publish(exchange, Array.from({ length: 20 }, () => event('order.created')));
+    } finally {
+      Object.assign(proto, original);
+    }
+    expect(writes).toBe(1);
   });
 
   it('rejects publish and ping promptly while the broker refuses it, then recovers and consumes again', async () => {

@@ -1,6 +1,7 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { DEFAULT_RETRY, signalHub, type Bus, type BusLog, type RetryPolicy, type SubscriptionSpec } from './bus';
 import { createDeliveryHandler } from './rabbitmq-delivery';
+import { coalesceWrites, socketOf } from './rabbitmq-socket';
 import { confirmPublish, declareSubscription, eventProperties, forwardedProperties, SOCKET_OPTIONS } from './rabbitmq-topology';
 
 export interface RabbitMqBusOptions {
@@ -60,6 +61,9 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
     log?.warn({ err }, 'RabbitMQ connection lost; reconnecting');
   });
   connection.on('connect', (connected: ChannelModel) => {
+    const socket = socketOf(connected);
+    if (socket) coalesceWrites(socket);
+    else log?.warn({}, 'RabbitMQ socket not found: frames are written one by one');
     model = connected;
     log?.info({}, 'RabbitMQ connected');
     for (const consumer of consumers) ensureConsuming(consumer);
