@@ -61,7 +61,8 @@ describe('an endpoint’s deliveries', () => {
   it('shows each delivery’s event, status, attempts, last answer and next try, and every attempt when expanded', async () => {
     const failed = delivery({
       id: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c62', eventId: 'evt-captured-7', eventType: 'payment.captured', status: 'failed', attempts: 1,
-      lastStatusCode: 410, lastDurationMs: 8, lastError: 'HTTP 410', attemptLog: [{ at: '2026-11-29T12:01:00.000Z', statusCode: 410, durationMs: 8, error: 'HTTP 410' }],
+      lastStatusCode: null, lastDurationMs: 8, lastError: 'connect ECONNREFUSED 203.0.113.7:443',
+      attemptLog: [{ at: '2026-11-29T12:01:00.000Z', statusCode: null, durationMs: 8, error: 'connect ECONNREFUSED 203.0.113.7:443' }],
     });
     deliveriesPage({ [`GET ${DELIVERIES}`]: () => json(200, { items: [failed, delivery()], nextCursor: null }) });
 
@@ -76,7 +77,8 @@ describe('an endpoint’s deliveries', () => {
     expect(item.textContent).toContain('Last answerHTTP 200 · 41 ms');
     expect(item.textContent).toContain('Next try—');
     expect(within(items[0]!).getByText('Failed').className).toBe('badge badge-failed');
-    expect(items[0]!.textContent).toContain('Last errorHTTP 410');
+    expect(items[0]!.textContent).toContain('Last answerno answer · 8 ms');
+    expect(items[0]!.textContent).toContain('Last errorconnect ECONNREFUSED 203.0.113.7:443');
 
     const summary = within(item).getByText('Show every attempt (3)');
     expect(summary.closest('details')!.open).toBe(false);
@@ -85,7 +87,8 @@ describe('an endpoint’s deliveries', () => {
     const attempts = within(item).getByRole('list', { name: 'Attempts to deliver order.created' }).querySelectorAll('li');
     expect([...attempts].map((a) => a.textContent!.replace(/^.*? · /, ''))).toEqual([
       'no answer · 10,000 ms · timed out after 10000 ms',
-      'HTTP 500 · 12 ms · HTTP 500',
+      // An error that only repeats the status is not said twice.
+      'HTTP 500 · 12 ms',
       'HTTP 200 · 41 ms',
     ]);
     expect(attempts[0]!.querySelector('time')!.getAttribute('datetime')).toBe('2026-11-29T12:00:00.100Z');
@@ -98,7 +101,8 @@ describe('an endpoint’s deliveries', () => {
     });
     const item = await deliveryItem();
     expect(within(item).getByText('Pending').className).toBe('badge badge-pending');
-    expect(item.textContent).toContain('Last errorHTTP 500');
+    expect(item.textContent).toContain('Last answerHTTP 500 · 12 ms');
+    expect(item.textContent).not.toContain('Last error');
     expect(item.querySelector(`time[datetime="${pending.nextAttemptAt}"]`)?.closest('div')?.textContent).toMatch(/^Next try/);
     expect(screen.getByText('Some deliveries are still being tried: this page updates by itself.')).toBeTruthy();
     expect(http.to('GET', DELIVERIES)).toHaveLength(1);

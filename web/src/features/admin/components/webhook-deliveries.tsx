@@ -88,7 +88,7 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
             {delivery.attempts === 0 ? '—' : <Answer statusCode={delivery.lastStatusCode} durationMs={delivery.lastDurationMs} />}
           </dd>
         </div>
-        {delivery.lastError && (
+        {delivery.lastError && !saysOnlyTheStatus(delivery.lastError, delivery.lastStatusCode) && (
           <div>
             <dt>{t('webhooks.delivery.lastError')}</dt>
             <dd className="webhook-error">{delivery.lastError}</dd>
@@ -127,10 +127,13 @@ function AttemptItem({ attempt }: { attempt: Static<typeof WebhookAttempt> }) {
   return (
     <li>
       <DateTime value={attempt.at} precise /> · <Answer statusCode={attempt.statusCode} durationMs={attempt.durationMs} />
-      {attempt.error && <span className="webhook-error"> · {attempt.error}</span>}
+      {attempt.error && !saysOnlyTheStatus(attempt.error, attempt.statusCode) && <span className="webhook-error"> · {attempt.error}</span>}
     </li>
   );
 }
+
+/** An error that only repeats the status code beside it ("HTTP 500") adds nothing to it. */
+const saysOnlyTheStatus = (error: string, statusCode: number | null) => statusCode !== null && error === `HTTP ${statusCode}`;
 
 /** An HTTP status and how long it took, or "no answer" when none came (refused, timed out). */
 function Answer({ statusCode, durationMs }: { statusCode: number | null; durationMs: number | null }) {
