@@ -467,6 +467,11 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect(body.required).toContain('paymentMethod');
     expect(body.properties.paymentMethod).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9_]+$', maxLength: 100 });
     expect(doc.paths['/api/orders/{id}'].get.responses['200'].content['application/json'].schema.required).toContain('payment');
+    // The list answers JSON, or CSV when asked: both are described.
+    const list = doc.paths['/api/orders'].get.responses['200'].content;
+    expect(Object.keys(list).sort()).toEqual(['application/json', 'text/csv']);
+    expect(list['application/json'].schema.properties.items).toMatchObject({ type: 'array' });
+    expect(list['text/csv'].schema).toMatchObject({ type: 'string' });
   });
 
   it('answers 404 problem+json for an order that does not exist', async () => {

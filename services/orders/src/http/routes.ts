@@ -53,7 +53,17 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
       tags, summary: 'List orders',
       description: 'Newest first unless `sort` says otherwise. Customers see their own; admins see all. With `Accept: text/csv` (admins) the whole '
         + 'filtered list, every page, streams as CSV in the same order: one line per order, a header line first.',
-      querystring: ListOrdersQuery, response: { 200: OrderList, ...orderErrors.responses(400, 401, 403) },
+      querystring: ListOrdersQuery,
+      response: {
+        200: {
+          description: 'A page of orders, or with `Accept: text/csv` every order of the filtered list as CSV',
+          content: {
+            'application/json': { schema: OrderList },
+            'text/csv': { schema: Type.String({ description: 'a header line, then one line per order (RFC 4180)' }) },
+          },
+        },
+        ...orderErrors.responses(400, 401, 403),
+      },
     },
   }, async (request, reply) => {
     const who = principalOf(request);
