@@ -76,7 +76,7 @@ export function createWebhooksService({ db, allowPrivate, onDeliveries, now = ()
       const replayed = (await activeEndpoint(db, id)) ? await replayDelivery(db, id, deliveryId, now()) : 'missing';
       if (replayed === 'missing') throw new DomainError('WEBHOOK.DELIVERY_NOT_FOUND', `No delivery ${deliveryId} for webhook endpoint ${id}.`);
       if (replayed === 'pending') {
-        throw new DomainError('WEBHOOK.DELIVERY_PENDING', `Delivery ${deliveryId} is still being tried; it can be sent again once delivered or failed.`);
+        throw new DomainError('WEBHOOK.DELIVERY_IN_FLIGHT', `Delivery ${deliveryId} is being sent at this moment; it can be sent again once this attempt has ended.`);
       }
       onDeliveries?.();
       return { id: deliveryId, status: 'pending' };

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
@@ -76,6 +77,7 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
   const logged = capturedLog();
   const secrets: string[] = [];
   let receiverDown = true;
+  let laterOpen = false;
   // '/held' answers only once released: its delivery is being sent meanwhile.
   let arrived!: () => void;
   const heldArrived = new Promise<void>((resolve) => (arrived = resolve));
@@ -92,6 +94,8 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
       '/flaky': (seenBefore) => (seenBefore < 3 ? 503 : 200),
       '/down': () => (receiverDown ? 'hang-up' : 200),
       '/refuses': () => 400,
+      '/later': () => (laterOpen ? 200 : 503),
+      '/removed': () => 204,
       '/held': () => {
         arrived();
         return held;
@@ -195,11 +199,51 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
     expect(pending).toMatchObject({ eventType: 'order.created', status: 'pending' });
     const replay = await inject('POST', `/api/webhooks/${endpoint.id}/deliveries/${pending!.id}/replay`);
     expect(replay.statusCode).toBe(409);
-    expect(replay.json()).toMatchObject({ code: 'WEBHOOK.DELIVERY_PENDING' });
+    expect(replay.json()).toMatchObject({ code: 'WEBHOOK.DELIVERY_IN_FLIGHT' });
     release(200);
     const delivered = await deliveryOf(endpoint.id, () => pending!.eventId, (d) => d.status === 'delivered');
     expect(delivered.attempts).toBe(1);
     expect(receiver.about('/held', 'order.created', orderId)).toHaveLength(1);
+  });
+
+  it('sends a delivery waiting for its next retry at once when asked, rather than an hour later', async () => {
+    const endpoint = await register('/later', ['order.created']);
+    const orderId = await placeOrder();
+    const tries = () => receiver.about('/later', 'order.created', orderId);
+    await eventually(async () => (tries().length > 0 ? true : undefined), 10_000, 'a first try');
+    const [delivery] = await deliveries(endpoint.id);
+    // Its next retry an hour away (set between attempts, never during one), as after many failures.
+    await eventually(async () => {
+      const { rows } = await adapters.database.db.execute<{ id: string }>(sql`
+        UPDATE orders.webhook_deliveries SET next_attempt_at = now() + interval '1 hour'
+         WHERE id = ${delivery!.id} AND status = 'pending' AND leased_until IS NULL RETURNING id`);
+      return rows.length === 1 ? true : undefined;
+    }, 10_000, 'the delivery between two attempts');
+    const waited = tries().length;
+    laterOpen = true;
+    const replay = await inject('POST', `/api/webhooks/${endpoint.id}/deliveries/${delivery!.id}/replay`);
+    expect(replay.statusCode).toBe(202);
+    const delivered = await deliveryOf(endpoint.id, () => delivery!.eventId, (d) => d.status === 'delivered');
+    expect(tries()).toHaveLength(waited + 1);
+    expect(delivered.attemptLog.at(-1)).toMatchObject({ statusCode: 200 });
+  });
+
+  it('fails, and does not send, a delivery left pending for an endpoint removed meanwhile', async () => {
+    const endpoint = await register('/removed', ['order.created']);
+    const orderId = await placeOrder();
+    const sent = () => receiver.about('/removed', 'order.created', orderId);
+    const delivery = await deliveryOf(endpoint.id, () => sent()[0]?.headers['webhook-id'] as string | undefined, (d) => d.status === 'delivered');
+    expect((await inject('DELETE', `/api/webhooks/${endpoint.id}`)).statusCode).toBe(204);
+    // As a fan-out or a replay racing the removal would leave it.
+    await adapters.database.db.execute(sql`
+      UPDATE orders.webhook_deliveries SET status = 'pending', next_attempt_at = now(), leased_until = NULL WHERE id = ${delivery.id}`);
+    const failed = await eventually(async () => {
+      const { rows } = await adapters.database.db.execute<{ status: string; last_error: string | null }>(sql`
+        SELECT status, last_error FROM orders.webhook_deliveries WHERE id = ${delivery.id}`);
+      return rows[0]?.status === 'failed' ? rows[0] : undefined;
+    }, 10_000, 'the delivery failed');
+    expect(failed.last_error).toBe('endpoint removed');
+    expect(sent()).toHaveLength(1);
   });
 
   it('a receiver down longer than the retry window ends failed, and a replay by hand delivers it', async () => {

@@ -2,11 +2,13 @@ import { Socket } from 'node:net';
 import type { ChannelModel } from 'amqplib';
 
 /**
- * amqplib's multiplexer hands the socket one frame per `write`: a publish is three frames, an ack
- * one, and with TCP_NODELAY (which we set: see rabbitmq-topology.ts) each write is a syscall and a
- * packet of its own. Under load they were a fifth of the orders service's CPU. Corking the socket
- * at the first write of a turn and uncorking it on the next tick sends all of that turn's frames in
- * one `writev`, and nothing waits for a timer. amqplib has no option for it, hence this wrapper.
+ * amqplib's multiplexer hands the socket one chunk per `write`: a message (its three frames joined
+ * when it is small) or an ack, and with TCP_NODELAY (which we set: see rabbitmq-topology.ts) each
+ * write is a syscall and a packet of its own. Under load they were a fifth of the orders service's
+ * CPU samples. Corking the socket at the first write of a turn and uncorking it on the next tick
+ * sends what that turn wrote in one `writev` (up to the socket's 16 KiB buffer: past it amqplib
+ * waits for 'drain' and the rest follows in the next), and nothing waits for a timer. amqplib has
+ * no option for it, hence this wrapper.
  */
 export function coalesceWrites(socket: Socket): void {
   const write = socket.write;

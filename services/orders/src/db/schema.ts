@@ -142,6 +142,8 @@ export const webhookDeliveries = ordersSchema.table(
     attempts: integer('attempts').notNull().default(0),
     /** Set while pending; the dispatcher takes rows whose time has come. */
     nextAttemptAt: at('next_attempt_at'),
+    /** While an attempt is under way: until when the dispatcher that took it holds it. */
+    leasedUntil: at('leased_until'),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
     lastDurationMs: integer('last_duration_ms'),

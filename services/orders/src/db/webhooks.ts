@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db, Queryable, Tx } from '@pedidos/platform/db';
 import type { CloudEvent } from '@pedidos/platform/messaging';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema';
@@ -63,19 +63,24 @@ export interface ClaimedDelivery {
 /**
  * Takes due deliveries for `leaseMs`, in one autocommitted statement: no transaction stays open
  * while they are sent, other replicas skip the rows taken, and a crash leaves them due again when
- * the lease ends.
+ * the lease ends. Only an active endpoint's: a delivery a fan-out or a replay made while its
+ * endpoint was being removed is failed here instead of sent.
  */
 export async function claimDueDeliveries(db: Db, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
   const { rows } = await db.execute<{ id: string; event_id: string; event: CloudEvent | string; attempts: number; retrying_since: Date | string; url: string; secret: string }>(sql`
     WITH due AS (
-      SELECT id FROM ${d}
-       WHERE status = 'pending' AND next_attempt_at <= now()
-       ORDER BY next_attempt_at, seq
+      SELECT dl.id, ep.disabled_at IS NOT NULL AS removed FROM ${d} dl JOIN ${w} ep ON ep.id = dl.endpoint_id
+       WHERE dl.status = 'pending' AND dl.next_attempt_at <= now()
+       ORDER BY dl.next_attempt_at, dl.seq
        LIMIT ${limit}
-       FOR UPDATE SKIP LOCKED
+       FOR UPDATE OF dl SKIP LOCKED
+    ), dropped AS (
+      UPDATE ${d} SET status = 'failed', next_attempt_at = NULL, last_error = 'endpoint removed', updated_at = now()
+       WHERE id IN (SELECT id FROM due WHERE removed)
     ), taken AS (
-      UPDATE ${d} SET next_attempt_at = now() + (${Math.round(leaseMs)}::int * interval '1 millisecond')
-       WHERE id IN (SELECT id FROM due)
+      UPDATE ${d} SET next_attempt_at = now() + (${Math.round(leaseMs)}::int * interval '1 millisecond'),
+                      leased_until = now() + (${Math.round(leaseMs)}::int * interval '1 millisecond')
+       WHERE id IN (SELECT id FROM due WHERE NOT removed)
        RETURNING id, endpoint_id, event_id, event, attempts, retrying_since
     )
     SELECT taken.id, taken.event_id, taken.event, taken.attempts, taken.retrying_since, ep.url, ep.secret
@@ -92,7 +97,7 @@ export async function claimDueDeliveries(db: Db, limit: number, leaseMs: number)
 }
 
 export async function releaseDeliveries(db: Db, ids: string[]): Promise<void> {
-  await db.update(d).set({ nextAttemptAt: sql`now()` }).where(and(inArray(d.id, ids), eq(d.status, 'pending')));
+  await db.update(d).set({ nextAttemptAt: sql`now()`, leasedUntil: null }).where(and(inArray(d.id, ids), eq(d.status, 'pending')));
 }
 
 export interface AttemptResult {
@@ -112,6 +117,7 @@ export async function recordAttempt(tx: Tx, deliveryId: string, r: AttemptResult
     status: r.status,
     attempts: sql`${d.attempts} + 1`,
     nextAttemptAt: r.nextAttemptAt,
+    leasedUntil: null,
     lastStatusCode: r.statusCode,
     lastDurationMs: r.durationMs,
     lastError: r.error,
@@ -134,11 +140,11 @@ export async function deliveryPage(q: Queryable, endpointId: string, limit: numb
 
 /** Sends a delivery again now, whatever became of it, with a new window of retries. */
 export async function replayDelivery(q: Queryable, endpointId: string, deliveryId: string, at: Date): Promise<'replayed' | 'pending' | 'missing'> {
-  // A pending delivery is left as it is: its attempt may be under way (leased), and a replay then
-  // would send it a second time at once.
+  // A delivery whose attempt is under way (leased) is left as it is: a replay now would send it a
+  // second time at once. One waiting for its next retry is brought forward.
   const rows = await q.update(d)
     .set({ status: 'pending', nextAttemptAt: at, retryingSince: at, updatedAt: at })
-    .where(and(eq(d.id, deliveryId), eq(d.endpointId, endpointId), ne(d.status, 'pending')))
+    .where(and(eq(d.id, deliveryId), eq(d.endpointId, endpointId), or(isNull(d.leasedUntil), lt(d.leasedUntil, sql`now()`))))
     .returning({ id: d.id });
   if (rows.length > 0) return 'replayed';
   const [found] = await q.select({ id: d.id }).from(d).where(and(eq(d.id, deliveryId), eq(d.endpointId, endpointId)));

@@ -12,6 +12,6 @@ export const orderErrors = errorTable({
   'WEBHOOK.INVALID_URL': { status: 400 },
   'WEBHOOK.NOT_FOUND': { status: 404 },
   'WEBHOOK.DELIVERY_NOT_FOUND': { status: 404 },
-  'WEBHOOK.DELIVERY_PENDING': { status: 409 },
+  'WEBHOOK.DELIVERY_IN_FLIGHT': { status: 409 },
   'STREAM.TOO_MANY': { status: 429, title: 'Too many open streams', headers: ({ retryAfterS }) => ({ 'retry-after': String(retryAfterS) }) },
 });

@@ -68,10 +68,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhooksServic
     schema: {
       security: BEARER,
       tags, summary: 'Send a delivery again (admin)',
-      description: 'A delivered or failed delivery is pending again now, with the same `webhook-id` and a new window of retries. '
-        + 'One still pending is refused (409): it may be being sent at this moment.',
+      description: 'The delivery is pending again now (delivered, failed, or brought forward while it waits for its next retry), with the same '
+        + '`webhook-id` and a new window of retries. One whose attempt is under way at this moment is refused (409), never sent twice at once.',
       params: WebhookDeliveryParams,
-      response: { 202: ReplayAccepted, ...orderErrors.responses(400, 401, 403, 'WEBHOOK.NOT_FOUND', 'WEBHOOK.DELIVERY_NOT_FOUND', 'WEBHOOK.DELIVERY_PENDING') },
+      response: { 202: ReplayAccepted, ...orderErrors.responses(400, 401, 403, 'WEBHOOK.NOT_FOUND', 'WEBHOOK.DELIVERY_NOT_FOUND', 'WEBHOOK.DELIVERY_IN_FLIGHT') },
     },
   }, async (request, reply) => reply.code(202).send(await webhooks.replay(request.params.id, request.params.deliveryId)));
 };

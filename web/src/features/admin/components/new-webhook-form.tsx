@@ -91,6 +91,8 @@ export function NewWebhookForm() {
             setCreated(null);
             // The answer holding the secret is dropped from memory too.
             create.reset();
+            // The button is gone with the box: focus goes on to the form, not to the page's top.
+            form.setFocus('url');
           }}
         />
       )}

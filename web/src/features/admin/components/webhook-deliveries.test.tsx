@@ -116,11 +116,15 @@ describe('an endpoint’s deliveries', () => {
     expect(http.to('GET', DELIVERIES)).toHaveLength(2);
   });
 
-  it('offers no "Send again" for a delivery still being tried', async () => {
-    deliveriesPage({ [`GET ${DELIVERIES}`]: () => json(200, { items: [pending], nextCursor: null }) });
+  it('sends a pending delivery now rather than at its next retry, and says so when an attempt of it is under way', async () => {
+    const http = deliveriesPage({
+      [`GET ${DELIVERIES}`]: () => json(200, { items: [pending], nextCursor: null }),
+      [`POST ${DELIVERIES}/${pending.id}/replay`]: () => problem(409, 'WEBHOOK.DELIVERY_IN_FLIGHT', 'Being sent.'),
+    });
     const item = await deliveryItem();
-    expect(within(item).getByText('Pending')).toBeTruthy();
-    expect(within(item).queryByRole('button', { name: 'Send again' })).toBeNull();
+    await userEvent.setup().click(within(item).getByRole('button', { name: 'Send again' }));
+    expect(await within(item).findByText('This delivery is being sent at this moment: try again once this attempt has ended.')).toBeTruthy();
+    expect(http.to('POST', `${DELIVERIES}/${pending.id}/replay`)).toHaveLength(1);
   });
 
   it('sends a delivery again, says so, and shows it pending', async () => {

@@ -111,14 +111,12 @@ function DeliveryItem({ endpointId, delivery }: { endpointId: string; delivery: 
       )}
       {replay.isSuccess && <Alert tone="success">{t('webhooks.replay.done')}</Alert>}
       {replay.isError && <Alert>{errorMessage(replay.error, t)}</Alert>}
-      {/* A pending delivery may be being sent right now: it is sent again only once it has ended. */}
-      {delivery.status !== 'pending' && (
-        <div className="row-actions">
-          <Button variant="secondary" size="sm" pending={replay.isPending} onClick={() => replay.mutate(delivery.id)} aria-describedby={titleId}>
-            {t('webhooks.replay.action')}
-          </Button>
-        </div>
-      )}
+      {/* Also for a pending one waiting for its next retry: sent now. The server refuses it only while an attempt is under way. */}
+      <div className="row-actions">
+        <Button variant="secondary" size="sm" pending={replay.isPending} onClick={() => replay.mutate(delivery.id)} aria-describedby={titleId}>
+          {t('webhooks.replay.action')}
+        </Button>
+      </div>
     </li>
   );
 }

@@ -129,6 +129,8 @@ describe('webhooks in the back office', () => {
 
     await user.click(within(box).getByRole('button', { name: 'I have stored it' }));
     expect(screen.queryByRole('region', { name: 'Signing secret' })).toBeNull();
+    // Focus goes on to the form, not to the top of the page.
+    expect(document.activeElement).toBe(within(form).getByLabelText('URL'));
     expect(screen.queryByDisplayValue(SECRET)).toBeNull();
     // Nor is it kept in memory, in the answer that brought it.
     await waitFor(() => expect(JSON.stringify(app.queryClient.getMutationCache().getAll().map((m) => m.state.data))).not.toContain(SECRET));

@@ -1,0 +1,1 @@
+ALTER TABLE "orders"."webhook_deliveries" ADD COLUMN "leased_until" timestamp with time zone;
