@@ -2,11 +2,6 @@ import { toNestErrors } from '@hookform/resolvers';
 import { typeboxResolver } from '@hookform/resolvers/typebox';
 import type { FieldErrors, FieldValues, Resolver } from 'react-hook-form';
 import type { Static, TObject } from 'typebox';
-import { Format } from 'typebox/format';
-import { TEXT_FORMATS } from '@pedidos/contracts/text-formats';
-
-// The API's text formats, so that a form refuses a control character in a name or a note before sending it.
-for (const [name, { pattern }] of Object.entries(TEXT_FORMATS)) Format.Set(name, (value) => pattern.test(value));
 
 type FieldName<Values> = keyof Values & string;
 
@@ -25,8 +20,8 @@ export interface ContractResolverOptions<Values extends FieldValues, Body extend
 /**
  * A react-hook-form resolver that validates with the contract's TypeBox schema, the one the API
  * validates the request with, so the browser refuses what the server would, with the same rule. The
- * submit handler receives the checked body, text formats (`single-line-text`, `multi-line-text`)
- * included.
+ * submit handler receives the checked body. The text formats (`single-line-text`, `multi-line-text`)
+ * are registered only in the API's validator, so they pass here and the server's answer names the field.
  */
 export function contractResolver<Values extends FieldValues, Schema extends TObject, Body extends Record<string, unknown>>(
   schema: Schema,

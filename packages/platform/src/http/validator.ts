@@ -1,7 +1,16 @@
 import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
-import { TEXT_FORMATS } from '@pedidos/contracts/text-formats';
 
-export { TEXT_FORMATS };
+/**
+ * Formats for human-written text, named by the contracts' schemas. Control characters (C0, DEL,
+ * C1) and lone UTF-16 surrogates are refused where they arrive: PostgreSQL rejects a NUL outright
+ * and would store a lone surrogate as something else, and neither belongs in a name or a note.
+ * U+FEFF too: a byte-order mark is no text (the embedded database drops one that leads a value).
+ * With Ajv's `u` flag a lone surrogate is one unit that `\p{Cs}` matches; a well-formed pair is not.
+ */
+export const TEXT_FORMATS = {
+  'single-line-text': { pattern: /^[^\p{Cc}\p{Cs}\uFEFF]*$/u, message: 'must be printable text on one line (no control characters)' },
+  'multi-line-text': { pattern: /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}\uFEFF])*$/u, message: 'must be printable text (no control characters but tab and line breaks)' },
+} as const;
 
 export const TEXT_FORMAT_PATTERNS = Object.fromEntries(Object.entries(TEXT_FORMATS).map(([name, format]) => [name, format.pattern]));
 

@@ -171,8 +171,8 @@ describe('an order’s activity in the back office', () => {
     expect(notesSent()).toHaveLength(1);
   });
 
-  it('says a note with a control character has characters that cannot be kept, not that it is too long, and sends nothing', async () => {
-    const { user, notesSent } = openAsAdmin(shipped, shippedActivity, {
+  it('says a note with a control character has characters that cannot be kept, not that it is too long', async () => {
+    const { user } = openAsAdmin(shipped, shippedActivity, {
       notes: () => problem(400, 'REQUEST.VALIDATION', 'Invalid request: /body must be printable text.', [{ path: '/body', message: 'must be printable text' }]),
     });
     await screen.findByLabelText('Internal note — not visible to the customer', undefined, { timeout: 5000 });
@@ -183,7 +183,6 @@ describe('an order’s activity in the back office', () => {
     expect(screen.queryByText('A note can have at most 2000 characters.')).toBeNull();
     expect(noteField().getAttribute('aria-invalid')).toBe('true');
     expect(noteField().value).toBe('Call back\u0007');
-    expect(notesSent()).toHaveLength(0);
   });
 
   it('speaks Portuguese: who did what, and the short lines', async () => {
