@@ -2,18 +2,17 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db';
 import { createHttpApp, type HttpApp } from '../src/http/app';
-import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 import { cloudEvent, type CloudEvent } from '../src/messaging/cloud-event';
 import { batchingHandler, type BatchingOptions } from '../src/messaging/batching';
 import { createInProcessBus } from '../src/messaging/in-process-bus';
 import { createOutbox } from '../src/messaging/outbox';
+import { capturedLog, type LogEntry } from '../src/testing/hostile';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
 import { continueTrace } from '../src/trace';
 import { inTraceOf, recordSpan, startPublishSpans, traceBatch, startTracing, tracingConfigured, type Tracing } from '../src/tracing';
@@ -23,23 +22,6 @@ const migrationsFolder = fileURLToPath(new URL('./fixtures/migrations', import.m
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 const CALLER = `00-${TRACE_ID}-${CALLER_SPAN}-01`;
-
-interface LogLine {
-  msg: string;
-  trace_id?: string;
-  span_id?: string;
-}
-
-function captureLogs() {
-  const lines: LogLine[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  return { lines, log: createLogger({ level: 'info', service: 'tracing-test', destination }) };
-}
 
 const traceparentOf = (span: ReadableSpan) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
 
@@ -60,7 +42,7 @@ describe('tracing switched on', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
   let app: HttpApp;
-  let logs: LogLine[];
+  let logs: () => LogEntry[];
   let testDb: TestDatabase;
 
   const finished = async () => {
@@ -70,8 +52,8 @@ describe('tracing switched on', () => {
 
   beforeAll(async () => {
     tracing = (await startTracing({ service: 'tracing-test', exporter }))!;
-    const captured = captureLogs();
-    logs = captured.lines;
+    const captured = capturedLog();
+    logs = captured.entries;
     app = await createHttpApp({
       service: 'tracing-test', version: '0.0.0', log: captured.log, corsOrigins: [], metrics: createMetrics({ service: 'tracing-test' }),
       readiness: {}, openapi: { title: 'Tracing', description: 'Spans' },
@@ -111,8 +93,8 @@ describe('tracing switched on', () => {
     expect(body.traceparent).toBe(traceparentOf(span!));
     expect(body.continued).toBe(body.traceparent);
     const named = { trace_id: TRACE_ID, span_id: span!.spanContext().spanId };
-    expect(logs.find((l) => l.msg === 'thing handled')).toMatchObject(named);
-    expect(logs.find((l) => l.msg === 'request completed')).toMatchObject(named);
+    expect(logs().find((l) => l.msg === 'thing handled')).toMatchObject(named);
+    expect(logs().find((l) => l.msg === 'request completed')).toMatchObject(named);
   });
 
   it('records no span for health probes', async () => {
@@ -124,7 +106,7 @@ describe('tracing switched on', () => {
   it('publishes from the outbox under a PRODUCER span child of the event, and handles under a CONSUMER span child of and linked to it', async () => {
     exporter.reset();
     const bus = createInProcessBus();
-    const { log, lines } = captureLogs();
+    const { log, entries } = capturedLog();
     const handled: CloudEvent[] = [];
     await bus.subscribe({
       queue: 'things.process',
@@ -161,7 +143,7 @@ describe('tracing switched on', () => {
 
     // The handler sees its own span's context, so what it emits continues from it; its logs name it.
     expect(handled[0]!.traceparent).toBe(traceparentOf(consumer!));
-    expect(lines.find((l) => l.msg === 'message handled')).toMatchObject({ trace_id: TRACE_ID, span_id: consumer!.spanContext().spanId });
+    expect(entries().find((l) => l.msg === 'message handled')).toMatchObject({ trace_id: TRACE_ID, span_id: consumer!.spanContext().spanId });
   });
 
   it("runs later work in the trace it is for, not in that of whoever started it, or in none", async () => {
@@ -289,14 +271,14 @@ describe('a collector that refuses the spans', () => {
       export: (_spans: unknown, done: (result: { code: number; error?: Error }) => void) => done({ code: 1, error: new Error('connect ECONNREFUSED') }),
       shutdown: async () => {},
     };
-    const { log, lines } = captureLogs();
+    const { log, entries } = capturedLog();
     // The batch processor's own schedule, the path that reports failures (a flush hands them to its caller).
     process.env.OTEL_BSP_SCHEDULE_DELAY = '20';
     const tracing = (await startTracing({ service: 'refused', exporter, log }))!;
     delete process.env.OTEL_BSP_SCHEDULE_DELAY;
     try {
       startPublishSpans('things.events', [cloudEvent({ source: 'tracing-test', type: 'thing.happened', data: {}, traceparent: CALLER })]).end();
-      await expect.poll(() => lines.filter((l) => l.msg.startsWith('tracing:')).length, { timeout: 5_000, interval: 10 }).toBeGreaterThan(0);
+      await expect.poll(() => entries().filter((l) => l.msg.startsWith('tracing:')).length, { timeout: 5_000, interval: 10 }).toBeGreaterThan(0);
     } finally {
       await tracing.shutdown();
     }

@@ -5,7 +5,7 @@ import { createBatcher } from '@pedidos/platform/batcher';
 import { refusedByDatabase } from '@pedidos/platform/error-summary';
 import { DomainError } from '@pedidos/platform/errors';
 import { continueTrace, traceIdOf } from '@pedidos/platform/trace';
-import { recordSpan } from '@pedidos/platform/tracing';
+import { recordSpan, tracingActive } from '@pedidos/platform/tracing';
 import { EXCHANGES, SOURCES, parseEventData, type EventData, type EventType } from '@pedidos/contracts/events';
 import {
   addressProblems, DEFAULT_ORDER_SORT, normalizeAddress, type ListOrdersQuery, type Order, type OrderStatus, type OrderSummary, type OrderSummaryQuery, type PlaceOrderBody, type Shortage,
@@ -160,10 +160,12 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
     committed.push(() => {
       for (const { row, next, cause } of accepted) {
         // A span per order (its trace is its cause's), though one statement moved them all.
-        recordSpan(`order ${next.status}`, cause?.traceparent, at, {
-          'pedidos.order.id': row.id, 'pedidos.order.status.previous': row.status, 'pedidos.order.status': next.status,
-          ...(next.reason ? { 'pedidos.order.status.reason': next.reason } : {}),
-        });
+        if (tracingActive()) {
+          recordSpan(`order ${next.status}`, cause?.traceparent, at, {
+            'pedidos.order.id': row.id, 'pedidos.order.status.previous': row.status, 'pedidos.order.status': next.status,
+            ...(next.reason ? { 'pedidos.order.status.reason': next.reason } : {}),
+          });
+        }
         if (row.status === 'pending' && (next.status === 'confirmed' || next.status === 'rejected')) {
           onDecided?.(next.status, Math.max(0, at.getTime() - row.createdAt.getTime()) / 1000);
         }

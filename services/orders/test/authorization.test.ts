@@ -8,6 +8,7 @@ import { SHAPES, ackCounter, badTokens, createTestIssuer, openTestAdapters, type
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
+import { copyToCatalog } from './support/catalog';
 
 type Who = 'owner' | 'another customer' | 'admin';
 type Route = { method: 'GET' | 'POST'; url: (orderId: string) => string; body?: object };
@@ -61,10 +62,7 @@ describe.each(SHAPES)('who may do what on the orders service (%s shape)', (shape
     tokens.admin = await issuer.bearer({ role: 'admin' });
     app = await buildOrders({ ...adapters, log, config: loadConfig({ INVENTORY_URL: 'http://127.0.0.1:9', ...issuer.env }, ordersConfigSpec) });
     await app.start();
-    const product = cloudEvent({ source: SOURCES.inventory, type: 'product.upserted', data: { sku: 'CAFE-1KG', name: 'Café', price: 4990, currency: 'BRL', updatedAt: new Date().toISOString() } });
-    const acks = ackCounter(adapters.bus, product.id);
-    await adapters.bus.publish(EXCHANGES.inventory, [product]);
-    await acks.reached(1);
+    await copyToCatalog(adapters.bus, { name: 'Café' });
   });
   afterAll(async () => {
     await app?.stop();

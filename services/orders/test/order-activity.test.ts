@@ -7,6 +7,7 @@ import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import type { ActivityItem, ActivityNote } from '@pedidos/contracts/orders';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
+import { copyToCatalog } from './support/catalog';
 
 const PAYMENT_METHOD = 'pm_card_visa';
 const ADMIN_ID = '7f3b3c2e-52d4-4a57-9c1e-0d1f5f7c9a11';
@@ -29,12 +30,7 @@ describe.each(SHAPES)('an order\'s activity and staff notes (%s shape)', (shape)
     app = await buildOrders({ ...adapters, config });
     await app.start();
     probe = await eventProbe(adapters.bus, [{ exchange: EXCHANGES.orders, routingKey: '#' }]);
-    const product = cloudEvent({
-      source: SOURCES.inventory, type: 'product.upserted', data: { sku: 'CAFE-1KG', name: 'Café 1 kg', price: 4990, currency: 'BRL', updatedAt: new Date().toISOString() },
-    });
-    const acked = ackCounter(adapters.bus, product.id);
-    await adapters.bus.publish(EXCHANGES.inventory, [product]);
-    await acked.reached(1);
+    await copyToCatalog(adapters.bus);
   });
   afterAll(async () => {
     await probe?.cancel();

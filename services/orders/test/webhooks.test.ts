@@ -6,11 +6,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, capturedLog, createTestIssuer, eventually, expectNoSecretsLogged, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { SHAPES, capturedLog, createTestIssuer, eventually, expectNoSecretsLogged, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import type { CreatedWebhookEndpoint, WebhookDelivery } from '@pedidos/contracts/webhooks';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
+import { copyToCatalog } from './support/catalog';
 import { createWebhookSender } from '../src/webhooks-sender';
 
 const ADMIN_ID = '7f3b3c2e-52d4-4a57-9c1e-0d1f5f7c9a11';
@@ -107,12 +108,7 @@ describe.each(SHAPES)('outbound webhooks (%s shape)', (shape) => {
     }, ordersConfigSpec);
     app = await buildOrders({ ...adapters, log: logged.log, config });
     await app.start();
-    const product = cloudEvent({
-      source: SOURCES.inventory, type: 'product.upserted', data: { sku: 'CAFE-1KG', name: 'Café 1 kg', price: 4990, currency: 'BRL', updatedAt: new Date().toISOString() },
-    });
-    const acked = ackCounter(adapters.bus, product.id);
-    await adapters.bus.publish(EXCHANGES.inventory, [product]);
-    await acked.reached(1);
+    await copyToCatalog(adapters.bus);
   });
   afterAll(async () => {
     await app?.stop();

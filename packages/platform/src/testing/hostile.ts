@@ -37,7 +37,7 @@ export function withRawBytes(body: Record<string, unknown>, field: string, bytes
 }
 
 /** A logger at `info` whose lines a test can read: what the service would print in production. */
-export function capturedLog(): { log: Logger; lines: () => string[] } {
+export function capturedLog(): { log: Logger; lines: () => string[]; entries: () => LogEntry[] } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -45,7 +45,17 @@ export function capturedLog(): { log: Logger; lines: () => string[] } {
       done();
     },
   });
-  return { log: createLogger({ level: 'info', service: 'test', destination }), lines: () => lines };
+  return {
+    log: createLogger({ level: 'info', service: 'test', destination }),
+    lines: () => lines,
+    entries: () => lines.map((line) => JSON.parse(line) as LogEntry),
+  };
+}
+
+/** A log line as JSON: its message and whatever fields it carries. */
+export interface LogEntry {
+  msg: string;
+  [field: string]: unknown;
 }
 
 interface InjectReply {

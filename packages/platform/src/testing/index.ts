@@ -5,5 +5,5 @@ export { badTokens, createTestIssuer, type TestIssuer, type TokenClaims } from '
 export { eventually } from './eventually';
 export { freePort, runToExit, startEntry, startProcess, waitReady, type StartOptions, type TestProcess } from './process';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
-export { HOSTILE_CHARACTERS, capturedLog, expectHandled, expectNoSecretsLogged, hostileText, invalidUtf8, isAcceptableText, percentEncode, withRawBytes } from './hostile';
+export { HOSTILE_CHARACTERS, capturedLog, expectHandled, type LogEntry, expectNoSecretsLogged, hostileText, invalidUtf8, isAcceptableText, percentEncode, withRawBytes } from './hostile';
 export { domainErrorCodes } from './domain-error-codes';
