@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile, compiledPath } from '../../scripts/compile';
+import { compile, compiledPath, PRODUCTION_NODE_FLAGS } from '../../scripts/compile';
 
 export interface ServiceProcess {
   name: string;
@@ -41,7 +41,7 @@ export function startService(opts: { name: string; script: string; cwd: string; 
   const log = openSync(opts.logPath, 'w');
   // Written when the process exits: the bench stops every service with SIGTERM.
   const profile = opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfile.dir}`, `--cpu-prof-name=${opts.cpuProfile.name}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, '--enable-source-maps', '--import', LIFELINE, entry], {
+  const child = spawn(process.execPath, [...profile, ...PRODUCTION_NODE_FLAGS, '--import', LIFELINE, entry], {
     cwd: opts.cwd,
     env: opts.env,
     detached: true,

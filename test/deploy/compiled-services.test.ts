@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestVhost, freePort, startProcess, waitReady } from '@pedidos/platform/testing';
-import { compile, compiledPath, ENTRIES } from '../../scripts/compile';
+import { compile, compiledPath, ENTRIES, PRODUCTION_NODE_FLAGS } from '../../scripts/compile';
 import { parseDockerfile, REPO_ROOT, resolvedCompose } from './compose-config';
 
 /** What deploy/Dockerfile's runtime stage starts by default, and each compose container's command (k8s.test.ts holds the manifests to these). */
@@ -37,6 +37,17 @@ describe('npm run build: the compiled services', () => {
     for (const entry of entries) {
       expect(outputs, `${entry} is one of the build's outputs`).toContain(entry);
       expect(existsSync(join(outRoot, entry)), `${entry} is built`).toBe(true);
+    }
+  });
+
+  it('is started by `npm run start:prod:*` with the flags the image starts it with', () => {
+    const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const prod = Object.entries(scripts).filter(([name]) => name.startsWith('start:prod:'));
+    expect(prod.length).toBeGreaterThanOrEqual(5);
+    for (const [name, command] of prod) {
+      const [node, ...args] = command.split(' ');
+      expect([node, ...args.slice(0, -1)], name).toEqual(['node', ...PRODUCTION_NODE_FLAGS]);
+      expect(outputs, name).toContain(args.at(-1));
     }
   });
 
@@ -77,7 +88,7 @@ describe('npm run build: the compiled services', () => {
     const database = await createTestDatabase('postgres');
     const vhost = await createTestVhost();
     const port = await freePort();
-    const child = startProcess(process.execPath, ['--enable-source-maps', compiledPath(`services/${name}/src/main.ts`)], {
+    const child = startProcess(process.execPath, [...PRODUCTION_NODE_FLAGS, compiledPath(`services/${name}/src/main.ts`)], {
       name: `compiled ${name}`,
       cwd: outRoot,
       env: {
@@ -101,7 +112,7 @@ describe('npm run build: the compiled services', () => {
   it('runs the payment sandbox from dist/ alone, with plain node: it turns ready and stops on SIGTERM', async () => {
     await imageLayout('payments');
     const port = await freePort();
-    const child = startProcess(process.execPath, ['--enable-source-maps', compiledPath('services/payments/src/sandbox-main.ts')], {
+    const child = startProcess(process.execPath, [...PRODUCTION_NODE_FLAGS, compiledPath('services/payments/src/sandbox-main.ts')], {
       name: 'compiled payment sandbox',
       cwd: outRoot,
       env: { LOG_LEVEL: 'warn', PORT: String(port), SANDBOX_WEBHOOK_URL: `${await closedUrl()}/api/payments/webhooks/sandbox` },

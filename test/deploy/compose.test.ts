@@ -12,7 +12,7 @@ import { inventoryConfigSpec } from '../../services/inventory/src/config';
 import { ordersConfigSpec } from '../../services/orders/src/config';
 import { paymentsConfigSpec } from '../../services/payments/src/config';
 import { webConfigSpec } from '../../launcher/src/web-server';
-import { compiledPath, ENTRIES } from '../../scripts/compile';
+import { compiledPath, ENTRIES, PRODUCTION_NODE_FLAGS } from '../../scripts/compile';
 import { NGINX_TEMPLATE, templateVariables } from '../support/nginx';
 import {
   COMPOSE_FILE, PRODUCTION, REPO_ROOT, dockerCompose, envExample, parseCopy, parseDockerfile, resolvedCompose, type ComposeService,
@@ -475,7 +475,7 @@ describe('deploy/Dockerfile', () => {
     expect(lastUser(final)).toBeDefined();
     expect(lastUser(final)).not.toMatch(/^(root|0)(:|$)/);
     expect(final.instructions.some((i) => i.keyword === 'HEALTHCHECK' && i.args.includes('/health/ready'))).toBe(true);
-    expect(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args).toBe('["node", "--enable-source-maps"]');
+    expect(JSON.parse(final.instructions.find((i) => i.keyword === 'ENTRYPOINT')?.args ?? '[]')).toEqual(['node', ...PRODUCTION_NODE_FLAGS]);
     const cmd = JSON.parse(final.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
     expect(cmd).toEqual([compiledPath('launcher/src/main.ts')]);
     // No TypeScript loader, and no sources it could load.

@@ -522,6 +522,8 @@ describe('OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('Swagger UI');
+    // Its own policy, which lets its scripts run, not the API's `default-src 'none'`.
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
   });
 });
 

@@ -18,4 +18,10 @@ describe('trace context', () => {
       expect(traceIdOf(next)).not.toBe('0'.repeat(32));
     },
   );
+
+  it('makes a different trace id and span id every time', () => {
+    const made = Array.from({ length: 10_000 }, () => continueTrace(undefined).split('-'));
+    expect(new Set(made.map(([, trace]) => trace)).size).toBe(made.length);
+    expect(new Set(made.map(([, , span]) => span)).size).toBe(made.length);
+  });
 });

@@ -113,7 +113,7 @@ export function createInventoryService({ db, outbox, now = () => new Date() }: {
           ? event('stock.rejected', { orderId, reason: 'out_of_stock', shortages }, e)
           : event('stock.reserved', { orderId, items: ordered }, e);
         writes.held.push({ orderId, status: shortages.length > 0 ? 'rejected' : 'reserved', items: shortages.length > 0 ? [] : ordered });
-        writes.events.push({ id: fact.id, event: fact });
+        writes.events.push(fact);
         if (shortages.length > 0) continue;
         for (const line of ordered) {
           const level = stock.get(line.sku)!;

@@ -122,6 +122,9 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
       createdAt: order.createdAt, items: [{ sku: 'CAFE-1KG', quantity: 2, unitPrice: 4990 }, { sku: 'ACUCAR-1KG', quantity: 1, unitPrice: 599 }],
       paymentMethod: PAYMENT_METHOD, customer: null, shippingAddress: null,
     });
+    // No address is SQL's NULL, not JSON's null.
+    const { rows } = await adapters.database.db.execute<{ absent: boolean }>(sql`SELECT shipping_address IS NULL AS absent FROM orders.orders WHERE id = ${order.id}::uuid`);
+    expect(rows).toEqual([{ absent: true }]);
   });
 
   it('keeps who ordered, from the token, and where it goes, as given: on the order, in order.created, and once read back', async () => {

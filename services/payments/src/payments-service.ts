@@ -444,12 +444,12 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
       if (hook.type === 'authorization.succeeded' || hook.type === 'authorization.declined') {
         // Most such webhooks tell of an answer the call itself brought, recorded here moments ago.
         if (recentlySettled.has(hook.key)) return 'ignored';
-        const op = await findOperationByKey(db, hook.key);
-        if (op?.status !== 'pending') return 'ignored';
+        // Any other goes with the answers being recorded, without a lookup of its own: one whose
+        // operation is unknown, settled, or not of that order is not applied there.
         const answer: Answer = hook.type === 'authorization.succeeded'
           ? { settled: { kind: 'authorized' }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand, last4: hook.last4 } }
           : { settled: { kind: 'declined', code: hook.code }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand ?? null, last4: hook.last4 ?? null } };
-        const result = await settle({ key: hook.key, orderId: op.orderId, answer });
+        const result = await settle({ key: hook.key, orderId: hook.orderId, answer });
         await perform(result.next);
         // Not applied: the call's own answer (or the reconciler) recorded it first.
         return result.applied ? 'applied' : 'ignored';

@@ -233,6 +233,30 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     expect(probe.seen.filter((e) => e.type === 'payment.authorized' && (e.data as { orderId: string }).orderId === orderId)).toHaveLength(1);
   });
 
+  it('applies no webhook to an order other than the one its authorization was made for', async () => {
+    sandbox.setWebhookUrl('http://127.0.0.1:9/unreachable');
+    try {
+      const other = await authorizedOrder();
+      await paymentEvent(other, 'payment.authorized');
+      // Its answer is held for seconds: the authorization stays pending meanwhile.
+      const orderId = await authorizedOrder('pm_card_sandbox_timeout');
+      const body = JSON.stringify({
+        id: `evt_${randomUUID()}`, type: 'authorization.succeeded', created: Math.floor(Date.now() / 1000),
+        data: { reference: 'auth_elsewhere', key: `${orderId}:authorize`, orderId: other, brand: 'visa', last4: '0000' },
+      });
+      const reply = await app.http.inject({
+        method: 'POST', url: '/api/payments/webhooks/sandbox', payload: body,
+        headers: { 'content-type': 'application/json', 'sandbox-signature': signWebhook(SECRET, body, Math.floor(Date.now() / 1000)) },
+      });
+      expect(reply.json()).toEqual({ received: true, outcome: 'ignored' });
+      // The provider's own answer settles it, once.
+      expect((await paymentEvent(orderId, 'payment.authorized')).data).toMatchObject({ payment: { status: 'authorized' } });
+      expect(await getPayment(orderId)).toMatchObject({ brand: 'visa', last4: '0077' });
+    } finally {
+      sandbox.setWebhookUrl(`${paymentsUrl}/api/payments/webhooks/sandbox`);
+    }
+  });
+
   it('refuses a webhook with a bad or old signature and applies nothing', async () => {
     const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'authorization.succeeded', created: Math.floor(Date.now() / 1000), data: { reference: 'auth_x', key: 'k', orderId: randomUUID(), brand: 'visa', last4: '4242' } });
     const send = (signature: string) => app.http.inject({ method: 'POST', url: '/api/payments/webhooks/sandbox', payload: body, headers: { 'content-type': 'application/json', 'sandbox-signature': signature } });

@@ -2,8 +2,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { type Database, driverOf } from './open-database';
 
 export interface MigrateOptions {
@@ -35,7 +33,10 @@ export async function migrate(database: Database, opts: MigrateOptions): Promise
 
   if ('pglite' in driver) {
     const previous = pgliteQueues.get(driver.pglite) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => migratePglite(drizzlePglite({ client: driver.pglite }), config));
+    const run = previous.catch(() => {}).then(async () => {
+      const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
+      await migratePglite(drizzlePglite({ client: driver.pglite }), config);
+    });
     pgliteQueues.set(driver.pglite, run);
     return run;
   }

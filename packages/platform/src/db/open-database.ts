@@ -4,10 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 
@@ -85,6 +84,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     pglite = await openPglite(opts.dataDir);
   }
   await pglite.waitReady;
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const db: Db = drizzlePglite({ client: pglite });
   const database: Database = {
     db,
@@ -112,6 +112,8 @@ const PGLITE_SHARED_BUFFERS = '16MB';
  * directory takes a third of that.
  */
 async function openPglite(dataDir: string): Promise<PGlite> {
+  // Loaded only here: a service on PostgreSQL keeps its megabytes of code out of memory.
+  const { PGlite } = await import('@electric-sql/pglite');
   await mkdir(dataDir, { recursive: true });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await createDataDir(dataDir);
   return new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] });

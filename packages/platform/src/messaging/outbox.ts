@@ -232,11 +232,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   return {
     async enqueue(tx, exchange, events) {
       if (events.length === 0) return;
-      // One array parameter per column, in the events' order (the relay publishes by `seq`).
+      // The events as one JSON array, in their order (the relay publishes by `seq`): a jsonb[]
+      // parameter would have each event's JSON escaped again as an array element.
       await tx.execute(sql`
         INSERT INTO ${t} (id, exchange, event)
-        SELECT e.id, ${exchange}::text, e.event FROM unnest(${sql.param(events.map((e) => e.id))}::text[], ${sql.param(events.map((e) => JSON.stringify(e)))}::jsonb[])
-          WITH ORDINALITY AS e(id, event, ord) ORDER BY e.ord`);
+        SELECT e.event ->> 'id', ${exchange}::text, e.event FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(event, ord)
+        ORDER BY e.ord`);
     },
     relay,
   };

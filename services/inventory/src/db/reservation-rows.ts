@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '@pedidos/platform/db';
+import type { CloudEvent } from '@pedidos/platform/messaging';
 import type { ReservationStatus } from '../domain/reservation';
 import { inbox, movements, outbox, products, reservations } from './schema';
 
@@ -53,7 +54,7 @@ export interface ReservationWrites {
   /** One ledger row per line, in order, with the levels it leaves. */
   ledger: { sku: string; quantity: number; orderId: string; onHand: number; reserved: number }[];
   held: { orderId: string; status: ReservationStatus; items: { sku: string; quantity: number }[] }[];
-  events: { id: string; event: unknown }[];
+  events: CloudEvent[];
   exchange: string;
   at: Date;
 }
@@ -84,13 +85,13 @@ export async function writeReservations(q: Queryable, w: ReservationWrites): Pro
     ), held AS (
       INSERT INTO ${reservations} (order_id, status, items, updated_at)
       SELECT h.order_id, h.status, h.items, ${at}::timestamptz
-      FROM unnest(${sql.param(w.held.map((h) => h.orderId))}::uuid[], ${sql.param(w.held.map((h) => h.status))}::text[],
-        ${sql.param(w.held.map((h) => JSON.stringify(h.items)))}::jsonb[]) AS h(order_id, status, items), complete
+      FROM ROWS FROM (unnest(${sql.param(w.held.map((h) => h.orderId))}::uuid[]), unnest(${sql.param(w.held.map((h) => h.status))}::text[]),
+        jsonb_array_elements(${JSON.stringify(w.held.map((h) => h.items))}::jsonb)) AS h(order_id, status, items), complete
       WHERE complete.ok
     ), published AS (
       INSERT INTO ${outbox} (id, exchange, event)
-      SELECT e.id, ${w.exchange}::text, e.event
-      FROM unnest(${sql.param(w.events.map((e) => e.id))}::text[], ${sql.param(w.events.map((e) => JSON.stringify(e.event)))}::jsonb[]) WITH ORDINALITY AS e(id, event, ord), complete
+      SELECT e.event ->> 'id', ${w.exchange}::text, e.event
+      FROM jsonb_array_elements(${JSON.stringify(w.events)}::jsonb) WITH ORDINALITY AS e(event, ord), complete
       WHERE complete.ok ORDER BY e.ord
     )
     SELECT count(*) AS taken FROM taken`);

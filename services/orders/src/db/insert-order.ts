@@ -28,22 +28,23 @@ export interface NewOrder {
  * commit: each order, its lines, its first history row, its Idempotency-Key and both its events
  * in the outbox, all of them or none. Numbers and history ids come from sequences, so the events
  * get them in SQL. For each order: its number and history row id, or undefined (nothing written
- * for it) when its Idempotency-Key was already taken.
+ * for it) when its Idempotency-Key was already taken. JSON values come as one JSON array each
+ * (a jsonb[] parameter would escape every document again as an array element), zipped with the
+ * other columns by ROWS FROM.
  */
 export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, exchange: string): Promise<({ number: number; historyId: number } | undefined)[]> {
   const when = at.toISOString();
   const lines = batch.flatMap((o) => o.lines.map((l, line) => ({ ...l, orderId: o.id, line })));
   const { rows } = await q.execute<{ id: string; number: string | number; history_id: string | number }>(sql`
     WITH o AS (
-      SELECT * FROM unnest(${sql.param(batch.map((o) => o.id))}::uuid[], ${sql.param(batch.map((o) => o.customerId))}::uuid[],
-        ${sql.param(batch.map((o) => o.total))}::bigint[], ${sql.param(batch.map((o) => o.currency))}::text[], ${sql.param(batch.map((o) => o.note))}::text[],
-        ${sql.param(batch.map((o) => o.customer?.name ?? null))}::text[], ${sql.param(batch.map((o) => o.customer?.email ?? null))}::text[],
-        ${sql.param(batch.map((o) => (o.shippingAddress === null ? null : JSON.stringify(o.shippingAddress))))}::jsonb[],
-        ${sql.param(batch.map((o) => o.idempotency?.key ?? null))}::text[], ${sql.param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[],
-        ${sql.param(batch.map((o) => o.created.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.created)))}::jsonb[],
-        ${sql.param(batch.map((o) => o.changed.id))}::text[], ${sql.param(batch.map((o) => JSON.stringify(o.changed)))}::jsonb[],
-        ${sql.param(batch.map((o) => o.traceId))}::text[])
-        WITH ORDINALITY AS o(id, customer_id, total, currency, note, customer_name, customer_email, shipping_address, key, request_hash, created_id, created, changed_id, changed, trace_id, ord)
+      SELECT * FROM ROWS FROM (unnest(${sql.param(batch.map((o) => o.id))}::uuid[]), unnest(${sql.param(batch.map((o) => o.customerId))}::uuid[]),
+        unnest(${sql.param(batch.map((o) => o.total))}::bigint[]), unnest(${sql.param(batch.map((o) => o.currency))}::text[]), unnest(${sql.param(batch.map((o) => o.note))}::text[]),
+        unnest(${sql.param(batch.map((o) => o.customer?.name ?? null))}::text[]), unnest(${sql.param(batch.map((o) => o.customer?.email ?? null))}::text[]),
+        jsonb_array_elements(${JSON.stringify(batch.map((o) => o.shippingAddress))}::jsonb),
+        unnest(${sql.param(batch.map((o) => o.idempotency?.key ?? null))}::text[]), unnest(${sql.param(batch.map((o) => o.idempotency?.requestHash ?? null))}::text[]),
+        jsonb_array_elements(${JSON.stringify(batch.map((o) => [o.created, o.changed]))}::jsonb),
+        unnest(${sql.param(batch.map((o) => o.traceId))}::text[]))
+        WITH ORDINALITY AS o(id, customer_id, total, currency, note, customer_name, customer_email, shipping_address, key, request_hash, events, trace_id, ord)
     ), kept AS (
       INSERT INTO ${idempotencyKeys} (customer_id, key, request_hash, order_id, created_at)
       SELECT customer_id, key, request_hash, id, ${when}::timestamptz FROM o WHERE key IS NOT NULL ORDER BY customer_id, key, ord
@@ -51,8 +52,8 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
       RETURNING order_id
     ), placed AS (
       INSERT INTO ${orders} (id, number, customer_id, status, total, currency, note, customer_name, customer_email, shipping_address, trace_id, created_at, updated_at)
-      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, customer_name, customer_email, shipping_address, trace_id,
-        ${when}::timestamptz, ${when}::timestamptz
+      SELECT id, nextval('orders.order_number_seq'), customer_id, 'pending', total, currency, note, customer_name, customer_email,
+        nullif(shipping_address, 'null'), trace_id, ${when}::timestamptz, ${when}::timestamptz
       FROM o WHERE key IS NULL OR id IN (SELECT order_id FROM kept) ORDER BY ord
       RETURNING id, number
     ), written_lines AS (
@@ -69,10 +70,10 @@ export async function insertOrders(q: Queryable, batch: NewOrder[], at: Date, ex
     ), events AS (
       INSERT INTO ${outbox} (id, exchange, event)
       SELECT e.id, ${exchange}::text, e.event FROM (
-        SELECT o.ord, 1 AS position, o.created_id AS id, jsonb_set(o.created, '{data,number}', to_jsonb(placed.number)) AS event
+        SELECT o.ord, 1 AS position, o.events -> 0 ->> 'id' AS id, jsonb_set(o.events -> 0, '{data,number}', to_jsonb(placed.number)) AS event
         FROM o JOIN placed ON placed.id = o.id
         UNION ALL
-        SELECT o.ord, 2, o.changed_id, jsonb_set(jsonb_set(o.changed, '{data,historyId}', to_jsonb(first.id)), '{data,order,number}', to_jsonb(placed.number))
+        SELECT o.ord, 2, o.events -> 1 ->> 'id', jsonb_set(jsonb_set(o.events -> 1, '{data,historyId}', to_jsonb(first.id)), '{data,order,number}', to_jsonb(placed.number))
         FROM o JOIN placed ON placed.id = o.id JOIN first ON first.order_id = o.id
       ) AS e ORDER BY e.ord, e.position
     )

@@ -143,14 +143,14 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
   const when = at.toISOString();
   const { rows } = await q.execute<{ id: string | number; ord: string | number }>(sql`
     WITH c AS (
-      SELECT * FROM unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[], ${sql.param(changes.map((c) => c.status))}::text[],
-        ${sql.param(changes.map((c) => c.reason))}::text[], ${sql.param(changes.map((c) => c.actor))}::uuid[], ${sql.param(changes.map((c) => c.actorName))}::text[],
-        ${sql.param(changes.map((c) => (c.shortages === null ? null : JSON.stringify(c.shortages))))}::jsonb[]) WITH ORDINALITY AS c(order_id, status, reason, actor, actor_name, shortages, ord)
+      SELECT * FROM ROWS FROM (unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[]), unnest(${sql.param(changes.map((c) => c.status))}::text[]),
+        unnest(${sql.param(changes.map((c) => c.reason))}::text[]), unnest(${sql.param(changes.map((c) => c.actor))}::uuid[]), unnest(${sql.param(changes.map((c) => c.actorName))}::text[]),
+        jsonb_array_elements(${JSON.stringify(changes.map((c) => c.shortages))}::jsonb)) WITH ORDINALITY AS c(order_id, status, reason, actor, actor_name, shortages, ord)
     ), moved AS (
       UPDATE ${orders} o SET status = c.status, updated_at = ${when}::timestamptz FROM c WHERE o.id = c.order_id RETURNING o.id
     ), written AS (
       INSERT INTO ${orderHistory} (order_id, status, reason, actor, actor_name, shortages, at)
-      SELECT order_id, status, reason, actor, actor_name, shortages, ${when}::timestamptz FROM c ORDER BY ord
+      SELECT order_id, status, reason, actor, actor_name, nullif(shortages, 'null'), ${when}::timestamptz FROM c ORDER BY ord
       RETURNING id, order_id
     )
     SELECT written.id, c.ord FROM written JOIN c ON c.order_id = written.order_id
@@ -162,10 +162,11 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
 /**
  * Records each event as handled by `consumer` and locks the orders they are about (in id order,
  * so two batches never deadlock), in one statement. Returns the ids of the events not
- * handled before, and the locked orders by id (an unknown order is missing).
+ * handled before, and the locked orders by id (an unknown order is missing). The fresh ids come
+ * on the first row only: on every row they would be sent and parsed once per order locked.
  */
 export async function claimAndLockOrders(q: Queryable, consumer: string, facts: { eventId: string; orderId: string }[]) {
-  const { rows } = await q.execute<{ fresh: string[]; id: string | null; status: string; number: string; customer_id: string; total: string;
+  const { rows } = await q.execute<{ fresh: string[] | null; id: string | null; status: string; number: string; customer_id: string; total: string;
     currency: string; note: string | null; customer_name: string | null; customer_email: string | null; shipping_address: OrderRow['shippingAddress'];
     payment: OrderRow['payment']; payment_version: number; trace_id: string | null; created_at: string; updated_at: string }>(sql`
     WITH claimed AS (
@@ -174,7 +175,8 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
     ), locked AS (
       SELECT * FROM ${orders} WHERE id = ANY(${sql.param(facts.map((f) => f.orderId))}::uuid[]) ORDER BY id FOR UPDATE
     )
-    SELECT f.fresh, locked.* FROM (SELECT coalesce(array_agg(event_id), '{}') AS fresh FROM claimed) f LEFT JOIN locked ON true`);
+    SELECT CASE WHEN row_number() OVER () = 1 THEN f.fresh END AS fresh, locked.*
+    FROM (SELECT coalesce(array_agg(event_id), '{}') AS fresh FROM claimed) f LEFT JOIN locked ON true`);
   const orderRows = new Map<string, OrderRow>();
   for (const r of rows) {
     if (r.id === null) continue;
@@ -184,7 +186,7 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
       payment: r.payment, paymentVersion: Number(r.payment_version), traceId: r.trace_id, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
     });
   }
-  return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };
+  return { fresh: new Set(rows.find((r) => r.fresh !== null)?.fresh), orders: orderRows };
 }
 
 /** The payment summaries of locked orders, one statement for all of them. */
@@ -192,7 +194,7 @@ export async function setPayments(q: Queryable, changes: { orderId: string; paym
   if (changes.length === 0) return;
   await q.execute(sql`
     UPDATE ${orders} o SET payment = c.payment, payment_version = c.version, updated_at = ${at.toISOString()}::timestamptz
-    FROM unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[], ${sql.param(changes.map((c) => JSON.stringify(c.payment)))}::jsonb[],
-      ${sql.param(changes.map((c) => c.version))}::int[]) AS c(order_id, payment, version)
+    FROM ROWS FROM (unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[]), jsonb_array_elements(${JSON.stringify(changes.map((c) => c.payment))}::jsonb),
+      unnest(${sql.param(changes.map((c) => c.version))}::int[])) AS c(order_id, payment, version)
     WHERE o.id = c.order_id`);
 }

@@ -40,10 +40,9 @@ export async function insertDeliveries(q: Queryable, events: CloudEvent[]): Prom
   if (events.length === 0) return 0;
   const { rows } = await q.execute<{ id: string }>(sql`
     INSERT INTO ${d} (id, endpoint_id, event_id, event_type, event, status, attempts, next_attempt_at, retrying_since, created_at, updated_at)
-    SELECT gen_random_uuid(), ep.id, e.id, e.type, e.event, 'pending', 0, now(), now(), now(), now()
-      FROM unnest(${sql.param(events.map((e) => e.id))}::text[], ${sql.param(events.map((e) => e.type))}::text[], ${sql.param(events.map((e) => JSON.stringify(e)))}::jsonb[])
-        WITH ORDINALITY AS e(id, type, event, ord)
-      JOIN ${w} ep ON ep.disabled_at IS NULL AND e.type = ANY(ep.events)
+    SELECT gen_random_uuid(), ep.id, e.event ->> 'id', e.event ->> 'type', e.event, 'pending', 0, now(), now(), now(), now()
+      FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS e(event, ord)
+      JOIN ${w} ep ON ep.disabled_at IS NULL AND e.event ->> 'type' = ANY(ep.events)
       ORDER BY e.ord, ep.id
     ON CONFLICT (endpoint_id, event_id) DO NOTHING
     RETURNING id`);

@@ -52,6 +52,8 @@ export type WebhookEvent = {
   /** The authorization this is about, and the idempotency key it was made with. */
   reference: string;
   key: string;
+  /** The order it was made for, as `authorize` gave it (a Stripe adapter would read it from the intent's metadata). */
+  orderId: string;
 } & (
   | ({ type: 'authorization.succeeded' } & Card)
   | ({ type: 'authorization.declined'; code: string } & Partial<Card>)

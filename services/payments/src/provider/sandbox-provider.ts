@@ -36,7 +36,7 @@ const SandboxAuthorization = Type.Union([
 const SandboxOperation = Type.Object({ id: Id });
 const SandboxProblem = Type.Object({ code: Type.String(), message: Type.String() });
 
-const Subject = { reference: Id, key: Id };
+const Subject = { reference: Id, key: Id, orderId: Id };
 const SandboxEvent = Type.Union([
   Type.Object({ id: Id, type: Type.Literal('authorization.succeeded'), data: Type.Object({ ...Subject, ...Card }) }),
   Type.Object({
@@ -174,7 +174,7 @@ function toAuthorization(a: Static<typeof SandboxAuthorization>): Authorization 
 }
 
 function toWebhookEvent(e: Static<typeof SandboxEvent>): WebhookEvent {
-  const subject = { id: e.id, reference: e.data.reference, key: e.data.key };
+  const subject = { id: e.id, reference: e.data.reference, key: e.data.key, orderId: e.data.orderId };
   switch (e.type) {
     case 'authorization.succeeded':
       return { ...subject, type: e.type, brand: e.data.brand, last4: e.data.last4 };
