@@ -26,13 +26,13 @@ export const ENTRIES = [
 
 /**
  * How production starts node (the image's ENTRYPOINT, `npm run start:prod:*`, the bench): source
- * maps, so stack traces name the .ts files; and a young generation of 16 MiB instead of 32 and an
- * old generation let grow to 1.5 times what survived the last full collection instead of up to 4
+ * maps, so stack traces name the .ts files; and a young generation of 8 MiB instead of 32 and an
+ * old generation let grow to 1.4 times what survived the last full collection instead of up to 4
  * times, so a service's heap follows its live objects (~45 MiB) rather than the garbage of a burst:
- * under the bench's load each process peaks at ~150 MiB instead of 230-300, at no throughput the
+ * under the bench's load each process peaks under 150 MiB instead of 230-300, at no throughput the
  * bench can tell apart (README, "Memory").
  */
-export const PRODUCTION_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=8', '--heap-growing-percent=50'] as const;
+export const PRODUCTION_NODE_FLAGS = ['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=40'] as const;
 
 /** Where an entry's JavaScript goes: `<workspace>/src/<name>.ts` → `<workspace>/dist/<name>.js`. */
 export function compiledPath(entry: string): string {
