@@ -100,6 +100,8 @@ function authorizationAnswer(a: Authorization): Answer {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createPaymentsService({ db, outbox, provider, log, reconcileAfterMs, captureOnAuthorize = false, maxProviderCalls = 64, onAnswersRecorded, now = () => new Date() }: PaymentsServiceOptions) {
   /** The one place transactions open; events leave through the outbox after commit. */
   async function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -445,7 +447,9 @@ export function createPaymentsService({ db, outbox, provider, log, reconcileAfte
         // Most such webhooks tell of an answer the call itself brought, recorded here moments ago.
         if (recentlySettled.has(hook.key)) return 'ignored';
         // Any other goes with the answers being recorded, without a lookup of its own: one whose
-        // operation is unknown, settled, or not of that order is not applied there.
+        // operation is unknown, settled, or not of that order is not applied there. An order id
+        // that is no UUID names no order here (and would fail the whole group's statement).
+        if (!UUID.test(hook.orderId)) return 'ignored';
         const answer: Answer = hook.type === 'authorization.succeeded'
           ? { settled: { kind: 'authorized' }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand, last4: hook.last4 } }
           : { settled: { kind: 'declined', code: hook.code }, reference: hook.reference, authorization: hook.reference, card: { brand: hook.brand ?? null, last4: hook.last4 ?? null } };

@@ -266,6 +266,13 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     const good = await send(signWebhook(SECRET, body, Math.floor(Date.now() / 1000)));
     expect(good.statusCode).toBe(200);
     expect(good.json()).toEqual({ received: true, outcome: 'ignored' });
+    // Signed, but about an order id no order here can have.
+    const odd = body.replace(/"orderId":"[^"]+"/, '"orderId":"order-7"');
+    const oddReply = await app.http.inject({
+      method: 'POST', url: '/api/payments/webhooks/sandbox', payload: odd,
+      headers: { 'content-type': 'application/json', 'sandbox-signature': signWebhook(SECRET, odd, Math.floor(Date.now() / 1000)) },
+    });
+    expect(oddReply.json()).toEqual({ received: true, outcome: 'ignored' });
     const unknownProvider = await app.http.inject({ method: 'POST', url: '/api/payments/webhooks/stripe', payload: body, headers: { 'content-type': 'application/json' } });
     expect(unknownProvider.statusCode).toBe(404);
   });
