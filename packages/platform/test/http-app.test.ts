@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { Agent, request } from 'undici';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalOf } from '../src/auth/authorize';
@@ -235,6 +236,42 @@ describe('problem details', () => {
       expect(await res.json()).toMatchObject({ status: 431, code: 'REQUEST.HEADERS_TOO_LARGE', title: 'Request Header Fields Too Large' });
     } finally {
       await served.close();
+    }
+  });
+
+  it('closes while a keep-alive client\'s request is under way: the answer comes, saying the connection closes', async () => {
+    const { log } = captureLogs();
+    const served = await createHttpApp({
+      service: 'served', version: '0.0.0', log, corsOrigins: [], metrics: createMetrics({ service: 'served' }),
+      readiness: {}, openapi: { title: 'Served', description: 'Listening' },
+    });
+    let arrived!: () => void;
+    const underWay = new Promise<void>((resolve) => (arrived = resolve));
+    let finish!: () => void;
+    served.get('/api/slow', async () => {
+      arrived();
+      await new Promise<void>((resolve) => (finish = resolve));
+      return { done: true };
+    });
+    // Answered only once closing has begun (hooks run in the order they were added).
+    served.addHook('preClose', (done) => {
+      finish();
+      done();
+    });
+    const agent = new Agent();
+    try {
+      const base = await served.listen({ port: 0, host: '127.0.0.1' });
+      const answer = request(`${base}/api/slow`, { dispatcher: agent });
+      await underWay;
+      const closed = served.close();
+      const res = await answer;
+      expect(res.statusCode).toBe(200);
+      expect(res.headers.connection).toBe('close');
+      expect(await res.body.json()).toEqual({ done: true });
+      // Without the header undici would keep the connection, and close() would wait for it.
+      await closed;
+    } finally {
+      await agent.close();
     }
   });
 

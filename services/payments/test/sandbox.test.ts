@@ -165,6 +165,7 @@ describe('webhooks', () => {
       type: 'authorization.succeeded',
       reference: pending.reference,
       key: req.key,
+      orderId: req.orderId,
       brand: 'visa',
       last4: '3155',
     });

@@ -112,6 +112,19 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<HttpApp> {
 
   app.addSchema(Problem);
 
+  // Closing waits for every open connection, and a keep-alive one whose request is under way when
+  // close begins stays open after its answer for as long as the client keeps it (undici: the
+  // keep-alive timeout above, 72 s, past any grace period): from then on, answers close theirs.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   // Bodies are JSON in UTF-8 (RFC 8259 §8.1) and nothing else: invalid bytes are refused, not
   // turned into U+FFFD and stored, and text/plain is no second way in. Fastify's own parser
   // (with its prototype-poisoning checks) does the rest.
