@@ -186,7 +186,7 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
       payment: r.payment, paymentVersion: Number(r.payment_version), traceId: r.trace_id, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
     });
   }
-  return { fresh: new Set(rows.find((r) => r.fresh !== null)?.fresh), orders: orderRows };
+  return { fresh: new Set(rows[0]?.fresh ?? []), orders: orderRows };
 }
 
 /** The payment summaries of locked orders, one statement for all of them. */

@@ -4,7 +4,10 @@ import { apiJson, queryString } from '../../../lib/api-client';
 import { webhookKeys } from './get-webhooks';
 
 /** While a delivery is being tried its attempts change every few seconds; once none is, the page stands still. */
-export const PENDING_REFRESH_MS = 2_000;
+const PENDING_REFRESH_MS = 2_000;
+
+/** Whether a delivery of the page is still being tried. */
+export const hasPending = (page: WebhookDeliveryPage | undefined) => page?.items.some((d) => d.status === 'pending') ?? false;
 
 export const getWebhookDeliveries = (id: string, cursor: string | undefined, signal?: AbortSignal) =>
   apiJson<WebhookDeliveryPage>(`/api/webhooks/${encodeURIComponent(id)}/deliveries${queryString({ cursor, limit: 20 })}`, { signal });
@@ -14,5 +17,5 @@ export const useWebhookDeliveries = (id: string, cursor: string | undefined) =>
     queryKey: webhookKeys.deliveryPage(id, cursor),
     queryFn: ({ signal }) => getWebhookDeliveries(id, cursor, signal),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.items.some((d) => d.status === 'pending') ? PENDING_REFRESH_MS : false),
+    refetchInterval: (query) => (hasPending(query.state.data) ? PENDING_REFRESH_MS : false),
   });

@@ -12,7 +12,7 @@ import { Spinner } from '../../../components/spinner';
 import { errorMessage } from '../../../lib/error-message';
 import { useFormat } from '../../../lib/format';
 import { useCursorPages } from '../../../lib/use-cursor-pages';
-import { useWebhookDeliveries } from '../api/get-webhook-deliveries';
+import { hasPending, useWebhookDeliveries } from '../api/get-webhook-deliveries';
 import { useWebhooks } from '../api/get-webhooks';
 import { useReplayWebhookDelivery } from '../api/replay-webhook-delivery';
 
@@ -23,7 +23,7 @@ export function WebhookDeliveries({ id }: { id: string }) {
   // The pages live in the URL: a link to another endpoint carries none, so it opens on the first.
   const pages = useCursorPages();
   const deliveries = useWebhookDeliveries(id, pages.cursor);
-  const pending = deliveries.data?.items.some((d) => d.status === 'pending') ?? false;
+  const pending = hasPending(deliveries.data);
 
   return (
     <>
@@ -145,7 +145,7 @@ function Answer({ statusCode, durationMs }: { statusCode: number | null; duratio
   );
 }
 
-export function DeliveryStatusBadge({ status }: { status: WebhookDelivery['status'] }) {
+function DeliveryStatusBadge({ status }: { status: WebhookDelivery['status'] }) {
   const { t } = useTranslation();
   return <span className={`badge badge-${status}`}>{t(`webhooks.status.${status}`)}</span>;
 }

@@ -1,7 +1,7 @@
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@pedidos/contracts/webhooks';
+import { WEBHOOK_EVENT_TYPES } from '@pedidos/contracts/webhooks';
 
 /** The event types as the register form groups them: an order's own facts, then its payment's. */
 export const WEBHOOK_EVENT_GROUPS = (['order', 'payment'] as const).map((group) => ({
   group,
-  types: WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith(`${group}.`)) as WebhookEventType[],
+  types: WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith(`${group}.`)),
 }));

@@ -1,11 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebhookEndpoint } from '@pedidos/contracts/webhooks';
+import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint } from '@pedidos/contracts/webhooks';
 import { sessionFromTokens, setSession } from '../../../lib/auth-store';
 import { json, problem, stubFetch } from '../../../test/http';
 import { tokens, webhookEndpoint } from '../../../test/fixtures';
 import { descriptionOf, renderApp } from '../../../test/render';
+import { WEBHOOK_EVENT_GROUPS } from './webhook-event-types';
 
 const ENDPOINT = webhookEndpoint();
 const SECRET = 'whsec_c2VjcmV0LXNob3duLW9uY2Utb25seS0xMjM0NTY3OA==';
@@ -85,6 +86,8 @@ describe('webhooks in the back office', () => {
       .toEqual(['order.created', 'order.status-changed', 'order.cancelled', 'order.shipped']);
     expect(within(payments).getAllByRole('checkbox').map((c) => (c as HTMLInputElement).value))
       .toEqual(['payment.authorized', 'payment.declined', 'payment.captured', 'payment.voided', 'payment.refunded']);
+    // No type of the contract is left out of the groups.
+    expect(WEBHOOK_EVENT_GROUPS.flatMap((g) => g.types).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
 
     const all = within(form).getByRole('checkbox', { name: 'All events' }) as HTMLInputElement;
     const boxes = () => [...within(orders).getAllByRole('checkbox'), ...within(payments).getAllByRole('checkbox')] as HTMLInputElement[];
@@ -157,15 +160,25 @@ describe('webhooks in the back office', () => {
   });
 
   it('keeps the secret on screen when the next try is refused', async () => {
-    const { user } = adminWebhooks({ 'POST /api/webhooks': () => json(201, { ...ENDPOINT, secret: SECRET }) });
+    const { http, user } = adminWebhooks({
+      'POST /api/webhooks': [
+        () => json(201, { ...ENDPOINT, secret: SECRET }),
+        () => problem(400, 'WEBHOOK.INVALID_URL', 'The URL cannot receive webhooks.', [{ path: '/url', message: 'a private address' }]),
+      ],
+    });
     const form = await screen.findByRole('form', { name: 'Register an endpoint' }, FIRST_PAINT);
-    await user.type(within(form).getByLabelText('URL'), ENDPOINT.url);
-    await user.click(within(form).getByRole('checkbox', { name: 'All events' }));
-    await submit(user);
+    const fill = async (url: string) => {
+      await user.type(within(form).getByLabelText('URL'), url);
+      await user.click(within(form).getByRole('checkbox', { name: 'All events' }));
+      await submit(user);
+    };
+    await fill(ENDPOINT.url);
     await screen.findByRole('region', { name: 'Signing secret' });
 
-    await submit(user);
+    // Refused by the server, not by the form: the box still shows the first endpoint's secret.
+    await fill('https://hooks.example.org/other');
     await waitFor(() => expect(within(form).getByLabelText('URL').getAttribute('aria-invalid')).toBe('true'));
+    expect(http.to('POST', '/api/webhooks')).toHaveLength(2);
     expect(screen.getByDisplayValue(SECRET)).toBeTruthy();
   });
 

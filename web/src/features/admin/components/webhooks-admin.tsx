@@ -44,7 +44,7 @@ export function WebhooksAdmin() {
           <EmptyState title={t('webhooks.none')} />
         ) : (
           <div className="table-wrap card">
-            <table className="table table-responsive webhooks-table">
+            <table className="table table-responsive">
               <caption className="visually-hidden">{t('webhooks.listTitle')}</caption>
               <thead>
                 <tr>
