@@ -149,14 +149,33 @@ export async function waitReady(baseUrl: string, child: Pick<TestProcess, 'runni
   }
 }
 
-/** A port nothing listens on right now (the OS picks it; it is free again before the process binds it). */
+// Ports for a child process to bind later. Not one the OS picks (port 0): those come from the
+// range it also gives outgoing connections (32768-60999 on Linux), so any connect() made between
+// the pick and the child's bind, a test's connection to PostgreSQL or RabbitMQ, can take it
+// (EADDRINUSE). These come from below that range, a slice of it per process, so test workers
+// running side by side do not meet either.
+const PORT_RANGE = { first: 20_000, slices: 25, size: 500 };
+const slice = PORT_RANGE.first + (process.pid % PORT_RANGE.slices) * PORT_RANGE.size;
+let nextPort = 0;
+
+/** A port nothing listens on right now, outside the range the OS hands out for outgoing connections. */
 export async function freePort(): Promise<number> {
+  for (let tried = 0; tried < PORT_RANGE.size; tried++) {
+    const port = slice + (nextPort++ % PORT_RANGE.size);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${slice}-${slice + PORT_RANGE.size - 1}`);
+}
+
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  server.listen(port, '127.0.0.1');
+  const taken = await new Promise<boolean>((resolve) => {
+    server.once('listening', () => resolve(false));
+    server.once('error', () => resolve(true));
+  });
+  if (taken) return false;
   server.close();
   await once(server, 'close');
-  return address.port;
+  return true;
 }

@@ -1,0 +1,24 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../src/testing/process';
+
+describe('freePort', () => {
+  it('gives ports outside the range the OS hands out for outgoing connections, skipping one that is taken', async () => {
+    const first = await freePort();
+    // The next one it would try, held by someone else.
+    const holder = createServer().listen(first + 1, '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      const second = await freePort();
+      expect(second).not.toBe(first + 1);
+      expect(second).not.toBe(first);
+      for (const port of [first, second]) {
+        expect(port).toBeGreaterThanOrEqual(1024);
+        expect(port).toBeLessThan(32_768);
+      }
+    } finally {
+      holder.close();
+    }
+  });
+});
