@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Movement, Product } from '@pedidos/contracts/inventory';
 import type { Order, OrderActivity, OrderStatus } from '@pedidos/contracts/orders';
-import type { Payment, SandboxCard } from '@pedidos/contracts/payments';
+import type { Payment, PaymentStatus, SandboxCard } from '@pedidos/contracts/payments';
 import { eventually } from '@pedidos/platform/testing';
 
 export interface Reply<T = unknown> {
@@ -127,6 +127,17 @@ export function ordersApi(baseUrl: string, authorization: string) {
       } catch (error) {
         throw new Error(`${(error as Error).message} (still ${seen})`);
       }
+    },
+
+    /**
+     * Polls until the order shows its payment `status`: the order learns of it from the payment's
+     * event, a moment after the payments service records it.
+     */
+    async waitForPayment(id: string, status: PaymentStatus, timeoutMs = 20_000): Promise<NonNullable<Order['payment']>> {
+      return eventually(async () => {
+        const { payment } = await api.getOrder(id);
+        return payment?.status === status ? payment : undefined;
+      }, timeoutMs, `order ${id} payment ${status}`);
     },
 
     /** Polls until no order is pending. */

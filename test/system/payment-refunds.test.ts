@@ -31,7 +31,7 @@ describe('money captured at authorization', () => {
     expect((await sandboxApi.authorizations()).filter((a) => a.orderId === order.id)).toEqual([
       expect.objectContaining({ captured: 2 * PRICE, refunded: 2 * PRICE }),
     ]);
-    expect((await ordersApi.getOrder(order.id)).payment).toMatchObject({ status: 'refunded', refunded: 2 * PRICE });
+    expect(await ordersApi.waitForPayment(order.id, 'refunded')).toMatchObject({ refunded: 2 * PRICE });
   });
 
   it('partial refunds add up to the capture, and one more is refused', async () => {
