@@ -17,7 +17,7 @@ import { keptIdempotencyKey } from './db/idempotency-keys';
 import { insertOrders, type NewOrder } from './db/insert-order';
 import {
   changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, holdsOrder, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, orderTotals,
-  setPayments, type HistoryRow, type LineRow, type OrderFilter, type OrderRow,
+  setPayments, type HistoryRow, type LineRow, type OrderFilter, type OrderRow, type PaymentChange,
 } from './db/order-rows';
 import { cursorFor, numberFromCursor, unknownCursor } from './db/order-sort';
 import { displayNameOf, type Principal } from '@pedidos/platform/auth';
@@ -127,6 +127,8 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
     cause?: { traceparent?: string; actor?: Principal };
     /** What inventory said was short, on a rejection for lack of stock. */
     shortages?: Shortage[];
+    /** The payment the fact brought, newer than the row's: written with the move. */
+    payment?: PaymentChange;
   }
 
   /**
@@ -139,9 +141,9 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
     const planned = moves.map((m) => ({ ...m, next: transition(m.row.status as OrderStatus, m.e) }));
     const accepted = planned.flatMap((p) => (p.next.ok ? [{ ...p, next: p.next }] : []));
     if (accepted.length === 0) return planned.map(() => false);
-    await changeStatuses(tx, accepted.map(({ row, next, cause, shortages }) => ({
+    await changeStatuses(tx, accepted.map(({ row, next, cause, shortages, payment }) => ({
       orderId: row.id, status: next.status, reason: next.reason,
-      actor: cause?.actor?.id ?? null, actorName: cause?.actor ? displayNameOf(cause.actor) : null, shortages: shortages ?? null,
+      actor: cause?.actor?.id ?? null, actorName: cause?.actor ? displayNameOf(cause.actor) : null, shortages: shortages ?? null, payment,
     })), at);
     // The rows are locked, so the history rows just written are their orders' latest.
     const changes = await load(tx, accepted.map(({ row, next }) => ({ ...row, status: next.status, updatedAt: at })));
@@ -305,14 +307,20 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
         if (!row) throw new Error(`${f.type} for unknown order ${f.orderId}`);
         return { ...f, row };
       });
-      const newer = fresh.filter((f) => f.payment !== undefined && f.payment.version > f.row.paymentVersion);
       const at = now();
-      await setPayments(tx, newer.map((f) => ({ orderId: f.orderId, payment: f.payment!.summary, version: f.payment!.version })), at);
-      for (const f of newer) Object.assign(f.row, { payment: f.payment!.summary, paymentVersion: f.payment!.version, updatedAt: at });
-      const moves = fresh.flatMap((f) => (f.type === 'stock.rejected' || f.type === 'payment.authorized' || f.type === 'payment.declined'
-        ? [{ row: f.row, e: { type: f.type }, cause: { traceparent: f.e.traceparent }, shortages: f.shortages }]
-        : []));
-      await moveAll(tx, committed, moves);
+      // A newer payment goes on the row (and so into the event of a move), and to the database
+      // with the move it brings, or on its own when it brings none.
+      const newer = new Map(fresh.flatMap((f) => (f.payment !== undefined && f.payment.version > f.row.paymentVersion ? [[f.orderId, f.payment]] : [])));
+      for (const f of fresh) {
+        const payment = newer.get(f.orderId);
+        if (payment) Object.assign(f.row, { payment: payment.summary, paymentVersion: payment.version, updatedAt: at });
+      }
+      const moving = fresh.flatMap((f) => (f.type === 'stock.rejected' || f.type === 'payment.authorized' || f.type === 'payment.declined' ? [{ ...f, type: f.type }] : []));
+      const moved = await moveAll(tx, committed, moving.map((f) => ({
+        row: f.row, e: { type: f.type }, cause: { traceparent: f.e.traceparent }, shortages: f.shortages, payment: newer.get(f.orderId),
+      })));
+      moving.forEach((f, i) => moved[i] && newer.delete(f.orderId));
+      await setPayments(tx, [...newer].map(([orderId, payment]) => ({ orderId, ...payment })), at);
     });
   }
 

@@ -311,6 +311,15 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
     expect((await getOrder(order.id)).payment).toEqual(captured);
   });
 
+  it('keeps the payment of an authorization the order no longer takes: after a cancel, the order stays cancelled and shows the authorization', async () => {
+    const order = await placed();
+    expect((await inject('POST', `/api/orders/${order.id}/cancel`)).statusCode).toBe(200);
+    await authorize(order.id);
+    const after = await getOrder(order.id);
+    expect(after.status).toBe('cancelled');
+    expect(after.payment).toMatchObject({ status: 'authorized', amount: 4990 });
+  });
+
   it('puts a refund on a shipped order\'s payment summary without changing its status', async () => {
     const order = await placed();
     await authorize(order.id);

@@ -133,6 +133,13 @@ export interface StatusChange {
   actor: string | null;
   actorName: string | null;
   shortages: Shortage[] | null;
+  /** A payment newer than the row's, brought by the fact that moves it: written by the same update. */
+  payment?: PaymentChange;
+}
+
+export interface PaymentChange {
+  summary: NonNullable<OrderRow['payment']>;
+  version: number;
 }
 
 /**
@@ -145,9 +152,13 @@ export async function changeStatuses(q: Queryable, changes: StatusChange[], at: 
     WITH c AS (
       SELECT * FROM ROWS FROM (unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[]), unnest(${sql.param(changes.map((c) => c.status))}::text[]),
         unnest(${sql.param(changes.map((c) => c.reason))}::text[]), unnest(${sql.param(changes.map((c) => c.actor))}::uuid[]), unnest(${sql.param(changes.map((c) => c.actorName))}::text[]),
-        jsonb_array_elements(${JSON.stringify(changes.map((c) => c.shortages))}::jsonb)) WITH ORDINALITY AS c(order_id, status, reason, actor, actor_name, shortages, ord)
+        jsonb_array_elements(${JSON.stringify(changes.map((c) => c.shortages))}::jsonb), jsonb_array_elements(${JSON.stringify(changes.map((c) => c.payment?.summary ?? null))}::jsonb),
+        unnest(${sql.param(changes.map((c) => c.payment?.version ?? null))}::int[])) WITH ORDINALITY AS c(order_id, status, reason, actor, actor_name, shortages, payment, payment_version, ord)
     ), moved AS (
-      UPDATE ${orders} o SET status = c.status, updated_at = ${when}::timestamptz FROM c WHERE o.id = c.order_id RETURNING o.id
+      -- One row version for the move and its payment: every update of a status is written to all the table's indexes.
+      UPDATE ${orders} o SET status = c.status, updated_at = ${when}::timestamptz,
+        payment = coalesce(nullif(c.payment, 'null'), o.payment), payment_version = coalesce(c.payment_version, o.payment_version)
+        FROM c WHERE o.id = c.order_id RETURNING o.id
     ), written AS (
       INSERT INTO ${orderHistory} (order_id, status, reason, actor, actor_name, shortages, at)
       SELECT order_id, status, reason, actor, actor_name, nullif(shortages, 'null'), ${when}::timestamptz FROM c ORDER BY ord
@@ -190,11 +201,11 @@ export async function claimAndLockOrders(q: Queryable, consumer: string, facts: 
 }
 
 /** The payment summaries of locked orders, one statement for all of them. */
-export async function setPayments(q: Queryable, changes: { orderId: string; payment: NonNullable<OrderRow['payment']>; version: number }[], at: Date): Promise<void> {
+export async function setPayments(q: Queryable, changes: ({ orderId: string } & PaymentChange)[], at: Date): Promise<void> {
   if (changes.length === 0) return;
   await q.execute(sql`
     UPDATE ${orders} o SET payment = c.payment, payment_version = c.version, updated_at = ${at.toISOString()}::timestamptz
-    FROM ROWS FROM (unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[]), jsonb_array_elements(${JSON.stringify(changes.map((c) => c.payment))}::jsonb),
+    FROM ROWS FROM (unnest(${sql.param(changes.map((c) => c.orderId))}::uuid[]), jsonb_array_elements(${JSON.stringify(changes.map((c) => c.summary))}::jsonb),
       unnest(${sql.param(changes.map((c) => c.version))}::int[])) AS c(order_id, payment, version)
     WHERE o.id = c.order_id`);
 }
