@@ -44,7 +44,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     onDecided: (status, seconds) => decisions.observe({ status }, seconds),
   });
   const catalogSync = createCatalogSync({ inventoryUrl: config.INVENTORY_URL, service, log });
-  const feed = createLiveFeed({ bus, log });
+  const feed = createLiveFeed({ bus, log, idleMs: config.LIVE_FEED_IDLE_MS });
   const webhookSender = createWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE });
   const dispatcher = createWebhookDispatcher({
     db: database.db, sender: webhookSender, log, pollMs: config.WEBHOOK_POLL_MS,
@@ -97,7 +97,6 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     async start() {
       await migrate(database, { schema: 'orders', migrationsFolder: MIGRATIONS });
       outbox.relay.start();
-      await feed.start();
       subscriptions = [
         ...await subscribeHandlers(bus, withPaymentFanOut(service, webhooks), consumers),
         await subscribeWebhookFanOut(bus, webhooks, consumers),

@@ -14,6 +14,8 @@ export const ordersConfigSpec = {
   CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 100 }),
   /** Live order streams one user may hold open at once, counted by each process on its own; 0 lifts the cap. */
   STREAMS_PER_USER_MAX: int({ min: 0, default: 5 }),
+  /** How long a process keeps receiving order changes after its last live stream closed (its queue then goes). */
+  LIVE_FEED_IDLE_MS: int({ min: 0, default: 60_000 }),
   /** Lets webhooks reach private, loopback and link-local addresses: for tests and development only. */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   /** How long a webhook delivery is retried before it is marked failed (replayable by hand). */

@@ -117,7 +117,7 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
 
     // Listening before reading the database: a change committed meanwhile is buffered, not lost.
     let buffered: OrderChange[] | null = [];
-    const stopListening = feed.listen((change) => {
+    const stopListening = await feed.listen((change) => {
       if (who.role !== 'admin' && change.order.customerId !== who.id) return;
       if (buffered) buffered.push(change);
       else deliver(change);

@@ -3,49 +3,108 @@ import type { Bus, Subscription } from '@pedidos/platform/messaging';
 import { EXCHANGES, parseEventData } from '@pedidos/contracts/events';
 import type { OrderChange } from '../orders-service';
 
-/** Each replica declares `orders.live.<uuid>`, exclusive to its connection. */
+/** Each replica declares `orders.live.<uuid>`, exclusive to its connection, while it has listeners. */
 export const LIVE_QUEUE_PREFIX = 'orders.live';
+
+/** A subscription that failed (the broker away) is tried again this often while someone listens. */
+const RETRY_MS = 1000;
 
 export type ChangeListener = (change: OrderChange) => void;
 
+export interface LiveFeedOptions {
+  bus: Bus;
+  log: Logger;
+  /**
+   * How long the queue outlives the last listener: a browser reconnecting (an EventSource waits
+   * 3 s) or the next page's stream finds it still there.
+   */
+  idleMs: number;
+}
+
 /**
- * Every `order.status-changed`, on every replica: a queue of its own per process (so a change made
- * through any replica reaches the streams open on all of them), fanned out in memory to listeners.
+ * Every `order.status-changed`, on every replica that has a stream open: a queue of its own per
+ * process (so a change made through any replica reaches the streams open on all of them), fanned
+ * out in memory to listeners. A replica with no stream open has no queue, and the broker sends it
+ * nothing: at a flash sale's pace each change would otherwise reach every replica for no one.
  */
-export function createLiveFeed({ bus, log }: { bus: Bus; log: Logger }) {
+export function createLiveFeed({ bus, log, idleMs }: LiveFeedOptions) {
   const listeners = new Set<ChangeListener>();
   let subscription: Subscription | undefined;
+  let subscribing: Promise<void> | undefined;
+  let idle: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  function subscribe(): Promise<void> {
+    subscribing ??= bus.subscribe({
+      queue: LIVE_QUEUE_PREFIX,
+      exclusive: true,
+      prefetch: 100,
+      bindings: [{ exchange: EXCHANGES.orders, routingKey: 'order.status-changed' }],
+      handler: async (event) => {
+        const { historyId, order } = parseEventData('order.status-changed', event.data);
+        for (const listener of listeners) {
+          try {
+            listener({ historyId, order });
+          } catch (error) {
+            log.error({ err: error, eventId: event.id }, 'live order listener threw');
+          }
+        }
+      },
+    }).then(
+      async (subscribed) => {
+        subscription = subscribed;
+        if (stopped) await unsubscribe();
+      },
+      (error: unknown) => {
+        log.warn({ err: error }, 'live order feed could not subscribe; will try again');
+        retry ??= setTimeout(() => {
+          retry = undefined;
+          if (!stopped && listeners.size > 0 && !subscription) void subscribe();
+        }, RETRY_MS);
+        retry.unref();
+      },
+    ).finally(() => {
+      subscribing = undefined;
+    });
+    return subscribing;
+  }
+
+  async function unsubscribe(): Promise<void> {
+    const cancelling = subscription?.cancel();
+    subscription = undefined;
+    await cancelling;
+  }
+
+  /** The last listener left `idleMs` ago: the queue goes, unless someone came back meanwhile. */
+  async function unsubscribeIdle(): Promise<void> {
+    await subscribing;
+    if (listeners.size === 0) await unsubscribe();
+  }
 
   return {
-    async start() {
-      subscription ??= await bus.subscribe({
-        queue: LIVE_QUEUE_PREFIX,
-        exclusive: true,
-        prefetch: 100,
-        bindings: [{ exchange: EXCHANGES.orders, routingKey: 'order.status-changed' }],
-        handler: async (event) => {
-          const { historyId, order } = parseEventData('order.status-changed', event.data);
-          for (const listener of listeners) {
-            try {
-              listener({ historyId, order });
-            } catch (error) {
-              log.error({ err: error, eventId: event.id }, 'live order listener threw');
-            }
-          }
-        },
-      });
-    },
-
-    /** Calls `listener` with every change from now on; returns the function that stops it. */
-    listen(listener: ChangeListener): () => void {
+    /**
+     * Calls `listener` with every change from now on; resolves once the broker routes changes to
+     * this replica, so that whatever commits afterwards reaches it (the broker away: at once, and
+     * the subscription is tried again meanwhile). Returns the function that stops it.
+     */
+    async listen(listener: ChangeListener): Promise<() => void> {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      clearTimeout(idle);
+      if (!subscription && !stopped) await subscribe();
+      return () => {
+        if (!listeners.delete(listener) || listeners.size > 0 || stopped) return;
+        idle = setTimeout(() => void unsubscribeIdle(), idleMs);
+        idle.unref();
+      };
     },
 
     async stop() {
-      const cancelling = subscription?.cancel();
-      subscription = undefined;
-      await cancelling;
+      stopped = true;
+      clearTimeout(idle);
+      clearTimeout(retry);
+      await subscribing;
+      await unsubscribe();
     },
   };
 }
