@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect as amqpConnect } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
-import { cloudEvent, createRabbitMqBus, type Bus, type CloudEvent } from '@pedidos/platform/messaging';
+import { cloudEvent, createInProcessBus, createRabbitMqBus, type Bus, type CloudEvent, type InProcessBus } from '@pedidos/platform/messaging';
 import { SHAPES, TEST_RETRY, ackCounter, createTestIssuer, eventProbe, eventually, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import type { Order } from '@pedidos/contracts/orders';
@@ -339,23 +339,35 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
       const orderId = (signal.event.data as { orderId: string }).orderId;
       acked.set(orderId, [...(acked.get(orderId) ?? []), signal.queue]);
     });
-    const queueTaking = async (orderId: string) => (await eventually(async () => acked.get(orderId), 10_000, `a live queue taking ${orderId}`))[0]!;
+    // The queue that took `orderId`'s change and not `before`'s: on the embedded shape the other replicas' queues took both.
+    const queueTaking = async (orderId: string, before?: string) =>
+      eventually(async () => acked.get(orderId)?.find((q) => !(before && acked.get(before)?.includes(q))), 10_000, `a live queue taking ${orderId}`);
+    const gone = (queue: string) => (shape === 'real'
+      ? eventually(() => queueGone(adapters.urls.rabbitmq!, queue), 10_000, `${queue} deleted`)
+      : eventually(async () => {
+        try {
+          (adapters.bus as InProcessBus).depth(queue);
+          return undefined;
+        } catch {
+          return true;
+        }
+      }, 10_000, `${queue} deleted`));
     const c = await instance(busC, { LIVE_FEED_IDLE_MS: '0' });
     let stopping: Promise<void> | undefined;
     try {
       const unseen = await place(customer.token);
+      // Published, so routed: to no queue of c's, which has no stream open yet.
+      await probe.next((e) => (e.data as { order: Order }).order.id === unseen.id);
       const first = await connect(c, admin);
       const seen = await place(customer.token);
       await first.next(isChange(seen.id, 'pending'));
-      if (shape === 'real') {
-        // Nobody followed c when the first change was made: the broker sent it nothing. Had c a
-        // queue then, the change would have come through it before the second.
-        const queue = await queueTaking(seen.id);
-        expect(acked.get(unseen.id)).toBeUndefined();
-        // Its last stream closed, the queue goes; the next stream declares another.
-        await first.close();
-        await eventually(() => queueGone(adapters.urls.rabbitmq!, queue), 10_000, `${queue} deleted`);
-      }
+      const queue = await queueTaking(seen.id, unseen.id);
+      // On the real shape c's bus carries c's queues alone: had c one when the first change was
+      // made, that change would have come through it before the second.
+      if (shape === 'real') expect(acked.get(unseen.id)).toBeUndefined();
+      // Its last stream closed, the queue goes; the next stream declares another.
+      await first.close();
+      await gone(queue);
       const client = await connect(c, admin);
       const followed = await place(customer.token);
       await client.next(isChange(followed.id, 'pending'));
@@ -363,14 +375,28 @@ describe.each(SHAPES)('GET /api/orders/stream (%s shape)', (shape) => {
       stopping = c.stop();
       await Promise.race([stopping, new Promise((_, reject) => setTimeout(() => reject(new Error('stop() hung with a stream open')), 5000))]);
       await client.ended;
-      if (shape === 'real') {
-        const queue = await queueTaking(followed.id);
-        await eventually(() => queueGone(adapters.urls.rabbitmq!, queue), 10_000, `${queue} deleted at stop()`);
-      }
+      const second = await queueTaking(followed.id, seen.id);
+      expect(second).not.toBe(queue);
+      await gone(second);
     } finally {
       off();
       await (stopping ?? c.stop());
       if (busC !== adapters.bus) await busC.close();
+    }
+  });
+
+  it('ends a stream at once when the broker cannot be reached, so that the browser opens it again later with its last id', async () => {
+    const away = shape === 'real' ? await createRabbitMqBus({ url: adapters.urls.rabbitmq!, retry: TEST_RETRY, log: adapters.log }) : createInProcessBus();
+    const d = await instance(away);
+    try {
+      await away.close();
+      const client = await openSse(`${d.url}/api/orders/stream`, { authorization: admin });
+      clients.push(client);
+      expect(client.status).toBe(200);
+      await client.ended;
+      expect(client.positions).toEqual([]);
+    } finally {
+      await d.stop();
     }
   });
 });

@@ -117,12 +117,22 @@ export const orderStreamRoutes: FastifyPluginAsyncTypebox<{
 
     // Listening before reading the database: a change committed meanwhile is buffered, not lost.
     let buffered: OrderChange[] | null = [];
-    const stopListening = await feed.listen((change) => {
-      if (who.role !== 'admin' && change.order.customerId !== who.id) return;
-      if (buffered) buffered.push(change);
-      else deliver(change);
-    });
+    let stopListening: () => void;
+    try {
+      stopListening = await feed.listen((change) => {
+        if (who.role !== 'admin' && change.order.customerId !== who.id) return;
+        if (buffered) buffered.push(change);
+        else deliver(change);
+      });
+    } catch (error) {
+      // Nothing would reach this stream live: ended, it is opened again by the browser (with the
+      // last id it got) once the broker is back.
+      request.log.warn({ err: error }, 'order stream could not follow the changes');
+      stream.end();
+      return;
+    }
     stream.onClose(stopListening);
+    if (!stream.open) return;
 
     try {
       let position = resumeFrom ?? (await service.streamPosition(who));

@@ -6,9 +6,6 @@ import type { OrderChange } from '../orders-service';
 /** Each replica declares `orders.live.<uuid>`, exclusive to its connection, while it has listeners. */
 export const LIVE_QUEUE_PREFIX = 'orders.live';
 
-/** A subscription that failed (the broker away) is tried again this often while someone listens. */
-const RETRY_MS = 1000;
-
 export type ChangeListener = (change: OrderChange) => void;
 
 export interface LiveFeedOptions {
@@ -31,8 +28,8 @@ export function createLiveFeed({ bus, log, idleMs }: LiveFeedOptions) {
   const listeners = new Set<ChangeListener>();
   let subscription: Subscription | undefined;
   let subscribing: Promise<void> | undefined;
+  let cancelling: Promise<void> | undefined;
   let idle: NodeJS.Timeout | undefined;
-  let retry: NodeJS.Timeout | undefined;
   let stopped = false;
 
   function subscribe(): Promise<void> {
@@ -51,50 +48,48 @@ export function createLiveFeed({ bus, log, idleMs }: LiveFeedOptions) {
           }
         }
       },
-    }).then(
-      async (subscribed) => {
-        subscription = subscribed;
-        if (stopped) await unsubscribe();
-      },
-      (error: unknown) => {
-        log.warn({ err: error }, 'live order feed could not subscribe; will try again');
-        retry ??= setTimeout(() => {
-          retry = undefined;
-          if (!stopped && listeners.size > 0 && !subscription) void subscribe();
-        }, RETRY_MS);
-        retry.unref();
-      },
-    ).finally(() => {
+    }).then(async (subscribed) => {
+      subscription = subscribed;
+      if (stopped) await unsubscribe();
+    }).finally(() => {
       subscribing = undefined;
     });
     return subscribing;
   }
 
-  async function unsubscribe(): Promise<void> {
-    const cancelling = subscription?.cancel();
+  /** Resolves once the queue is gone, whichever call cancelled it (stop() waits for the idle timer's). */
+  function unsubscribe(): Promise<void> {
+    cancelling = subscription?.cancel() ?? cancelling;
     subscription = undefined;
-    await cancelling;
+    return cancelling ?? Promise.resolve();
   }
 
   /** The last listener left `idleMs` ago: the queue goes, unless someone came back meanwhile. */
   async function unsubscribeIdle(): Promise<void> {
-    await subscribing;
+    await subscribing?.catch(() => {});
     if (listeners.size === 0) await unsubscribe();
   }
 
   return {
     /**
-     * Calls `listener` with every change from now on; resolves once the broker routes changes to
-     * this replica, so that whatever commits afterwards reaches it (the broker away: at once, and
-     * the subscription is tried again meanwhile). Returns the function that stops it.
+     * Calls `listener` with every change from now on, and resolves once the broker routes changes
+     * to this replica, so that whatever commits afterwards reaches it. Rejects, listening to
+     * nothing, when the broker cannot be reached. Resolves to the function that stops it.
      */
     async listen(listener: ChangeListener): Promise<() => void> {
       listeners.add(listener);
       clearTimeout(idle);
-      if (!subscription && !stopped) await subscribe();
+      try {
+        if (!subscription) await subscribe();
+      } catch (error) {
+        listeners.delete(listener);
+        throw error;
+      }
       return () => {
         if (!listeners.delete(listener) || listeners.size > 0 || stopped) return;
-        idle = setTimeout(() => void unsubscribeIdle(), idleMs);
+        idle = setTimeout(() => {
+          unsubscribeIdle().catch((error: unknown) => log.warn({ err: error }, 'live order feed could not cancel its queue'));
+        }, idleMs);
         idle.unref();
       };
     },
@@ -102,8 +97,7 @@ export function createLiveFeed({ bus, log, idleMs }: LiveFeedOptions) {
     async stop() {
       stopped = true;
       clearTimeout(idle);
-      clearTimeout(retry);
-      await subscribing;
+      await subscribing?.catch(() => {});
       await unsubscribe();
     },
   };
