@@ -51,7 +51,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     retryForMs: config.WEBHOOK_RETRY_FOR_MS, retryMinMs: config.WEBHOOK_RETRY_MIN_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   });
   const webhooks = createWebhooksService({
-    db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, routeEvents: routeWebhookEvents(bus), log, onDeliveries: () => dispatcher.kick(),
+    db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, routeEvents: routeWebhookEvents(bus), onDeliveries: () => dispatcher.kick(),
   });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeQueues(bus, Object.values(QUEUES));
@@ -81,7 +81,6 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
 
   let subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;
-  let routesCheck: NodeJS.Timeout | undefined;
   const sweep = async () => {
     try {
       const expired = await service.expirePending(config.ORDER_TIMEOUT_MS);
@@ -109,14 +108,9 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
       sweeper.unref();
-      routesCheck = setInterval(() => {
-        webhooks.followEndpoints().catch((error: unknown) => log.warn({ err: error }, 'webhook routes not checked; will try again'));
-      }, config.WEBHOOK_ROUTES_CHECK_MS);
-      routesCheck.unref();
     },
     async stop() {
       clearInterval(sweeper);
-      clearInterval(routesCheck);
       catalogSync.stop();
       // Ends the open event streams first (a preClose hook), or this would wait for their clients.
       await http.close();

@@ -3,7 +3,6 @@ import type { CreateWebhookBody, CreatedWebhookEndpoint, WebhookDelivery, Webhoo
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
 import type { Db, Tx } from '@pedidos/platform/db';
 import { DomainError } from '@pedidos/platform/errors';
-import type { Logger } from '@pedidos/platform/logger';
 import type { CloudEvent } from '@pedidos/platform/messaging';
 import {
   activeEndpoint, activeEndpoints, deliveryPage, disableEndpoint, insertDeliveries, insertEndpoint, lockWebhookRoutes, replayDelivery, wantedEventTypes,
@@ -37,15 +36,14 @@ const toDelivery = (row: DeliveryRow, attempts: AttemptRow[]): WebhookDelivery =
 const endpointNotFound = (id: string) => new DomainError('WEBHOOK.NOT_FOUND', `No webhook endpoint ${id}.`);
 
 /** Endpoints other systems register, and what became of the events sent to them. */
-export function createWebhooksService({ db, allowPrivate, routeEvents, log, onDeliveries, now = () => new Date() }: {
+export function createWebhooksService({ db, allowPrivate, routeEvents, onDeliveries, now = () => new Date() }: {
   db: Db;
   allowPrivate: boolean;
   /**
    * Has the broker bring the event types the endpoints now want, and no others. Called in the
-   * transaction that registers an endpoint: failing (the broker away), it undoes the registration.
+   * transaction that changed the endpoints: failing (the broker away), it undoes the change.
    */
   routeEvents: (wanted: ReadonlySet<string>) => Promise<void>;
-  log: Logger;
   /** Told when new deliveries are waiting, so that the dispatcher need not wait for its next poll. */
   onDeliveries?: () => void;
   now?: () => Date;
@@ -61,11 +59,7 @@ export function createWebhooksService({ db, allowPrivate, routeEvents, log, onDe
   }
 
   return {
-    /**
-     * At startup, then now and then: the endpoints may have changed while no replica ran (or
-     * through a replica of an earlier release, which binds nothing), a queue declared again (an
-     * operator deleted it) has no routes, and a queue from before routes every order event.
-     */
+    /** At startup: the endpoints may have changed while no replica ran, and a queue from before routes every order event. */
     followEndpoints: () => db.transaction(routeIn),
 
     async register(createdBy: string, body: CreateWebhookBody): Promise<CreatedWebhookEndpoint> {
@@ -86,14 +80,13 @@ export function createWebhooksService({ db, allowPrivate, routeEvents, log, onDe
       return { items: (await activeEndpoints(db)).map(toEndpoint) };
     },
 
-    /**
-     * Its routes go after the removal commits: taken away first, a removal that then failed
-     * would leave the endpoint without its events, where routes left behind cost only the
-     * broker's work (the next check of the routes takes them away).
-     */
     async remove(id: string): Promise<void> {
-      if (!(await db.transaction((tx) => disableEndpoint(tx, id, now())))) throw endpointNotFound(id);
-      await db.transaction(routeIn).catch((error: unknown) => log.warn({ err: error }, 'webhook routes left as they were; the next check takes the removed endpoint\'s away'));
+      const removed = await db.transaction(async (tx) => {
+        if (!(await disableEndpoint(tx, id, now()))) return false;
+        await routeIn(tx);
+        return true;
+      });
+      if (!removed) throw endpointNotFound(id);
     },
 
     async deliveries(id: string, { limit = 20, cursor }: { limit?: number; cursor?: string }): Promise<WebhookDeliveryPage> {

@@ -32,7 +32,7 @@ describe.each(SHAPES)('which order events reach the webhook queue (%s shape)', (
     adapters.bus.on((signal) => {
       if (signal.kind === 'ack' && signal.queue === QUEUE) taken.push(`${signal.event.type} ${(signal.event as CloudEvent<{ orderId?: string }>).data.orderId}`);
     });
-    config = loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ROUTES_CHECK_MS: '200', ...issuer.env }, ordersConfigSpec);
+    config = loadConfig({ OUTBOX_POLL_MS: '100', INVENTORY_URL: 'http://127.0.0.1:9', WEBHOOK_ALLOW_PRIVATE: 'true', ...issuer.env }, ordersConfigSpec);
     app = await buildOrders({ ...adapters, config });
     await app.start();
     await copyToCatalog(adapters.bus);
@@ -55,15 +55,12 @@ describe.each(SHAPES)('which order events reach the webhook queue (%s shape)', (
     expect(response.statusCode).toBe(201);
     return (response.json() as { id: string }).id;
   };
-  /** Every event committed so far is published, so routed wherever the broker's routes sent it. */
-  const published = () => eventually(async () => ((await app.outbox.relay.stats()).backlog === 0 ? true : undefined), 10_000, 'outbox drained');
   const wasTaken = (entry: string) => eventually(async () => (taken.includes(entry) ? true : undefined), 10_000, entry);
   const takenFor = (orderId: string) => taken.filter((entry) => entry.endsWith(` ${orderId}`));
 
   it('takes only the order events some endpoint wants: none without one, an endpoint\'s from its registration on, none after its removal', async () => {
     // No endpoint (and the earlier release's routes gone at startup): the broker sends none.
     const before = await placeOrder();
-    await published();
     const wanted = await register(['order.status-changed']);
     const during = await placeOrder();
     await wasTaken(`order.status-changed ${during}`);
@@ -73,14 +70,13 @@ describe.each(SHAPES)('which order events reach the webhook queue (%s shape)', (
 
     expect((await inject('DELETE', `/api/webhooks/${wanted}`, admin)).statusCode).toBe(204);
     const after = await placeOrder();
-    await published();
     await register(['order.cancelled']);
     expect((await inject('POST', `/api/orders/${after}/cancel`, admin)).statusCode).toBe(200);
     await wasTaken(`order.cancelled ${after}`);
     expect(takenFor(after)).toEqual([`order.cancelled ${after}`]);
   });
 
-  it('refuses to register an endpoint while the broker cannot be reached, writing nothing, and removes one all the same', async () => {
+  it('refuses to register or remove an endpoint while the broker cannot be reached, and writes nothing', async () => {
     const away = shape === 'real' ? await createRabbitMqBus({ url: adapters.urls.rabbitmq!, retry: TEST_RETRY, log: adapters.log }) : createInProcessBus();
     await away.close();
     const cut = await buildOrders({ ...adapters, bus: away, config });
@@ -89,23 +85,11 @@ describe.each(SHAPES)('which order events reach the webhook queue (%s shape)', (
       const refused = await cut.http.inject({ method: 'POST', url: '/api/webhooks', payload: { url: 'http://127.0.0.1:9/refused', events: ['order.created'] }, headers: { authorization: admin } });
       expect(refused.statusCode).toBe(500);
       expect((await listed()).map((e) => e.url)).not.toContain('http://127.0.0.1:9/refused');
-      // A removal goes through: the routes it leaves cost only the broker's work, until the next check.
-      const removed = await register(['order.shipped']);
-      expect((await cut.http.inject({ method: 'DELETE', url: `/api/webhooks/${removed}`, headers: { authorization: admin } })).statusCode).toBe(204);
-      expect((await listed()).map((e) => e.id)).not.toContain(removed);
+      const kept = await register(['order.shipped']);
+      expect((await cut.http.inject({ method: 'DELETE', url: `/api/webhooks/${kept}`, headers: { authorization: admin } })).statusCode).toBe(500);
+      expect((await listed()).map((e) => e.id)).toContain(kept);
     } finally {
       await cut.http.close();
     }
-  });
-
-  it('puts back, at its next check, a route taken away behind its back (the queue declared again)', async () => {
-    await register(['order.created']);
-    await adapters.bus.unbind(QUEUE, [{ exchange: EXCHANGES.orders, routingKey: 'order.created' }]);
-    // WEBHOOK_ROUTES_CHECK_MS is 200 here: an order placed a little later is taken again.
-    const placed: string[] = [];
-    await eventually(async () => {
-      placed.push(await placeOrder());
-      return placed.some((id) => taken.includes(`order.created ${id}`)) || undefined;
-    }, 10_000, 'order.created routed again');
   });
 });
