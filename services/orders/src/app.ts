@@ -17,7 +17,7 @@ import { orderStatsRoutes } from './http/stats-routes';
 import { webhookRoutes } from './http/webhook-routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
 import { createLiveFeed } from './messaging/live-feed';
-import { routeWebhookEvents, subscribeWebhookFanOut, withPaymentFanOut } from './messaging/webhook-fan-out';
+import { subscribeWebhookFanOut, withPaymentFanOut } from './messaging/webhook-fan-out';
 import { createOrderActivity } from './order-activity';
 import { createOrderStatsService } from './order-stats-service';
 import { createOrdersService } from './orders-service';
@@ -50,9 +50,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     db: database.db, sender: webhookSender, log, pollMs: config.WEBHOOK_POLL_MS,
     retryForMs: config.WEBHOOK_RETRY_FOR_MS, retryMinMs: config.WEBHOOK_RETRY_MIN_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   });
-  const webhooks = createWebhooksService({
-    db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, routeEvents: routeWebhookEvents(bus), onDeliveries: () => dispatcher.kick(),
-  });
+  const webhooks = createWebhooksService({ db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, onDeliveries: () => dispatcher.kick() });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeQueues(bus, Object.values(QUEUES));
   const consumers = { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping, onBatch: metrics.observeBatch };
@@ -103,7 +101,6 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
         ...await subscribeHandlers(bus, withPaymentFanOut(service, webhooks), consumers),
         await subscribeWebhookFanOut(bus, webhooks, consumers),
       ];
-      await webhooks.followEndpoints();
       dispatcher.start();
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
