@@ -28,3 +28,11 @@ export const paymentKeys = {
   all: ['payments'] as const,
   detail: (orderId: string) => ['payments', 'detail', orderId] as const,
 };
+
+/** The endpoints and their deliveries; whatever changes an endpoint refreshes everything under `all`. */
+export const webhookKeys = {
+  all: ['webhooks'] as const,
+  list: () => ['webhooks', 'list'] as const,
+  deliveries: (id: string) => ['webhooks', 'deliveries', id] as const,
+  deliveryPage: (id: string, cursor: string | undefined) => ['webhooks', 'deliveries', id, cursor ?? null] as const,
+};

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateWebhookBody, CreatedWebhookEndpoint } from '@pedidos/contracts/webhooks';
 import { apiJson } from '../../../lib/api-client';
-import { webhookKeys } from './get-webhooks';
+import { webhookKeys } from '../../../lib/query-keys';
 
 /** The answer is the only place the endpoint's signing secret is ever shown. */
 export const createWebhook = (body: CreateWebhookBody) => apiJson<CreatedWebhookEndpoint>('/api/webhooks', { method: 'POST', body });

@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { WebhookDeliveryPage } from '@pedidos/contracts/webhooks';
 import { apiJson, queryString } from '../../../lib/api-client';
-import { webhookKeys } from './get-webhooks';
+import { webhookKeys } from '../../../lib/query-keys';
 
 /** While a delivery is being tried its attempts change every few seconds; once none is, the page stands still. */
 const PENDING_REFRESH_MS = 2_000;

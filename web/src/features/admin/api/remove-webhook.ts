@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiJson } from '../../../lib/api-client';
-import { webhookKeys } from './get-webhooks';
+import { webhookKeys } from '../../../lib/query-keys';
 
 export const removeWebhook = (id: string) => apiJson<void>(`/api/webhooks/${encodeURIComponent(id)}`, { method: 'DELETE' });
 

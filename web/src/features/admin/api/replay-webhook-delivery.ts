@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import type { ReplayAccepted } from '@pedidos/contracts/webhooks';
 import { apiJson } from '../../../lib/api-client';
-import { webhookKeys } from './get-webhooks';
+import { webhookKeys } from '../../../lib/query-keys';
 
 export const replayWebhookDelivery = (id: string, deliveryId: string) =>
   apiJson<Static<typeof ReplayAccepted>>(`/api/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(deliveryId)}/replay`, {

@@ -220,5 +220,7 @@ describe('webhooks in the back office', () => {
     expect(await screen.findByText('No endpoint registered yet.')).toBeTruthy();
     expect(http.to('DELETE', `/api/webhooks/${ENDPOINT.id}`)).toHaveLength(1);
     expect(screen.queryByRole('alertdialog')).toBeNull();
+    // Said once it is done, where a screen reader reads it.
+    expect(screen.getByRole('status').textContent).toBe(`${ENDPOINT.url} was removed.`);
   });
 });
