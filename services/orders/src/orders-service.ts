@@ -310,10 +310,11 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
       const at = now();
       // A newer payment goes on the row (and so into the event of a move), and to the database
       // with the move it brings, or on its own when it brings none.
-      const newer = new Map(fresh.flatMap((f) => (f.payment !== undefined && f.payment.version > f.row.paymentVersion ? [[f.orderId, f.payment]] : [])));
-      for (const f of fresh) {
-        const payment = newer.get(f.orderId);
-        if (payment) Object.assign(f.row, { payment: payment.summary, paymentVersion: payment.version, updatedAt: at });
+      const newer = new Map<string, PaymentChange>();
+      for (const { orderId, payment, row } of fresh) {
+        if (payment === undefined || payment.version <= row.paymentVersion) continue;
+        newer.set(orderId, payment);
+        Object.assign(row, { payment: payment.summary, paymentVersion: payment.version, updatedAt: at });
       }
       const moving = fresh.flatMap((f) => (f.type === 'stock.rejected' || f.type === 'payment.authorized' || f.type === 'payment.declined' ? [{ ...f, type: f.type }] : []));
       const moved = await moveAll(tx, committed, moving.map((f) => ({
