@@ -18,7 +18,9 @@ import { webhookRoutes } from './http/webhook-routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
 import { createLiveFeed } from './messaging/live-feed';
 import { subscribeWebhookFanOut, withPaymentFanOut } from './messaging/webhook-fan-out';
+import { countPending } from './db/order-rows';
 import { createOrderActivity } from './order-activity';
+import { createOrderAdmission } from './order-admission';
 import { createOrderStatsService } from './order-stats-service';
 import { createOrdersService } from './orders-service';
 import { createWebhookDispatcher } from './webhooks-dispatcher';
@@ -38,8 +40,11 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   );
   // Both series exist from the start, so rates read 0 rather than nothing before the first order.
   for (const status of ['confirmed', 'rejected']) decisions.zero({ status });
+  const admission = createOrderAdmission({
+    countPending: () => countPending(database.db), maxPending: config.MAX_PENDING_ORDERS, waitMs: config.ADMISSION_WAIT_MS, log,
+  });
   const service = createOrdersService({
-    db: database.db, outbox,
+    db: database.db, outbox, admission,
     onExportPage: (orders) => exportPageRows.observe(orders),
     onDecided: (status, seconds) => decisions.observe({ status }, seconds),
   });
@@ -55,6 +60,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   metrics.observeQueues(bus, Object.values(QUEUES));
   const consumers = { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping, onBatch: metrics.observeBatch };
   metrics.observeOutbox(outbox.relay);
+  metrics.gaugeFromCallback('orders_pending', 'Orders waiting to be confirmed or rejected (every replica\'s)', () => countPending(database.db));
 
   const http = await createHttpApp({
     service: 'orders',
@@ -102,6 +108,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
         await subscribeWebhookFanOut(bus, webhooks, consumers),
       ];
       dispatcher.start();
+      admission.start();
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
       sweeper.unref();
@@ -109,6 +116,8 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     async stop() {
       clearInterval(sweeper);
       catalogSync.stop();
+      // Lets in the orders waiting at the door, or closing the server would wait for them.
+      await admission.stop();
       // Ends the open event streams first (a preClose hook), or this would wait for their clients.
       await http.close();
       await Promise.all([feed.stop(), ...subscriptions.map((s) => s.cancel())]);

@@ -10,6 +10,10 @@ export const ordersConfigSpec = {
   /** A pending order with no answer from inventory this long is rejected as `expired`. */
   ORDER_TIMEOUT_MS: int({ min: 1000, default: 15 * 60_000 }),
   EXPIRY_SWEEP_MS: int({ min: 100, default: 10_000 }),
+  /** Orders waiting to be confirmed or rejected at which new ones wait at the door (admission control); 0 lifts the bound. */
+  MAX_PENDING_ORDERS: int({ min: 0, default: 500 }),
+  /** How long a new order waits for room under MAX_PENDING_ORDERS before it is refused with 503. */
+  ADMISSION_WAIT_MS: int({ min: 0, max: 60_000, default: 5_000 }),
   /** Messages in flight per consumer, and so the largest batch a batching consumer applies at once. */
   CONSUMER_PREFETCH: int({ min: 1, max: 1000, default: 100 }),
   /** Live order streams one user may hold open at once, counted by each process on its own; 0 lifts the cap. */

@@ -20,6 +20,7 @@ import {
   setPayments, type HistoryRow, type LineRow, type OrderFilter, type OrderRow, type PaymentChange,
 } from './db/order-rows';
 import { cursorFor, numberFromCursor, unknownCursor } from './db/order-sort';
+import type { OrderAdmission } from './order-admission';
 import { displayNameOf, type Principal } from '@pedidos/platform/auth';
 
 /** Every event carries a trace: its cause's, or a new one for work nobody asked for (expiry). */
@@ -72,9 +73,11 @@ const PRICING_PROBLEMS = {
   mixed_currency: 'priced in another currency than the other lines',
 } as const;
 
-export function createOrdersService({ db, outbox, now = () => new Date(), onExportPage, onDecided }: {
+export function createOrdersService({ db, outbox, admission, now = () => new Date(), onExportPage, onDecided }: {
   db: Db;
   outbox: Outbox;
+  /** Holds new orders while the saga's backlog is full; none admits every order at once. */
+  admission?: Pick<OrderAdmission, 'admit'>;
   now?: () => Date;
   /** Told the size of each page an export reads, as it reads it. */
   onExportPage?: (orders: number) => void;
@@ -333,6 +336,7 @@ export function createOrdersService({ db, outbox, now = () => new Date(), onExpo
   return {
     placeOrder: async (who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) => {
       checkAddress(body);
+      await admission?.admit();
       return place({ who, body, idempotencyKey, traceparent });
     },
 

@@ -70,6 +70,12 @@ export const lockStalePending = (q: Queryable, createdBefore: Date, limit: numbe
     .limit(limit)
     .for('update', { skipLocked: true });
 
+/** How many orders wait to be confirmed or rejected (read from the status index). */
+export async function countPending(q: Queryable): Promise<number> {
+  const [row] = await q.select({ count: sql<number>`count(*)`.mapWith(Number) }).from(orders).where(eq(orders.status, 'pending'));
+  return row!.count;
+}
+
 /** The latest history row id among `owner`'s orders (0 if none). */
 export async function latestHistoryId(q: Queryable, owner: string | undefined): Promise<number> {
   const [row] = await q

@@ -9,6 +9,7 @@ export const orderErrors = errorTable({
   'ORDER.DUPLICATE_SKU': { status: 422 },
   'ORDER.MIXED_CURRENCY': { status: 422 },
   'ORDER.IDEMPOTENCY_KEY_REUSED': { status: 422 },
+  'ORDER.BUSY': { status: 503, title: 'Too many orders waiting', headers: ({ retryAfterS }) => ({ 'retry-after': String(retryAfterS) }) },
   'WEBHOOK.INVALID_URL': { status: 400 },
   'WEBHOOK.NOT_FOUND': { status: 404 },
   'WEBHOOK.DELIVERY_NOT_FOUND': { status: 404 },

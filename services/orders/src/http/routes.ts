@@ -36,7 +36,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{
       tags, summary: 'Place an order',
       description: 'Prices come from the catalog. Answers 201 with the order `pending`; it turns `confirmed` or `rejected` once inventory answers.',
       headers: PlaceOrderHeaders, body: PlaceOrderBody,
-      response: { 201: Order, ...orderErrors.responses(400, 401, 403, 413, 415, 'ORDER.INVALID_ADDRESS', 'ORDER.UNKNOWN_SKU', 'ORDER.DUPLICATE_SKU', 'ORDER.MIXED_CURRENCY', 'ORDER.IDEMPOTENCY_KEY_REUSED') },
+      response: { 201: Order, ...orderErrors.responses(400, 401, 403, 413, 415, 'ORDER.INVALID_ADDRESS', 'ORDER.UNKNOWN_SKU', 'ORDER.DUPLICATE_SKU', 'ORDER.MIXED_CURRENCY', 'ORDER.IDEMPOTENCY_KEY_REUSED', 'ORDER.BUSY') },
     },
   }, async (request, reply) => {
     const { order, replayed } = await service.placeOrder(

@@ -109,7 +109,7 @@ describe('cart', { timeout: 20_000 }, () => {
     expect(stored()?.lines).toHaveLength(1);
   });
 
-  it('places one order per attempt: errors land on their line, and retries reuse the Idempotency-Key', async () => {
+  it('places one order per attempt: errors land on their line, a busy shop says so, and retries reuse the Idempotency-Key', async () => {
     setSession(sessionFromTokens(tokens()));
     rememberAddress();
     cart.add(cafe, 2);
@@ -122,6 +122,7 @@ describe('cart', { timeout: 20_000 }, () => {
       'POST /api/orders': [
         () => first.promise,
         () => Promise.reject(new TypeError('Failed to fetch')),
+        () => problem(503, 'ORDER.BUSY', '500 orders are waiting to be confirmed; this one found no room within 5000 ms and was not placed. Try again shortly.'),
         () => json(201, placed, { location: `/api/orders/${placed.id}` }),
       ],
       [`GET /api/orders/${placed.id}`]: () => json(200, placed),
@@ -144,6 +145,10 @@ describe('cart', { timeout: 20_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Place order' }));
     expect((await screen.findByRole('alert')).textContent).toContain('The server could not be reached');
 
+    // A shop too busy to take the order now: it says so, and the next try goes in.
+    await user.click(screen.getByRole('button', { name: 'Place order' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Many orders are being placed right now and yours was not placed.'));
+
     await user.click(screen.getByRole('button', { name: 'Place order' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Order #1042' })).toBeTruthy();
     expect(app.location()).toBe(`/orders/${placed.id}`);
@@ -152,7 +157,7 @@ describe('cart', { timeout: 20_000 }, () => {
     expect(stored()).toBeNull();
 
     const posts: RecordedRequest[] = http.to('POST', '/api/orders');
-    expect(posts).toHaveLength(3);
+    expect(posts).toHaveLength(4);
     const keys = new Set(posts.map((p) => p.headers.get('idempotency-key')));
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f-]{36}$/);
