@@ -200,6 +200,25 @@ describe.each([inProcessTransport(), rabbitMqTransport()])('the $name bus', (tra
     await vi.waitFor(() => expect(received).toEqual([cancelled, lineCancelled]), POLL);
   });
 
+  it('binds and unbinds a declared queue\'s routes: a route added takes what is published after it, a route removed takes nothing more', async () => {
+    const bus = await h.bus();
+    const exchange = fresh('orders.events');
+    const queue = fresh('routed');
+    await (await bus.subscribe({ queue, bindings: [], handler: ignore })).cancel();
+    const route = (routingKey: string) => ({ exchange, routingKey });
+    await bus.publish(exchange, [event('order.created')]);
+    await bus.bind(queue, [route('order.created'), route('order.shipped')]);
+    await bus.bind(queue, [route('order.created')]);
+    await bus.publish(exchange, [event('order.created'), event('order.shipped')]);
+    await vi.waitFor(async () => expect(await h.depth(queue)).toBe(2), POLL);
+    // A route that is not there is no error.
+    await bus.unbind(queue, [route('order.shipped'), route('order.cancelled')]);
+    await bus.publish(exchange, [event('order.shipped'), event('order.created')]);
+    await vi.waitFor(async () => expect(await h.depth(queue)).toBe(3), POLL);
+    await delay(200);
+    expect(await h.depth(queue)).toBe(3);
+  });
+
   it('keeps messages published while nobody consumes and delivers them, in order, on the next subscribe', async () => {
     const publisher = await h.bus();
     const consumer = await h.bus();

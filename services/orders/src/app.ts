@@ -17,7 +17,7 @@ import { orderStatsRoutes } from './http/stats-routes';
 import { webhookRoutes } from './http/webhook-routes';
 import { QUEUES, subscribeHandlers } from './messaging/handlers';
 import { createLiveFeed } from './messaging/live-feed';
-import { subscribeWebhookFanOut, withPaymentFanOut } from './messaging/webhook-fan-out';
+import { routeWebhookEvents, subscribeWebhookFanOut, withPaymentFanOut } from './messaging/webhook-fan-out';
 import { countPending } from './db/order-rows';
 import { createOrderActivity } from './order-activity';
 import { createOrderAdmission } from './order-admission';
@@ -55,7 +55,9 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
     db: database.db, sender: webhookSender, log, pollMs: config.WEBHOOK_POLL_MS,
     retryForMs: config.WEBHOOK_RETRY_FOR_MS, retryMinMs: config.WEBHOOK_RETRY_MIN_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   });
-  const webhooks = createWebhooksService({ db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, onDeliveries: () => dispatcher.kick() });
+  const webhooks = createWebhooksService({
+    db: database.db, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE, routeEvents: routeWebhookEvents(bus), log, onDeliveries: () => dispatcher.kick(),
+  });
   metrics.observeBus(bus, Object.values(QUEUES));
   metrics.observeQueues(bus, Object.values(QUEUES));
   const consumers = { prefetch: config.CONSUMER_PREFETCH, dependsOn: database.ping, onBatch: metrics.observeBatch };
@@ -85,6 +87,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
 
   let subscriptions: Subscription[] = [];
   let sweeper: NodeJS.Timeout | undefined;
+  let routesCheck: NodeJS.Timeout | undefined;
   const sweep = async () => {
     try {
       const expired = await service.expirePending(config.ORDER_TIMEOUT_MS);
@@ -107,14 +110,20 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
         ...await subscribeHandlers(bus, withPaymentFanOut(service, webhooks), consumers),
         await subscribeWebhookFanOut(bus, webhooks, consumers),
       ];
+      await webhooks.followEndpoints();
       dispatcher.start();
       admission.start();
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
       sweeper.unref();
+      routesCheck = setInterval(() => {
+        webhooks.followEndpoints().catch((error: unknown) => log.warn({ err: error }, 'webhook routes not checked; will try again'));
+      }, config.WEBHOOK_ROUTES_CHECK_MS);
+      routesCheck.unref();
     },
     async stop() {
       clearInterval(sweeper);
+      clearInterval(routesCheck);
       catalogSync.stop();
       // Lets in the orders waiting at the door, or closing the server would wait for them.
       await admission.stop();

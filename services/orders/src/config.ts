@@ -30,4 +30,6 @@ export const ordersConfigSpec = {
   WEBHOOK_TIMEOUT_MS: int({ min: 100, max: 60_000, default: 10_000 }),
   /** How often the dispatcher looks for due deliveries when nothing woke it. */
   WEBHOOK_POLL_MS: int({ min: 10, max: 60_000, default: 1_000 }),
+  /** How often a process makes the broker's routes to the webhook queue match the endpoints again (they change with every registration and removal too). */
+  WEBHOOK_ROUTES_CHECK_MS: int({ min: 100, max: 3_600_000, default: 30_000 }),
 };

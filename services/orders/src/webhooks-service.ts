@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateWebhookBody, CreatedWebhookEndpoint, WebhookDelivery, WebhookDeliveryPage, WebhookEndpoint, WebhookEventType } from '@pedidos/contracts/webhooks';
 import { decodeIntCursor, encodeCursor } from '@pedidos/platform/cursor';
-import type { Db } from '@pedidos/platform/db';
+import type { Db, Tx } from '@pedidos/platform/db';
 import { DomainError } from '@pedidos/platform/errors';
+import type { Logger } from '@pedidos/platform/logger';
 import type { CloudEvent } from '@pedidos/platform/messaging';
 import {
-  activeEndpoint, activeEndpoints, deliveryPage, disableEndpoint, insertDeliveries, insertEndpoint, replayDelivery,
+  activeEndpoint, activeEndpoints, deliveryPage, disableEndpoint, insertDeliveries, insertEndpoint, lockWebhookRoutes, replayDelivery, wantedEventTypes,
   type AttemptRow, type DeliveryRow, type EndpointRow,
 } from './db/webhooks';
 import { webhookUrlProblem } from './webhooks-address-guard';
@@ -36,20 +37,47 @@ const toDelivery = (row: DeliveryRow, attempts: AttemptRow[]): WebhookDelivery =
 const endpointNotFound = (id: string) => new DomainError('WEBHOOK.NOT_FOUND', `No webhook endpoint ${id}.`);
 
 /** Endpoints other systems register, and what became of the events sent to them. */
-export function createWebhooksService({ db, allowPrivate, onDeliveries, now = () => new Date() }: {
+export function createWebhooksService({ db, allowPrivate, routeEvents, log, onDeliveries, now = () => new Date() }: {
   db: Db;
   allowPrivate: boolean;
+  /**
+   * Has the broker bring the event types the endpoints now want, and no others. Called in the
+   * transaction that registers an endpoint: failing (the broker away), it undoes the registration.
+   */
+  routeEvents: (wanted: ReadonlySet<string>) => Promise<void>;
+  log: Logger;
   /** Told when new deliveries are waiting, so that the dispatcher need not wait for its next poll. */
   onDeliveries?: () => void;
   now?: () => Date;
 }) {
+  /**
+   * Under a lock every replica takes for it, so that the last change of the endpoints is the one
+   * whose routes stay: an endpoint registered while another is removed keeps its events. A new
+   * endpoint's events are routed before its registration commits, so none committed after it is missed.
+   */
+  async function routeIn(tx: Tx): Promise<void> {
+    await lockWebhookRoutes(tx);
+    await routeEvents(await wantedEventTypes(tx));
+  }
+
   return {
+    /**
+     * At startup, then now and then: the endpoints may have changed while no replica ran (or
+     * through a replica of an earlier release, which binds nothing), a queue declared again (an
+     * operator deleted it) has no routes, and a queue from before routes every order event.
+     */
+    followEndpoints: () => db.transaction(routeIn),
+
     async register(createdBy: string, body: CreateWebhookBody): Promise<CreatedWebhookEndpoint> {
       const problem = await webhookUrlProblem(body.url, allowPrivate);
       if (problem !== undefined) throw new DomainError('WEBHOOK.INVALID_URL', `The URL cannot receive webhooks: ${problem}.`, { errors: [{ path: '/url', message: problem }] });
       const secret = newWebhookSecret();
-      const row = await insertEndpoint(db, {
-        id: randomUUID(), url: body.url, events: body.events, description: body.description ?? null, secret, createdBy, createdAt: now(),
+      const row = await db.transaction(async (tx) => {
+        const inserted = await insertEndpoint(tx, {
+          id: randomUUID(), url: body.url, events: body.events, description: body.description ?? null, secret, createdBy, createdAt: now(),
+        });
+        await routeIn(tx);
+        return inserted;
       });
       return { ...toEndpoint(row), secret };
     },
@@ -58,8 +86,14 @@ export function createWebhooksService({ db, allowPrivate, onDeliveries, now = ()
       return { items: (await activeEndpoints(db)).map(toEndpoint) };
     },
 
+    /**
+     * Its routes go after the removal commits: taken away first, a removal that then failed
+     * would leave the endpoint without its events, where routes left behind cost only the
+     * broker's work (the next check of the routes takes them away).
+     */
     async remove(id: string): Promise<void> {
       if (!(await db.transaction((tx) => disableEndpoint(tx, id, now())))) throw endpointNotFound(id);
+      await db.transaction(routeIn).catch((error: unknown) => log.warn({ err: error }, 'webhook routes left as they were; the next check takes the removed endpoint\'s away'));
     },
 
     async deliveries(id: string, { limit = 20, cursor }: { limit?: number; cursor?: string }): Promise<WebhookDeliveryPage> {

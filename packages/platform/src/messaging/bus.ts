@@ -70,6 +70,13 @@ export interface Bus {
    */
   publish(exchange: string, events: CloudEvent[]): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /**
+   * Adds routes to a durable queue a subscription declared, for routes that follow what users
+   * configure rather than the code (which events some webhook endpoint wants). Idempotent.
+   */
+  bind(queue: string, bindings: Binding[]): Promise<void>;
+  /** Removes routes `bind` (or a subscription) added; one that is not there is no error. */
+  unbind(queue: string, bindings: Binding[]): Promise<void>;
   /** Readiness: rejects when the broker cannot be reached. */
   ping(): Promise<void>;
   /** Messages ready in a queue (e.g. a DLQ, for operators); 0 when the queue does not exist. */

@@ -107,6 +107,11 @@ export function createInProcessBroker() {
       if (!known) queue.bindings.push({ ...binding });
     },
 
+    unbind(name: string, binding: Binding): void {
+      const queue = queues.get(name);
+      if (queue) queue.bindings = queue.bindings.filter((b) => b.exchange !== binding.exchange || b.routingKey !== binding.routingKey);
+    },
+
     deleteQueue(name: string): void {
       queues.delete(name);
     },

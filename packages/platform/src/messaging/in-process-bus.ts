@@ -123,6 +123,19 @@ export function createInProcessBus(options: InProcessBusOptions = {}): InProcess
       return subscription;
     },
 
+    async bind(queue, bindings) {
+      assertOpen();
+      for (const binding of bindings) {
+        broker.declareExchange(binding.exchange);
+        broker.bind(queue, binding);
+      }
+    },
+
+    async unbind(queue, bindings) {
+      assertOpen();
+      for (const binding of bindings) broker.unbind(queue, binding);
+    },
+
     async ping() {
       assertOpen();
     },

@@ -92,6 +92,18 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
     return publisher;
   }
 
+  /** A channel of its own for `work`: an operation the broker refuses (a queue that does not exist) closes its channel. */
+  async function onChannelOfItsOwn<T>(work: (ch: Channel) => Promise<T>): Promise<T> {
+    if (!model) throw new Error('RabbitMQ is not connected');
+    const ch = await model.createChannel();
+    ch.on('error', () => {});
+    try {
+      return await work(ch);
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  }
+
   const handleDelivery = createDeliveryHandler({
     policy,
     emit,
@@ -212,20 +224,29 @@ export async function createRabbitMqBus(options: RabbitMqBusOptions): Promise<Bu
       await getPublisher();
     },
 
-    async queueDepth(queue) {
-      if (!model) throw new Error('RabbitMQ is not connected');
-      // A channel of its own: checking a queue that does not exist closes the channel.
-      const ch = await model.createChannel();
-      ch.on('error', () => {});
-      try {
-        return (await ch.checkQueue(queue)).messageCount;
-      } catch (error) {
-        if ((error as { code?: number }).code === 404) return 0;
-        throw error;
-      } finally {
-        await ch.close().catch(() => {});
-      }
-    },
+    queueDepth: (queue) =>
+      onChannelOfItsOwn(async (ch) => {
+        try {
+          return (await ch.checkQueue(queue)).messageCount;
+        } catch (error) {
+          if ((error as { code?: number }).code === 404) return 0;
+          throw error;
+        }
+      }),
+
+    bind: (queue, bindings) =>
+      closing ? Promise.reject(new Error('RabbitMQ bus is closed')) : onChannelOfItsOwn(async (ch) => {
+        for (const binding of bindings) {
+          await ch.assertExchange(binding.exchange, 'topic', { durable: true });
+          await ch.bindQueue(queue, binding.exchange, binding.routingKey);
+        }
+      }),
+
+    // RabbitMQ answers unbind-ok for a binding that is not there.
+    unbind: (queue, bindings) =>
+      closing ? Promise.reject(new Error('RabbitMQ bus is closed')) : onChannelOfItsOwn(async (ch) => {
+        for (const binding of bindings) await ch.unbindQueue(queue, binding.exchange, binding.routingKey);
+      }),
 
     on,
 

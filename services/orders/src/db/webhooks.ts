@@ -22,6 +22,20 @@ export async function activeEndpoint(q: Queryable, id: string): Promise<Endpoint
   return row;
 }
 
+/**
+ * Taken to the end of `tx` by whoever changes which events reach the webhook queue, so that two
+ * replicas' changes never interleave: the last to take it reads every endpoint committed before.
+ */
+export async function lockWebhookRoutes(tx: Tx): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('orders.webhook-routes'))`);
+}
+
+/** The event types some active endpoint wants. */
+export async function wantedEventTypes(q: Queryable): Promise<Set<string>> {
+  const { rows } = await q.execute<{ type: string }>(sql`SELECT DISTINCT unnest(${w.events}) AS type FROM ${w} WHERE ${w.disabledAt} IS NULL`);
+  return new Set(rows.map((r) => r.type));
+}
+
 /** Removes an endpoint from service; its deliveries stay readable, and those still waiting end failed. */
 export async function disableEndpoint(tx: Tx, id: string, at: Date): Promise<boolean> {
   const disabled = await tx.update(w).set({ disabledAt: at }).where(and(eq(w.id, id), isNull(w.disabledAt))).returning({ id: w.id });

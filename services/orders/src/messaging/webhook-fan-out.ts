@@ -8,14 +8,17 @@ import type { WebhooksService } from '../webhooks-service';
 const ORDER_TYPES = WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('order.'));
 const PAYMENT_TYPES = new Set<string>(WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith('payment.')));
 
+const routes = (types: readonly string[]) => types.map((routingKey) => ({ exchange: EXCHANGES.orders, routingKey }));
+
 /**
- * The orders' own events reach this durable queue whether or not an endpoint wants them now: the
- * broker keeps what arrives while the service is down, so no change is missed.
+ * The orders' own events that some endpoint wants reach this durable queue, and only those
+ * (`routeWebhookEvents`, which the webhooks service calls as endpoints change): the broker keeps
+ * what arrives while the service is down, so no change an endpoint wants is missed.
  */
 export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { prefetch, dependsOn, onBatch }: ConsumerSettings): Promise<Subscription> {
   return bus.subscribe({
     queue: CONSUMER_QUEUES.orders.webhooks,
-    bindings: ORDER_TYPES.map((routingKey) => ({ exchange: EXCHANGES.orders, routingKey })),
+    bindings: [],
     handler: onlyTypes(ORDER_TYPES, batchingHandler({
       one: (event) => webhooks.fanOut([event]),
       many: (events) => webhooks.fanOut(events),
@@ -25,6 +28,17 @@ export function subscribeWebhookFanOut(bus: Bus, webhooks: WebhooksService, { pr
     prefetch,
     dependsOn,
   });
+}
+
+/**
+ * Binds the webhook queue to the order events among `wanted` and unbinds the others: with no
+ * endpoint, the orders' own events (three an order) cost the broker and this service nothing here.
+ */
+export function routeWebhookEvents(bus: Bus) {
+  return async (wanted: ReadonlySet<string>): Promise<void> => {
+    await bus.bind(CONSUMER_QUEUES.orders.webhooks, routes(ORDER_TYPES.filter((type) => wanted.has(type))));
+    await bus.unbind(CONSUMER_QUEUES.orders.webhooks, routes(ORDER_TYPES.filter((type) => !wanted.has(type))));
+  };
 }
 
 /**
