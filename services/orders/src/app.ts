@@ -112,7 +112,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       ];
       await webhooks.followEndpoints();
       dispatcher.start();
-      admission.start();
+      await admission.start();
       await catalogSync.start();
       sweeper = setInterval(() => void sweep(), config.EXPIRY_SWEEP_MS);
       sweeper.unref();
@@ -126,7 +126,7 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
       clearInterval(routesCheck);
       catalogSync.stop();
       // Lets in the orders waiting at the door, or closing the server would wait for them.
-      await admission.stop();
+      admission.stop();
       // Ends the open event streams first (a preClose hook), or this would wait for their clients.
       await http.close();
       await Promise.all([feed.stop(), ...subscriptions.map((s) => s.cancel())]);

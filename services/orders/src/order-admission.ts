@@ -11,11 +11,14 @@ export interface OrderAdmissionOptions {
   pollMs?: number;
   /** How often it is read otherwise. */
   idlePollMs?: number;
-  log: { warn(obj: object, msg: string): void };
+  log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
 /** What a refused order's client is told to wait before trying again. */
 const RETRY_AFTER_S = 1;
+
+/** Given back once the admitted order is placed or refused: from then on the database's count holds it, or it never will. */
+export type Release = () => void;
 
 interface Waiting {
   admit(): void;
@@ -30,55 +33,78 @@ interface Waiting {
  * the time from `pending` to `confirmed`, stays bounded, and a burst costs a wait before the 201
  * instead. One that finds no room within `waitMs` is refused with 503, having written nothing.
  *
- * The backlog is read from the database, so it counts every replica's orders; orders this
- * process admitted since the last read are added to it. Replicas admitting between two reads may
- * pass the bound by what each let in meanwhile: a bound, not an exact count. While the saga is
- * stopped (the broker away) the backlog fills and new orders are refused until it moves again:
- * the outbox holds at most `maxPending` orders' events.
+ * The backlog is read from the database, so it counts every replica's orders. To it are added
+ * the orders this process admitted that are still being placed (not in any count yet) and those
+ * placed since the last read began (in it or not, depending on when they committed). Replicas
+ * admitting between two reads may pass the bound by what each let in meanwhile: a bound, not an
+ * exact count. While the saga is stopped (the broker away) the backlog fills and new orders are
+ * refused until it moves again.
  */
 export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs = 100, idlePollMs = 1000, log }: OrderAdmissionOptions) {
   /** The backlog as last read. */
   let pending = 0;
-  /** Orders admitted since the read of `pending` started: not in it, or only in part. */
-  let admittedSince = 0;
+  /** Admitted, not yet placed or refused. */
+  let placing = 0;
+  /** Placed or refused since the last completed read began. */
+  let placedSince = 0;
   const waiting: Waiting[] = [];
   let timer: NodeJS.Timeout | undefined;
+  /** When the scheduled read fires. */
+  let readAt = Infinity;
+  let reading = false;
   let running = false;
-  let reading: Promise<void> | undefined;
+  let stopped = false;
+  let failing = false;
 
-  const room = () => maxPending - pending - admittedSince;
+  const room = () => maxPending - pending - placing - placedSince;
 
-  function letIn(): void {
-    while (waiting.length > 0 && room() > 0) {
-      const next = waiting.shift()!;
-      clearTimeout(next.timer);
-      admittedSince += 1;
-      next.admit();
-    }
+  function admitOne(): Release {
+    placing += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      placing -= 1;
+      placedSince += 1;
+    };
   }
 
   async function read(): Promise<void> {
-    const before = admittedSince;
+    reading = true;
+    // Placed from here on: the count may or may not hold them, so they stay added to it.
+    const placedBefore = placedSince;
     try {
-      const counted = await countPending();
-      pending = counted;
-      // Admitted during the read: its count may not hold them yet.
-      admittedSince -= before;
+      pending = await countPending();
+      placedSince -= placedBefore;
+      if (failing) log.info({}, 'the backlog of pending orders can be read again');
+      failing = false;
     } catch (error) {
-      log.warn({ err: error }, 'could not read the backlog of pending orders; admitting by the last count');
+      // Once per outage: the orders it admits meanwhile stay added to the last count.
+      if (!failing) log.warn({ err: error }, 'could not read the backlog of pending orders; admitting by the last count until it can');
+      failing = true;
+    } finally {
+      reading = false;
     }
-    letIn();
+    while (waiting.length > 0 && room() > 0) {
+      const next = waiting.shift()!;
+      clearTimeout(next.timer);
+      next.admit();
+    }
+    schedule();
   }
 
+  /** The next read, `pollMs` away while orders wait or the backlog is near the bound, `idlePollMs` otherwise. */
   function schedule(): void {
-    if (!running) return;
-    const busy = waiting.length > 0 || pending + admittedSince >= maxPending / 2;
+    if (!running || reading) return;
+    const near = waiting.length > 0 || pending + placing + placedSince >= maxPending / 2;
+    const at = Date.now() + (near ? pollMs : idlePollMs);
+    if (at >= readAt) return;
+    clearTimeout(timer);
+    readAt = at;
     timer = setTimeout(() => {
-      reading = read().finally(() => {
-        reading = undefined;
-        schedule();
-      });
-    }, busy ? pollMs : idlePollMs);
+      readAt = Infinity;
+      void read();
+    }, at - Date.now());
     timer.unref();
   }
 
@@ -87,39 +113,46 @@ export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs 
     { facts: { retryAfterS: RETRY_AFTER_S } });
 
   return {
-    /** Resolves once the order may be placed; rejects with `ORDER.BUSY` when no room came in time. */
-    admit(): Promise<void> {
-      if (maxPending === 0) return Promise.resolve();
+    /** Whether a new order would wait now. */
+    full: () => maxPending > 0 && !stopped && (waiting.length > 0 || room() <= 0),
+
+    /**
+     * Resolves once the order may be placed, with what to call once it is placed or refused;
+     * rejects with `ORDER.BUSY` when no room came in time.
+     */
+    admit(): Promise<Release> {
+      if (maxPending === 0 || stopped) return Promise.resolve(() => {});
       if (waiting.length === 0 && room() > 0) {
-        admittedSince += 1;
-        return Promise.resolve();
+        const release = admitOne();
+        // Filling up: the next read comes sooner.
+        schedule();
+        return Promise.resolve(release);
       }
       return new Promise((resolve, reject) => {
         const entry: Waiting = {
-          admit: resolve,
+          admit: () => resolve(admitOne()),
           timer: setTimeout(() => {
             waiting.splice(waiting.indexOf(entry), 1);
             reject(busy());
           }, waitMs),
         };
         waiting.push(entry);
-      });
-    },
-
-    start(): void {
-      if (maxPending === 0 || running) return;
-      running = true;
-      reading = read().finally(() => {
-        reading = undefined;
         schedule();
       });
     },
 
-    /** Stops reading the backlog; orders still waiting go in, so that the server can finish the requests it took. */
-    async stop(): Promise<void> {
+    /** Starts reading the backlog; resolves once it was read the first time. */
+    start(): Promise<void> {
+      if (maxPending === 0 || running || stopped) return Promise.resolve();
+      running = true;
+      return read();
+    },
+
+    /** Stops reading the backlog and admits every order from now on, those waiting first, so that the server can finish the requests it took. */
+    stop(): void {
       running = false;
+      stopped = true;
       clearTimeout(timer);
-      await reading;
       for (const entry of waiting.splice(0)) {
         clearTimeout(entry.timer);
         entry.admit();

@@ -77,7 +77,7 @@ export function createOrdersService({ db, outbox, admission, now = () => new Dat
   db: Db;
   outbox: Outbox;
   /** Holds new orders while the saga's backlog is full; none admits every order at once. */
-  admission?: Pick<OrderAdmission, 'admit'>;
+  admission?: Pick<OrderAdmission, 'admit' | 'full'>;
   now?: () => Date;
   /** Told the size of each page an export reads, as it reads it. */
   onExportPage?: (orders: number) => void;
@@ -336,8 +336,17 @@ export function createOrdersService({ db, outbox, admission, now = () => new Dat
   return {
     placeOrder: async (who: Principal, body: PlaceOrderBody, idempotencyKey: string | undefined, traceparent: string) => {
       checkAddress(body);
-      await admission?.admit();
-      return place({ who, body, idempotencyKey, traceparent });
+      const placement = { who, body, idempotencyKey, traceparent };
+      // The retry of an order placed already is answered at once, not held at the door with new ones.
+      if (idempotencyKey !== undefined && admission?.full() && await keptIdempotencyKey(db, who.id, idempotencyKey)) {
+        return replayFor(placement, hashRequest(body));
+      }
+      const release = await admission?.admit();
+      try {
+        return await place(placement);
+      } finally {
+        release?.();
+      }
     },
 
     async getOrder(who: Principal, id: string) {

@@ -7,98 +7,152 @@ import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
 import { createOrderAdmission } from '../src/order-admission';
 
-const quiet = { warn() {} };
+const quiet = { warn() {}, info() {} };
+
+/** A backlog whose every read the test answers: `reads[i]` is the i-th read of the count, still open until answered. */
+function scriptedBacklog() {
+  const reads: { answer(pending: number): void; fail(error: Error): void }[] = [];
+  return {
+    countPending: () => new Promise<number>((resolve, reject) => reads.push({ answer: resolve, fail: reject })),
+    reads,
+    /** Resolves once the backlog was asked for `n` times in all. */
+    asked: (n: number) => expect.poll(() => reads.length).toBeGreaterThanOrEqual(n),
+  };
+}
+/** Lets every promise callback queued so far run. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('order admission', () => {
-  /** A backlog the test sets, read as the database's count would be. */
-  function backlog(initial: number) {
-    let pending = initial;
-    let reads = 0;
-    return {
-      countPending: async () => {
-        reads += 1;
-        return pending;
-      },
-      set: (n: number) => (pending = n),
-      reads: () => reads,
-    };
-  }
-  /** Resolves once the backlog was read `times` times in all. */
-  const readSoon = (b: ReturnType<typeof backlog>, times: number) => expect.poll(b.reads).toBeGreaterThanOrEqual(times);
+  const options = { maxPending: 2, waitMs: 5_000, pollMs: 10, idlePollMs: 10, log: quiet };
 
-  it('lets orders in at once up to the bound, counting those admitted since the last read', async () => {
-    const b = backlog(3);
-    // Read once only: no later read counts the orders admitted here.
-    const admission = createOrderAdmission({ countPending: b.countPending, maxPending: 5, waitMs: 50, pollMs: 60_000, idlePollMs: 60_000, log: quiet });
-    admission.start();
-    await readSoon(b, 1);
-    await admission.admit();
+  it('counts the orders it admitted until a read began after they were placed: those still being placed, then those placed since', async () => {
+    const backlog = scriptedBacklog();
+    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending, waitMs: 50, pollMs: 60_000, idlePollMs: 60_000 });
+    const started = admission.start();
+    backlog.reads[0]!.answer(0);
+    await started;
+    const placedFirst = await admission.admit();
     await admission.admit();
     await expect(admission.admit()).rejects.toMatchObject({ code: 'ORDER.BUSY', facts: { retryAfterS: 1 } });
-    await admission.stop();
+    // Placed: it still takes its place until a read that began after that.
+    placedFirst();
+    await expect(admission.admit()).rejects.toMatchObject({ code: 'ORDER.BUSY' });
+    admission.stop();
   });
 
-  it('holds an order while the backlog is full and lets it in, first come first in, as the backlog shrinks', async () => {
-    const b = backlog(2);
-    const admission = createOrderAdmission({ countPending: b.countPending, maxPending: 2, waitMs: 5_000, pollMs: 10, idlePollMs: 10, log: quiet });
-    admission.start();
-    await readSoon(b, 1);
+  it('lets no order in on a read that may have missed the orders placed while it ran', async () => {
+    const backlog = scriptedBacklog();
+    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending });
+    const started = admission.start();
+    backlog.reads[0]!.answer(0);
+    await started;
+    const first = await admission.admit();
+    const second = await admission.admit();
+    let third = false;
+    const waiting = admission.admit().then((release) => {
+      third = true;
+      return release;
+    });
+    await backlog.asked(2);
+    // Both are placed while the read runs, and it counts neither: the next one does.
+    first();
+    second();
+    backlog.reads[1]!.answer(0);
+    await settled();
+    expect(third).toBe(false);
+    await backlog.asked(3);
+    backlog.reads[2]!.answer(2);
+    await settled();
+    expect(third).toBe(false);
+    // The saga settled one of them.
+    await backlog.asked(4);
+    backlog.reads[3]!.answer(1);
+    await waiting;
+    expect(third).toBe(true);
+    admission.stop();
+  });
+
+  it('holds orders while the backlog is full and lets them in first come first in, each taking its place', async () => {
+    const backlog = scriptedBacklog();
+    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending });
+    const started = admission.start();
+    backlog.reads[0]!.answer(2);
+    await started;
     const order: string[] = [];
     const first = admission.admit().then(() => order.push('first'));
     const second = admission.admit().then(() => order.push('second'));
-    await readSoon(b, b.reads() + 2);
-    expect(order).toEqual([]);
-    b.set(1);
+    await backlog.asked(2);
+    backlog.reads[1]!.answer(1);
     await first;
-    // The next read counts the order just admitted.
-    b.set(2);
-    await readSoon(b, b.reads() + 2);
-    // The first took the one place: the second still waits.
+    await settled();
     expect(order).toEqual(['first']);
-    b.set(0);
+    await backlog.asked(3);
+    backlog.reads[2]!.answer(0);
     await second;
     expect(order).toEqual(['first', 'second']);
-    await admission.stop();
+    admission.stop();
+  });
+
+  it('reads the backlog sooner as soon as it nears the bound, not at the idle pace', async () => {
+    const backlog = scriptedBacklog();
+    const admission = createOrderAdmission({ ...options, maxPending: 4, countPending: backlog.countPending, pollMs: 10, idlePollMs: 60_000 });
+    const started = admission.start();
+    backlog.reads[0]!.answer(0);
+    await started;
+    await admission.admit();
+    await settled();
+    expect(backlog.reads).toHaveLength(1);
+    // Half the bound taken: the next read is due within pollMs.
+    await admission.admit();
+    await backlog.asked(2);
+    admission.stop();
   });
 
   it('admits everything with a bound of 0, without reading the backlog', async () => {
-    const b = backlog(1_000_000);
-    const admission = createOrderAdmission({ countPending: b.countPending, maxPending: 0, waitMs: 0, log: quiet });
-    admission.start();
+    const backlog = scriptedBacklog();
+    const admission = createOrderAdmission({ ...options, maxPending: 0, countPending: backlog.countPending });
+    await admission.start();
     await Promise.all(Array.from({ length: 10 }, () => admission.admit()));
-    expect(b.reads()).toBe(0);
-    await admission.stop();
+    expect(backlog.reads).toHaveLength(0);
+    admission.stop();
   });
 
-  it('keeps admitting by the last count while the backlog cannot be read', async () => {
-    const b = backlog(0);
-    const warnings: string[] = [];
-    let failing = false;
+  it('keeps admitting by the last count while the backlog cannot be read, warning once, and says when it can again', async () => {
+    const backlog = scriptedBacklog();
+    const said: string[] = [];
     const admission = createOrderAdmission({
-      countPending: async () => {
-        if (failing) throw new Error('connection refused');
-        return b.countPending();
-      },
-      maxPending: 2, waitMs: 50, pollMs: 10, idlePollMs: 10, log: { warn: (_obj, msg) => warnings.push(msg) },
+      ...options, countPending: backlog.countPending, waitMs: 50,
+      log: { warn: (_obj, msg) => said.push(`warn: ${msg}`), info: (_obj, msg) => said.push(`info: ${msg}`) },
     });
-    admission.start();
-    await readSoon(b, 1);
-    failing = true;
-    await expect.poll(() => warnings.length).toBeGreaterThan(0);
+    const started = admission.start();
+    backlog.reads[0]!.answer(0);
+    await started;
+    for (const n of [2, 3, 4]) {
+      await backlog.asked(n);
+      backlog.reads[n - 1]!.fail(new Error('connection refused'));
+    }
     await admission.admit();
     await admission.admit();
     await expect(admission.admit()).rejects.toMatchObject({ code: 'ORDER.BUSY' });
-    await admission.stop();
+    await backlog.asked(5);
+    backlog.reads[4]!.answer(0);
+    await expect.poll(() => said).toEqual([
+      'warn: could not read the backlog of pending orders; admitting by the last count until it can',
+      'info: the backlog of pending orders can be read again',
+    ]);
+    admission.stop();
   });
 
-  it('lets in the orders still waiting when it stops', async () => {
-    const b = backlog(1);
-    const admission = createOrderAdmission({ countPending: b.countPending, maxPending: 1, waitMs: 5_000, pollMs: 10, idlePollMs: 10, log: quiet });
-    admission.start();
-    await readSoon(b, 1);
+  it('lets in the orders still waiting when it stops, and every order after', async () => {
+    const backlog = scriptedBacklog();
+    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending });
+    const started = admission.start();
+    backlog.reads[0]!.answer(2);
+    await started;
     const waiting = admission.admit();
-    await admission.stop();
-    await expect(waiting).resolves.toBeUndefined();
+    admission.stop();
+    await expect(waiting).resolves.toBeTypeOf('function');
+    await expect(admission.admit()).resolves.toBeTypeOf('function');
   });
 });
 
@@ -135,12 +189,23 @@ describe.each(SHAPES)('POST /api/orders under MAX_PENDING_ORDERS (%s shape)', (s
   });
 
   const inject = (url: string, payload?: object) => app.http.inject({ method: payload ? 'POST' : 'GET', url, payload, headers: { authorization: admin } });
-  const place = () => inject('/api/orders', { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: 'pm_card_visa' });
+  const place = (headers: Record<string, string> = {}) => app.http.inject({
+    method: 'POST', url: '/api/orders', payload: { items: [{ sku: 'CAFE-1KG', quantity: 1 }], paymentMethod: 'pm_card_visa' }, headers: { authorization: admin, ...headers },
+  });
   const orderCount = async () => (await inject('/api/orders?limit=100')).json().items.length as number;
 
-  it('holds a new order while the backlog is full, refuses it with 503 and Retry-After when no room comes, writing nothing, and lets it in once an order settles', async () => {
-    const placed = [await place(), await place()];
+  it('holds a new order while the backlog is full, refuses it with 503 and Retry-After when no room comes, writing nothing, and lets it in once an order settles; a retry of a placed order is answered at once', async () => {
+    const key = { 'idempotency-key': `admission-${shape}` };
+    const placed = [await place(key), await place()];
     expect(placed.map((r) => r.statusCode)).toEqual([201, 201]);
+
+    // The retry of an order placed already is answered at once, full or not.
+    const retriedAt = Date.now();
+    const retry = await place(key);
+    expect(Date.now() - retriedAt).toBeLessThan(WAIT_MS);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().id).toBe(placed[0]!.json().id);
 
     const started = Date.now();
     const refused = await place();
@@ -154,6 +219,10 @@ describe.each(SHAPES)('POST /api/orders under MAX_PENDING_ORDERS (%s shape)', (s
 
     // This one waits at the door until a cancel leaves room.
     const waiting = place();
+    let answered = false;
+    void waiting.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
     const cancelled = await inject(`/api/orders/${placed[0]!.json().id}/cancel`, { reason: 'changed my mind' });
     expect(cancelled.statusCode).toBe(200);
     const admitted = await waiting;

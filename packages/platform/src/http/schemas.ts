@@ -41,6 +41,7 @@ const DESCRIPTIONS: Record<string, string> = {
   415: 'Unsupported media type',
   422: 'Well-formed but cannot be processed',
   429: 'Too many requests: retry after the `Retry-After` header',
+  503: 'Too busy to take this now: nothing was done; retry after the `Retry-After` header',
   '4xx': 'Client error',
   '5xx': 'Server error',
 };
