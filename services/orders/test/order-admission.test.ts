@@ -5,7 +5,7 @@ import { SHAPES, ackCounter, createTestIssuer, openTestAdapters, type TestAdapte
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildOrders } from '../src/app';
 import { ordersConfigSpec } from '../src/config';
-import { createOrderAdmission } from '../src/order-admission';
+import { createOrderAdmission, type OrderAdmissionOptions } from '../src/order-admission';
 
 const quiet = { warn() {}, info() {} };
 
@@ -25,12 +25,18 @@ const settled = () => new Promise((resolve) => setImmediate(resolve));
 describe('order admission', () => {
   const options = { maxPending: 2, waitMs: 5_000, pollMs: 10, idlePollMs: 10, log: quiet };
 
-  it('counts the orders it admitted until a read began after they were placed: those still being placed, then those placed since', async () => {
+  /** An admission started on a scripted backlog whose first read found `pending` orders. */
+  async function startedAt(pending: number, overrides: Partial<OrderAdmissionOptions> = {}) {
     const backlog = scriptedBacklog();
-    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending, waitMs: 50, pollMs: 60_000, idlePollMs: 60_000 });
+    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending, ...overrides });
     const started = admission.start();
-    backlog.reads[0]!.answer(0);
+    backlog.reads[0]!.answer(pending);
     await started;
+    return { admission, backlog };
+  }
+
+  it('counts the orders it admitted until a read began after they were placed: those still being placed, then those placed since', async () => {
+    const { admission } = await startedAt(0, { waitMs: 50, pollMs: 60_000, idlePollMs: 60_000 });
     const placedFirst = await admission.admit();
     await admission.admit();
     await expect(admission.admit()).rejects.toMatchObject({ code: 'ORDER.BUSY', facts: { retryAfterS: 1 } });
@@ -41,11 +47,7 @@ describe('order admission', () => {
   });
 
   it('lets no order in on a read that may have missed the orders placed while it ran', async () => {
-    const backlog = scriptedBacklog();
-    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending });
-    const started = admission.start();
-    backlog.reads[0]!.answer(0);
-    await started;
+    const { admission, backlog } = await startedAt(0);
     const first = await admission.admit();
     const second = await admission.admit();
     let third = false;
@@ -73,11 +75,7 @@ describe('order admission', () => {
   });
 
   it('holds orders while the backlog is full and lets them in first come first in, each taking its place', async () => {
-    const backlog = scriptedBacklog();
-    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending });
-    const started = admission.start();
-    backlog.reads[0]!.answer(2);
-    await started;
+    const { admission, backlog } = await startedAt(2);
     const order: string[] = [];
     const first = admission.admit().then(() => order.push('first'));
     const second = admission.admit().then(() => order.push('second'));
@@ -94,11 +92,7 @@ describe('order admission', () => {
   });
 
   it('reads the backlog sooner as soon as it nears the bound, not at the idle pace', async () => {
-    const backlog = scriptedBacklog();
-    const admission = createOrderAdmission({ ...options, maxPending: 4, countPending: backlog.countPending, pollMs: 10, idlePollMs: 60_000 });
-    const started = admission.start();
-    backlog.reads[0]!.answer(0);
-    await started;
+    const { admission, backlog } = await startedAt(0, { maxPending: 4, idlePollMs: 60_000 });
     await admission.admit();
     await settled();
     expect(backlog.reads).toHaveLength(1);
@@ -118,15 +112,10 @@ describe('order admission', () => {
   });
 
   it('keeps admitting by the last count while the backlog cannot be read, warning once, and says when it can again', async () => {
-    const backlog = scriptedBacklog();
     const said: string[] = [];
-    const admission = createOrderAdmission({
-      ...options, countPending: backlog.countPending, waitMs: 50,
-      log: { warn: (_obj, msg) => said.push(`warn: ${msg}`), info: (_obj, msg) => said.push(`info: ${msg}`) },
+    const { admission, backlog } = await startedAt(0, {
+      waitMs: 50, log: { warn: (_obj, msg) => said.push(`warn: ${msg}`), info: (_obj, msg) => said.push(`info: ${msg}`) },
     });
-    const started = admission.start();
-    backlog.reads[0]!.answer(0);
-    await started;
     for (const n of [2, 3, 4]) {
       await backlog.asked(n);
       backlog.reads[n - 1]!.fail(new Error('connection refused'));
@@ -144,11 +133,7 @@ describe('order admission', () => {
   });
 
   it('lets in the orders still waiting when it stops, and every order after', async () => {
-    const backlog = scriptedBacklog();
-    const admission = createOrderAdmission({ ...options, countPending: backlog.countPending });
-    const started = admission.start();
-    backlog.reads[0]!.answer(2);
-    await started;
+    const { admission } = await startedAt(2);
     const waiting = admission.admit();
     admission.stop();
     await expect(waiting).resolves.toBeTypeOf('function');
