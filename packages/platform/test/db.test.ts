@@ -169,14 +169,14 @@ describe('database on pglite', () => {
     const dataDir = join(root, 'nested', 'data');
     try {
       const first = await openDatabase({ dataDir });
-      expect(await rows(first.db, sql`select current_setting('shared_buffers') as size`)).toEqual([{ size: '16MB' }]);
+      expect(await rows(first.db, sql`select current_setting('shared_buffers') as size`)).toEqual([{ size: '32MB' }]);
       await first.db.execute(sql`create table kept (n int)`);
       await first.db.execute(sql`insert into kept values (42)`);
       await first.close();
 
       const second = await openDatabase({ dataDir });
       expect(await rows(second.db, sql`select n from kept`)).toEqual([{ n: 42 }]);
-      expect(await rows(second.db, sql`select current_setting('shared_buffers') as size`)).toEqual([{ size: '16MB' }]);
+      expect(await rows(second.db, sql`select current_setting('shared_buffers') as size`)).toEqual([{ size: '32MB' }]);
       await second.close();
     } finally {
       await rm(root, { recursive: true, force: true });

@@ -99,12 +99,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 /**
- * PostgreSQL's page cache, inside PGlite's WebAssembly memory, which only grows. 16 MB rather than
+ * PostgreSQL's page cache, inside PGlite's WebAssembly memory, which only grows. 32 MB rather than
  * PostgreSQL's 128: the embedded shape's one process then stays under 400 MiB under load, and the
- * operating system caches the files anyway. A larger cache is faster under a heavy load (64 MB
- * took ~1.5 times the orders per second, for ~50 MiB more): the embedded shape is for a first run.
+ * operating system caches the files anyway. Measured on the bench's embedded shape, two runs each:
+ * 16 MB 149–161 orders/s at 310–317 MiB, 32 MB 167–176 at 316–332, 64 MB 177 at 367 (each miss
+ * costs a read of the file through PGlite's file system, in JavaScript).
  */
-const PGLITE_SHARED_BUFFERS = '16MB';
+const PGLITE_SHARED_BUFFERS = '32MB';
 
 /**
  * A fresh data directory is created (initdb) in a child process: creating it grows PGlite's
