@@ -23,11 +23,14 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
     registers: [registry],
   });
 
-  const counter = (name: string, help: string) =>
+  const queueCounter = (name: string, help: string) =>
     new Counter({ name, help, labelNames: ['queue'] as const, registers: [registry] });
-  const processed = counter('messages_processed_total', 'Messages handled and acked, by queue');
-  const retried = counter('messages_retried_total', 'Handler failures that were scheduled for a retry, by queue');
-  const deadLettered = counter('messages_dead_lettered_total', 'Messages parked in the dead-letter queue, by queue');
+  const processed = queueCounter('messages_processed_total', 'Messages handled and acked, by queue');
+  const retried = queueCounter('messages_retried_total', 'Handler failures that were scheduled for a retry, by queue');
+  const deadLettered = queueCounter('messages_dead_lettered_total', 'Messages parked in the dead-letter queue, by queue');
+
+  /** A counter of the service's own, without labels: it reads 0 from the start. */
+  const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
 
   /** Counts the bus's signals for `queues` only; returns the unsubscribe. */
   function observeBus(bus: Pick<Bus, 'on'>, queues: string[]): () => void {
@@ -108,5 +111,5 @@ export function createMetrics(opts: { service: string; prefix?: string }) {
   /** The text `/metrics` answers: this process's, or in a worker the whole service's (cluster-metrics.ts). */
   const exposition = (): Promise<string> => (cluster.isWorker ? metricsFromPrimary() : registry.metrics());
 
-  return { registry, httpDuration, observeBus, observeQueues, observeBatch, observeOutbox, gaugeFromCallback, histogram, exposition };
+  return { registry, httpDuration, observeBus, observeQueues, observeBatch, observeOutbox, gaugeFromCallback, histogram, counter, exposition };
 }

@@ -40,8 +40,10 @@ export async function buildOrders({ database, bus, log, config }: Adapters & { c
   );
   // Both series exist from the start, so rates read 0 rather than nothing before the first order.
   for (const status of ['confirmed', 'rejected']) decisions.zero({ status });
+  const refused = metrics.counter('orders_admission_refused_total', 'New orders refused at the door (503 ORDER.BUSY): no room came under MAX_PENDING_ORDERS in time');
   const admission = createOrderAdmission({
     countPending: () => countPending(database.db), maxPending: config.MAX_PENDING_ORDERS, waitMs: config.ADMISSION_WAIT_MS, log,
+    onRefused: () => refused.inc(),
   });
   const service = createOrdersService({
     db: database.db, outbox, admission,

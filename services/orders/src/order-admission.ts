@@ -12,6 +12,8 @@ export interface OrderAdmissionOptions {
   /** How often it is read otherwise. */
   idlePollMs?: number;
   log: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Told of each order refused for want of room (a metric). */
+  onRefused?: () => void;
 }
 
 /** What a refused order's client is told to wait before trying again. */
@@ -40,7 +42,7 @@ interface Waiting {
  * exact count. While the saga is stopped (the broker away) the backlog fills and new orders are
  * refused until it moves again.
  */
-export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs = 100, idlePollMs = 1000, log }: OrderAdmissionOptions) {
+export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs = 100, idlePollMs = 1000, log, onRefused }: OrderAdmissionOptions) {
   /** The backlog as last read. */
   let pending = 0;
   /** Admitted, not yet placed or refused. */
@@ -79,8 +81,9 @@ export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs 
       if (failing) log.info({}, 'the backlog of pending orders can be read again');
       failing = false;
     } catch (error) {
-      // Once per outage: the orders it admits meanwhile stay added to the last count.
-      if (!failing) log.warn({ err: error }, 'could not read the backlog of pending orders; admitting by the last count until it can');
+      // Once per outage. The orders admitted meanwhile stay added to the last count, so a long
+      // outage ends in refusing new orders rather than in admitting without a bound.
+      if (!failing) log.warn({ err: error }, 'could not read the backlog of pending orders; counting from the last read until it can');
       failing = true;
     } finally {
       reading = false;
@@ -133,6 +136,7 @@ export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs 
           admit: () => resolve(admitOne()),
           timer: setTimeout(() => {
             waiting.splice(waiting.indexOf(entry), 1);
+            onRefused?.();
             reject(busy());
           }, waitMs),
         };

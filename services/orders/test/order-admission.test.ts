@@ -111,7 +111,7 @@ describe('order admission', () => {
     admission.stop();
   });
 
-  it('keeps admitting by the last count while the backlog cannot be read, warning once, and says when it can again', async () => {
+  it('counts from the last read while the backlog cannot be read, warning once, and says when it can again', async () => {
     const said: string[] = [];
     const { admission, backlog } = await startedAt(0, {
       waitMs: 50, log: { warn: (_obj, msg) => said.push(`warn: ${msg}`), info: (_obj, msg) => said.push(`info: ${msg}`) },
@@ -126,7 +126,7 @@ describe('order admission', () => {
     await backlog.asked(5);
     backlog.reads[4]!.answer(0);
     await expect.poll(() => said).toEqual([
-      'warn: could not read the backlog of pending orders; admitting by the last count until it can',
+      'warn: could not read the backlog of pending orders; counting from the last read until it can',
       'info: the backlog of pending orders can be read again',
     ]);
     admission.stop();
@@ -200,7 +200,9 @@ describe.each(SHAPES)('POST /api/orders under MAX_PENDING_ORDERS (%s shape)', (s
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json()).toMatchObject({ status: 503, code: 'ORDER.BUSY' });
     expect(await orderCount()).toBe(MAX_PENDING);
-    expect((await inject('/metrics')).body).toMatch(new RegExp(`^orders_pending\\{service="orders"\\} ${MAX_PENDING}$`, 'm'));
+    const metrics = (await inject('/metrics')).body;
+    expect(metrics).toMatch(new RegExp(`^orders_pending\\{service="orders"\\} ${MAX_PENDING}$`, 'm'));
+    expect(metrics).toMatch(/^orders_admission_refused_total\{service="orders"\} 1$/m);
 
     // This one waits at the door until a cancel leaves room.
     const waiting = place();
