@@ -59,6 +59,8 @@ export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs 
   let failing = false;
 
   const room = () => maxPending - pending - placing - placedSince;
+  /** A new order goes in at once: room, and nobody ahead of it. */
+  const hasRoom = () => waiting.length === 0 && room() > 0;
 
   function admitOne(): Release {
     placing += 1;
@@ -117,7 +119,7 @@ export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs 
 
   return {
     /** Whether a new order would wait now. */
-    full: () => maxPending > 0 && !stopped && (waiting.length > 0 || room() <= 0),
+    full: () => maxPending > 0 && !stopped && !hasRoom(),
 
     /**
      * Resolves once the order may be placed, with what to call once it is placed or refused;
@@ -125,7 +127,7 @@ export function createOrderAdmission({ countPending, maxPending, waitMs, pollMs 
      */
     admit(): Promise<Release> {
       if (maxPending === 0 || stopped) return Promise.resolve(() => {});
-      if (waiting.length === 0 && room() > 0) {
+      if (hasRoom()) {
         const release = admitOne();
         // Filling up: the next read comes sooner.
         schedule();

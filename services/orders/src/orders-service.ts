@@ -13,7 +13,7 @@ import {
 import { transition, type OrderEvent } from './domain/order-status';
 import { priceOrder, type CatalogEntry } from './domain/pricing';
 import { catalogEntries, upsertCatalogEntry } from './db/catalog';
-import { keptIdempotencyKey } from './db/idempotency-keys';
+import { keptIdempotencyKey, type KeptIdempotencyKey } from './db/idempotency-keys';
 import { insertOrders, type NewOrder } from './db/insert-order';
 import {
   changeStatuses, changedAfter, claimAndLockOrders, findOrderRow, holdsOrder, latestHistoryId, linesAndHistory, lockStalePending, orderPage, orderRowsByIds, orderTotals,
@@ -262,9 +262,9 @@ export function createOrdersService({ db, outbox, admission, now = () => new Dat
     return results;
   }
 
-  /** The order a placement whose Idempotency-Key was already taken made before; refused if the body differs. */
-  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string): Promise<{ order: Order; replayed: boolean }> {
-    const kept = await keptIdempotencyKey(db, who.id, idempotencyKey!);
+  /** The order a placement whose Idempotency-Key was already taken made before (`known`: the key as read already); refused if the body differs. */
+  async function replayFor({ who, idempotencyKey }: Placement, requestHash: string, known?: KeptIdempotencyKey): Promise<{ order: Order; replayed: boolean }> {
+    const kept = known ?? await keptIdempotencyKey(db, who.id, idempotencyKey!);
     if (!kept) throw new Error('an Idempotency-Key refused the order but is not stored');
     if (kept.requestHash !== requestHash) {
       throw new DomainError('ORDER.IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body.', {
@@ -338,9 +338,8 @@ export function createOrdersService({ db, outbox, admission, now = () => new Dat
       checkAddress(body);
       const placement = { who, body, idempotencyKey, traceparent };
       // The retry of an order placed already is answered at once, not held at the door with new ones.
-      if (idempotencyKey !== undefined && admission?.full() && await keptIdempotencyKey(db, who.id, idempotencyKey)) {
-        return replayFor(placement, hashRequest(body));
-      }
+      const kept = idempotencyKey !== undefined && admission?.full() ? await keptIdempotencyKey(db, who.id, idempotencyKey) : undefined;
+      if (kept) return replayFor(placement, hashRequest(body), kept);
       const release = await admission?.admit();
       try {
         return await place(placement);
