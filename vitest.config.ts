@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+/** The system tests that stop and start the machine's RabbitMQ or PostgreSQL. */
+const OUTAGES = ['test/system/broker-outage.test.ts', 'test/system/database-restart.test.ts'];
+
+/** What the system and browser tests start is compiled once before them (test/support/compiled-entry.ts). */
+const COMPILE = ['test/support/compile-entries.ts'];
+
 // Two cores: two test files at a time. Every integration test talks to the machine's
 // PostgreSQL and RabbitMQ in a database and vhost of its own.
 export default defineConfig({
@@ -16,23 +22,37 @@ export default defineConfig({
         test: { name: 'components', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/deploy/**/*.test.ts', 'bench/test/**/*.test.ts'] },
       },
       {
-        // Whole services as processes; some stop the broker, so these files run one at a time.
+        // Whole services as processes, each file on a database and vhost of its own: two at a time.
         extends: true,
         test: {
           name: 'system',
           include: ['test/system/**/*.test.ts'],
+          exclude: OUTAGES,
+          globalSetup: COMPILE,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // These stop the machine's broker or database, which nothing else may be using then: alone.
+        extends: true,
+        test: {
+          name: 'outages',
+          include: OUTAGES,
+          globalSetup: COMPILE,
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },
       {
-        // Debian's chromium against `npm start`'s whole system, one file at a time.
+        // Debian's chromium against `npm start`'s whole system, a shop of its own per file, two
+        // files at a time: one file alone leaves a core idle while its shop starts.
         extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          fileParallelism: false,
+          globalSetup: [...COMPILE, 'test/e2e/support/build-web.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -1,8 +1,8 @@
 /**
- * `npm test`: the component suites (services and web app), then the system suite on its own
- * (it stops and starts the broker, which nothing else may be using at that moment), then the
- * browser tests. Ends with one line that sums them all: `N passed, N failed`. Extra arguments
- * go to every vitest run.
+ * `npm test`: the component suites (services and web app), then the system suite, then the
+ * system tests that stop and start the broker or the database on their own (nothing else may be
+ * using it at that moment), then the browser tests. Ends with one line that sums them all:
+ * `N passed, N failed`. Extra arguments go to every vitest run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures: string[] = [];
 let exitCode = 0;
 
-const RUNS = [['components', 'web'], ['system'], ['e2e']];
+const RUNS = [['components', 'web'], ['system'], ['outages'], ['e2e']];
 
 for (const projects of RUNS) {
   const report = join(reports, `${projects[0]}.json`);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { freePort, startEntry, waitReady, type TestProcess } from '@pedidos/platform/testing';
+import { freePort, waitReady, type TestProcess } from '@pedidos/platform/testing';
+import { startCompiled } from './compiled-entry';
 
 /** Each process the system tests run, by the entry it starts. */
 const ENTRY = {
@@ -39,7 +40,7 @@ export async function startService(name: ServiceName, env: Record<string, string
   let child: TestProcess | null = null;
 
   async function launch(): Promise<void> {
-    const proc = startEntry(ENTRY[name], { name: `${name} on ${url}`, cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, banner: true });
+    const proc = startCompiled(ENTRY[name], { name: `${name} on ${url}`, cwd: REPO_ROOT, env: { ...env, PORT: String(port) }, banner: true });
     child = proc;
     void proc.exited.then(() => {
       earlier = (earlier + proc.output()).slice(-OUTPUT_LIMIT);

@@ -115,13 +115,19 @@ export async function startRealSystem(opts: SystemOptions = {}): Promise<RealSys
       broker,
       async startOrders() {
         if (orders) throw new Error('orders already started');
-        orders = await startService('orders', { ...env, INVENTORY_URL: inventory!.url });
-        ordersClient = ordersApi(orders.url, admin);
-        // The provider calls the payments service back: its port is chosen before either starts.
-        const paymentsPort = String(await freePort());
-        sandbox = await startService('payment-sandbox', { ...env, SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${paymentsPort}/api/payments/webhooks/sandbox` });
-        payments = await startService('payments', { ...env, PORT: paymentsPort, PAYMENT_PROVIDER_URL: sandbox.url, ...opts.paymentsEnv });
-        return orders;
+        // The three start side by side, as a deployment starts them: each waits for the others
+        // through the broker, and the provider and the payments service call each other by the
+        // ports chosen here.
+        const [paymentsPort, sandboxPort] = [String(await freePort()), String(await freePort())];
+        const started = await Promise.allSettled([
+          startService('orders', { ...env, INVENTORY_URL: inventory!.url }).then((s) => (orders = s)),
+          startService('payment-sandbox', { ...env, PORT: sandboxPort, SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${paymentsPort}/api/payments/webhooks/sandbox` }).then((s) => (sandbox = s)),
+          startService('payments', { ...env, PORT: paymentsPort, PAYMENT_PROVIDER_URL: `http://127.0.0.1:${sandboxPort}`, ...opts.paymentsEnv }).then((s) => (payments = s)),
+        ]);
+        const failed = started.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        ordersClient = ordersApi(orders!.url, admin);
+        return orders!;
       },
       async startReplica(name) {
         const service = await startService(name, { ...env, INVENTORY_URL: inventory!.url });

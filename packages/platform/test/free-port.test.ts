@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../src/testing/process';
+import { freePort, portSlice } from '../src/testing/process';
 
 describe('freePort', () => {
   it('gives ports outside the range the OS hands out for outgoing connections, skipping one that is taken', async () => {
@@ -20,5 +20,13 @@ describe('freePort', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('gives test workers running at once slices of their own, whatever their process ids', () => {
+    // Two files side by side run in workers 1 and 2; their process ids may fall in one slice.
+    expect(portSlice('1', 100)).not.toBe(portSlice('2', 125));
+    expect(portSlice('2', 7)).toBe(portSlice('2', 8));
+    // Outside vitest, the process id picks it.
+    expect(portSlice(undefined, 1)).not.toBe(portSlice(undefined, 2));
   });
 });

@@ -1,9 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@pedidos/platform/logger';
-import { freePort, startEntry, waitReady } from '@pedidos/platform/testing';
-import { ensureWebBuild } from '../../../launcher/src/web-build';
+import { freePort, waitReady } from '@pedidos/platform/testing';
+import { startCompiled } from '../../support/compiled-entry';
 import { useForFile } from '../../support/lifetime';
 import { REPO_ROOT } from '../../support/service-process';
 
@@ -30,14 +29,14 @@ export interface ShopOptions {
 const READY_TIMEOUT_MS = 90_000;
 
 /**
- * `npm start` as a child process (identity, inventory, orders, payments, the payment sandbox and the web server in one process)
+ * `npm start`'s launcher, compiled as production runs it, as a child process (identity, inventory, orders, payments, the payment sandbox and the web server in one process)
  * on free ports and a fresh embedded database; resolves once the web server reports every service
- * ready. Builds web/dist first when it is missing or stale, unless `WEB_DIST_DIR` names another.
+ * ready. It serves web/dist (built by the browser tests' global setup, test/e2e/support/build-web.ts),
+ * unless `WEB_DIST_DIR` names another.
  */
 export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   // A WEB_DIST_DIR set in this process's environment is passed to the launcher and served as it is.
   const webDistDir = opts.env?.WEB_DIST_DIR ?? process.env.WEB_DIST_DIR;
-  if (webDistDir === undefined) ensureWebBuild(createLogger({ level: 'info', service: 'e2e' }));
   const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
   const [orders, inventory, payments, sandbox, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
@@ -58,12 +57,12 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
     LOGIN_RATE_LIMIT_PER_MIN: '10000',
     REGISTER_RATE_LIMIT_PER_MIN: '10000',
     SCRYPT_COST: '12',
-    // The launcher sees only the variables given here (startEntry passes no others).
+    // The launcher sees only the variables given here (a test's child process gets no others).
     ...(webDistDir === undefined ? {} : { WEB_DIST_DIR: webDistDir }),
     ...opts.env,
   };
   const baseUrl = `http://127.0.0.1:${web}`;
-  const launcher = startEntry('launcher/src/main.ts', { name: 'launcher', cwd: REPO_ROOT, env, banner: true });
+  const launcher = startCompiled('launcher/src/main.ts', { name: 'launcher', cwd: REPO_ROOT, env, banner: true });
 
   async function stop(): Promise<number | null> {
     try {

@@ -152,10 +152,17 @@ export async function waitReady(baseUrl: string, child: Pick<TestProcess, 'runni
 // Ports for a child process to bind later. Not one the OS picks (port 0): those come from the
 // range it also gives outgoing connections (32768-60999 on Linux), so any connect() made between
 // the pick and the child's bind, a test's connection to PostgreSQL or RabbitMQ, can take it
-// (EADDRINUSE). These come from below that range, a slice of it per process, so test workers
-// running side by side do not meet either.
+// (EADDRINUSE). These come from below that range, a slice of it per test worker: a port picked
+// here and not yet bound by its child is free to every probe, so two files running side by side
+// must never pick from the same slice. Vitest numbers the workers running at once 1..maxWorkers
+// (VITEST_POOL_ID); outside vitest (the bench) the process id picks the slice.
 const PORT_RANGE = { first: 20_000, slices: 25, size: 500 };
-const slice = PORT_RANGE.first + (process.pid % PORT_RANGE.slices) * PORT_RANGE.size;
+export function portSlice(poolId: string | undefined, pid: number): number {
+  const worker = Number(poolId);
+  const index = Number.isInteger(worker) && worker >= 1 ? (worker - 1) % PORT_RANGE.slices : pid % PORT_RANGE.slices;
+  return PORT_RANGE.first + index * PORT_RANGE.size;
+}
+const slice = portSlice(process.env.VITEST_POOL_ID, process.pid);
 let nextPort = 0;
 
 /** A port nothing listens on right now, outside the range the OS hands out for outgoing connections. */
