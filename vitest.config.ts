@@ -27,6 +27,8 @@ export default defineConfig({
         test: {
           name: 'system',
           include: ['test/system/**/*.test.ts'],
+          // After the component tests, before the outages: one `vitest run` keeps that order too.
+          sequence: { groupOrder: 1 },
           exclude: OUTAGES,
           globalSetup: COMPILE,
           testTimeout: 120_000,
@@ -39,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'outages',
           include: OUTAGES,
+          sequence: { groupOrder: 2 },
           globalSetup: COMPILE,
           fileParallelism: false,
           testTimeout: 120_000,
@@ -52,6 +55,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          sequence: { groupOrder: 3 },
           globalSetup: [...COMPILE, 'test/e2e/support/build-web.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
