@@ -42,21 +42,25 @@ export default defineConfig({
           name: 'outages',
           include: OUTAGES,
           sequence: { groupOrder: 2 },
-          globalSetup: COMPILE,
+          // database-restart runs `npm start`'s launcher too, which serves web/dist.
+          globalSetup: [...COMPILE, 'test/e2e/support/build-web.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },
       {
-        // Debian's chromium against `npm start`'s whole system, a shop of its own per file, two
-        // files at a time: one file alone leaves a core idle while its shop starts.
+        // Debian's chromium against `npm start`'s whole system, each file with shops of its own,
+        // two files at a time: one file alone leaves a core idle while its shop starts.
         extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           sequence: { groupOrder: 3 },
           globalSetup: [...COMPILE, 'test/e2e/support/build-web.ts'],
+          // A page's live update waits for the saga, and two shops and browsers share the cores:
+          // expect.poll's 1 s default is a race, not a limit.
+          expect: { poll: { timeout: 10_000 } },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -33,7 +33,8 @@ function expectProblem(reply: Awaited<ReturnType<typeof raw>>, status: number, w
 }
 
 describe('the web server in npm start', () => {
-  const shop = useShop({ env: { WEB_DIST_DIR: dist } });
+  // The one shop started from the TypeScript sources, as a first `npm start` runs them.
+  const shop = useShop({ env: { WEB_DIST_DIR: dist }, asNpmStart: true });
 
   it('serves index.html to be revalidated each time and hashed assets cached for a year', async () => {
     const index = await fetch(`${shop().baseUrl}/`);

@@ -6,7 +6,7 @@ import { withPostgresStopped } from '../support/postgres-server';
 import { startRealSystem } from '../support/system';
 import { ADMIN, startShop } from '../e2e/support/shop';
 
-// Restarts the machine's PostgreSQL: this file runs alone, like every system test file.
+// Restarts the machine's PostgreSQL: this file runs alone, after the other system tests (the `outages` project).
 const SKUS = ['RESTART-A', 'RESTART-B', 'RESTART-C'];
 const PRODUCTS = SKUS.map((sku, i) => ({ sku, name: `Produto ${sku}`, price: 100 * (i + 1), onHand: 100_000 }));
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitReady } from '@pedidos/platform/testing';
+import { freePort, startEntry, waitReady } from '@pedidos/platform/testing';
 import { startCompiled } from '../../support/compiled-entry';
 import { useForFile } from '../../support/lifetime';
 import { REPO_ROOT } from '../../support/service-process';
@@ -24,12 +24,14 @@ export interface Shop {
 export interface ShopOptions {
   /** Extra or overriding variables for the launcher. */
   env?: Record<string, string>;
+  /** Run the launcher's TypeScript sources under tsx, exactly as `npm start` does, rather than its compiled JavaScript. */
+  asNpmStart?: boolean;
 }
 
 const READY_TIMEOUT_MS = 90_000;
 
 /**
- * `npm start`'s launcher, compiled as production runs it, as a child process (identity, inventory, orders, payments, the payment sandbox and the web server in one process)
+ * `npm start`'s launcher, compiled as production runs it (or as `npm start` runs it, `asNpmStart`), as a child process (identity, inventory, orders, payments, the payment sandbox and the web server in one process)
  * on free ports and a fresh embedded database; resolves once the web server reports every service
  * ready. It serves web/dist (built by the browser tests' global setup, test/e2e/support/build-web.ts),
  * unless `WEB_DIST_DIR` names another.
@@ -62,7 +64,8 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
     ...opts.env,
   };
   const baseUrl = `http://127.0.0.1:${web}`;
-  const launcher = startCompiled('launcher/src/main.ts', { name: 'launcher', cwd: REPO_ROOT, env, banner: true });
+  const launcherOptions = { name: 'launcher', cwd: REPO_ROOT, env, banner: true };
+  const launcher = opts.asNpmStart ? startEntry('launcher/src/main.ts', launcherOptions) : startCompiled('launcher/src/main.ts', launcherOptions);
 
   async function stop(): Promise<number | null> {
     try {
