@@ -19,7 +19,12 @@ export default defineConfig({
       'web/vitest.config.ts',
       {
         extends: true,
-        test: { name: 'components', include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/deploy/**/*.test.ts', 'bench/test/**/*.test.ts'] },
+        test: {
+          name: 'components',
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/deploy/**/*.test.ts', 'bench/test/**/*.test.ts'],
+          // The embedded shape's PGlite instances start from one initialized data directory.
+          globalSetup: ['test/support/pglite-template.ts'],
+        },
       },
       {
         // Whole services as processes, each file on a database and vhost of its own: two at a time.
