@@ -6,6 +6,9 @@ const OUTAGES = ['test/system/broker-outage.test.ts', 'test/system/database-rest
 /** What the system and browser tests start is compiled once before them (test/support/compiled-entry.ts). */
 const COMPILE = ['test/support/compile-entries.ts'];
 
+/** The shops (test/e2e/support/shop.ts) serve web/dist and start from a copy of one initialized data directory. */
+const SHOPS = ['test/e2e/support/build-web.ts', 'test/e2e/support/shop-data-dir.ts'];
+
 // Two cores: two test files at a time. Every integration test talks to the machine's
 // PostgreSQL and RabbitMQ in a database and vhost of its own.
 export default defineConfig({
@@ -48,7 +51,7 @@ export default defineConfig({
           include: OUTAGES,
           sequence: { groupOrder: 2 },
           // database-restart runs `npm start`'s launcher too, which serves web/dist.
-          globalSetup: [...COMPILE, 'test/e2e/support/build-web.ts'],
+          globalSetup: [...COMPILE, ...SHOPS],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -62,7 +65,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           sequence: { groupOrder: 3 },
-          globalSetup: [...COMPILE, 'test/e2e/support/build-web.ts'],
+          globalSetup: [...COMPILE, ...SHOPS],
           // A page's live update waits for the saga, and two shops and browsers share the cores:
           // expect.poll's 1 s default is a race, not a limit.
           expect: { poll: { timeout: 10_000 } },

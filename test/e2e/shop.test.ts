@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminApi, registerCustomer, uniqueProduct, type AdminApi } from './support/api';
 import { screenshot, useBrowser, useVisitors } from './support/browser';
 import { ADMIN, useShop } from './support/shop';
@@ -288,5 +290,13 @@ describe('shopping in the browser', () => {
     await placeOrder(page);
     await screenshot(page, 'order-phone-skus');
     await expectWholeSkus();
+  });
+
+  it("runs on a copy of the run's one initialized data directory, not an initdb of its own", async () => {
+    // The cluster's identifier, which initdb draws anew and a copy keeps: pg_control's first 8 bytes.
+    const clusterId = async (dataDir: string) => (await readFile(join(dataDir, 'global', 'pg_control'))).subarray(0, 8).toString('hex');
+    const initialized = inject('shopDataDir');
+    expect(initialized).toBeDefined();
+    expect(await clusterId(shop().dataDir)).toBe(await clusterId(initialized!));
   });
 });

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { freePort, startEntry, waitReady } from '@pedidos/platform/testing';
 import { startCompiled } from '../../support/compiled-entry';
 import { useForFile } from '../../support/lifetime';
@@ -13,6 +14,8 @@ export interface Shop {
   baseUrl: string;
   /** Each service's own address. */
   urls: { orders: string; inventory: string; payments: string; sandbox: string; identity: string };
+  /** Its embedded database's data directory (removed by stop). */
+  dataDir: string;
   /** Everything the launcher printed so far. */
   output(): string;
   /** Whether the launcher process is still running. */
@@ -32,7 +35,7 @@ const READY_TIMEOUT_MS = 90_000;
 
 /**
  * `npm start`'s launcher, compiled as production runs it (or as `npm start` runs it, `asNpmStart`), as a child process (identity, inventory, orders, payments, the payment sandbox and the web server in one process)
- * on free ports and a fresh embedded database; resolves once the web server reports every service
+ * on free ports and a fresh embedded database (a copy of the run's empty one); resolves once the web server reports every service
  * ready. It serves web/dist (built by the browser tests' global setup, test/e2e/support/build-web.ts),
  * unless `WEB_DIST_DIR` names another.
  */
@@ -40,6 +43,10 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   // A WEB_DIST_DIR set in this process's environment is passed to the launcher and served as it is.
   const webDistDir = opts.env?.WEB_DIST_DIR ?? process.env.WEB_DIST_DIR;
   const dataDir = await mkdtemp(join(tmpdir(), 'pedidos-e2e-'));
+  // A copy of the run's initialized directory (test/e2e/support/shop-data-dir.ts), as the
+  // launcher would have left it after its first start: no initdb for each shop.
+  const initialized = inject('shopDataDir');
+  if (initialized !== undefined) await cp(initialized, dataDir, { recursive: true });
   const [orders, inventory, payments, sandbox, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     DATA_DIR: dataDir,
@@ -87,6 +94,7 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
       orders: `http://127.0.0.1:${orders}`, inventory: `http://127.0.0.1:${inventory}`, payments: `http://127.0.0.1:${payments}`,
       sandbox: `http://127.0.0.1:${sandbox}`, identity: `http://127.0.0.1:${identity}`,
     },
+    dataDir,
     output: () => launcher.output(),
     get running() {
       return launcher.running;
