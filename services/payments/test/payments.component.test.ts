@@ -72,10 +72,22 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     await tell(EXCHANGES.inventory, reserved(orderId));
     return orderId;
   };
+  /** An authorization.succeeded event as the sandbox writes it. */
+  const succeeded = (data: { reference: string; key: string; orderId: string; last4: string }) => ({
+    id: `evt_${randomUUID()}`, type: 'authorization.succeeded', created: Math.floor(Date.now() / 1000), data: { ...data, brand: 'visa' },
+  });
+  /** POSTs `events` as one signed webhook, as the sandbox sends them. */
+  const sendWebhook = (events: object[]) => {
+    const body = JSON.stringify({ events });
+    return app.http.inject({
+      method: 'POST', url: '/api/payments/webhooks/sandbox', payload: body,
+      headers: { 'content-type': 'application/json', 'sandbox-signature': signWebhook(SECRET, body, Math.floor(Date.now() / 1000)) },
+    });
+  };
   const providerHolds = async (orderId: string) => (await providerAuthorizations()).filter((a) => a.orderId === orderId);
   const providerAuthorizations = async () => {
     const reply = await fetch(`${sandboxUrl}/v1/authorizations`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    return ((await reply.json()) as { items: { orderId: string; status: string; amount: number; captured: number; refunded: number }[] }).items;
+    return ((await reply.json()) as { items: { id: string; orderId: string; status: string; amount: number; captured: number; refunded: number }[] }).items;
   };
   const getPayment = async (orderId: string) => (await inject('GET', `/api/payments/${orderId}`)).json();
 
@@ -240,15 +252,8 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
       await paymentEvent(other, 'payment.authorized');
       // Its answer is held for seconds: the authorization stays pending meanwhile.
       const orderId = await authorizedOrder('pm_card_sandbox_timeout');
-      const body = JSON.stringify({
-        id: `evt_${randomUUID()}`, type: 'authorization.succeeded', created: Math.floor(Date.now() / 1000),
-        data: { reference: 'auth_elsewhere', key: `${orderId}:authorize`, orderId: other, brand: 'visa', last4: '0000' },
-      });
-      const reply = await app.http.inject({
-        method: 'POST', url: '/api/payments/webhooks/sandbox', payload: body,
-        headers: { 'content-type': 'application/json', 'sandbox-signature': signWebhook(SECRET, body, Math.floor(Date.now() / 1000)) },
-      });
-      expect(reply.json()).toEqual({ received: true, outcome: 'ignored' });
+      const hook = succeeded({ reference: 'auth_elsewhere', key: `${orderId}:authorize`, orderId: other, last4: '0000' });
+      expect((await sendWebhook([hook])).json()).toEqual({ received: true, outcomes: [{ id: hook.id, outcome: 'ignored' }] });
       // The provider's own answer settles it, once.
       expect((await paymentEvent(orderId, 'payment.authorized')).data).toMatchObject({ payment: { status: 'authorized' } });
       expect(await getPayment(orderId)).toMatchObject({ brand: 'visa', last4: '0077' });
@@ -257,22 +262,46 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     }
   });
 
+  it('applies each event of a webhook carrying several, once, and answers what each did', async () => {
+    sandbox.setWebhookUrl('http://127.0.0.1:9/unreachable');
+    try {
+      // Its answer is held for seconds: the authorization stays pending meanwhile.
+      const orderId = await authorizedOrder('pm_card_sandbox_timeout');
+      const key = `${orderId}:authorize`;
+      // The service calls the provider after its commit: the hold is there moments later.
+      const reference = await eventually(async () => (await providerHolds(orderId))[0]?.id, 5_000, 'the hold at the provider');
+      const hook = succeeded({ reference, key, orderId, last4: '0077' });
+      const elsewhere = succeeded({ reference: 'auth_unknown', key: `${randomUUID()}:authorize`, orderId: randomUUID(), last4: '4242' });
+      const reply = await sendWebhook([hook, elsewhere, hook]);
+      expect(reply.statusCode).toBe(200);
+      expect(reply.json()).toEqual({
+        received: true,
+        outcomes: [{ id: hook.id, outcome: 'applied' }, { id: elsewhere.id, outcome: 'ignored' }, { id: hook.id, outcome: 'ignored' }],
+      });
+      expect((await paymentEvent(orderId, 'payment.authorized')).data).toMatchObject({ payment: { status: 'authorized' } });
+      expect((await getPayment(orderId)).ledger.map((l: { kind: string }) => l.kind)).toEqual(['authorization']);
+    } finally {
+      sandbox.setWebhookUrl(`${paymentsUrl}/api/payments/webhooks/sandbox`);
+    }
+  });
+
   it('refuses a webhook with a bad or old signature and applies nothing', async () => {
-    const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'authorization.succeeded', created: Math.floor(Date.now() / 1000), data: { reference: 'auth_x', key: 'k', orderId: randomUUID(), brand: 'visa', last4: '4242' } });
+    const event = succeeded({ reference: 'auth_x', key: 'k', orderId: randomUUID(), last4: '4242' });
+    const body = JSON.stringify({ events: [event] });
     const send = (signature: string) => app.http.inject({ method: 'POST', url: '/api/payments/webhooks/sandbox', payload: body, headers: { 'content-type': 'application/json', 'sandbox-signature': signature } });
     expect((await send(signWebhook('not-the-secret', body, Math.floor(Date.now() / 1000)))).statusCode).toBe(401);
     expect((await send(signWebhook(SECRET, body, Math.floor(Date.now() / 1000) - 3_600))).statusCode).toBe(401);
     expect((await send('')).statusCode).toBe(401);
     const good = await send(signWebhook(SECRET, body, Math.floor(Date.now() / 1000)));
     expect(good.statusCode).toBe(200);
-    expect(good.json()).toEqual({ received: true, outcome: 'ignored' });
+    expect(good.json()).toEqual({ received: true, outcomes: [{ id: event.id, outcome: 'ignored' }] });
     // Signed, but about an order id no order here can have.
     const odd = body.replace(/"orderId":"[^"]+"/, '"orderId":"order-7"');
     const oddReply = await app.http.inject({
       method: 'POST', url: '/api/payments/webhooks/sandbox', payload: odd,
       headers: { 'content-type': 'application/json', 'sandbox-signature': signWebhook(SECRET, odd, Math.floor(Date.now() / 1000)) },
     });
-    expect(oddReply.json()).toEqual({ received: true, outcome: 'ignored' });
+    expect(oddReply.json()).toEqual({ received: true, outcomes: [{ id: event.id, outcome: 'ignored' }] });
     const unknownProvider = await app.http.inject({ method: 'POST', url: '/api/payments/webhooks/stripe', payload: body, headers: { 'content-type': 'application/json' } });
     expect(unknownProvider.statusCode).toBe(404);
   });

@@ -42,7 +42,8 @@ async function startReceiver(answer: (delivery: number) => number | 'hold' = () 
     server.close(() => resolve());
   }));
   const { port } = server.address() as AddressInfo;
-  const events = () => received.map((r) => JSON.parse(r.body) as { id: string; type: string; data: { reference: string } });
+  // Every event received, request after request: a request carries one or more.
+  const events = () => received.flatMap((r) => (JSON.parse(r.body) as { events: { id: string; type: string; data: { reference: string } }[] }).events);
   return { url: `http://127.0.0.1:${port}/webhooks/sandbox`, received, events };
 }
 
@@ -160,7 +161,7 @@ describe('webhooks', () => {
 
     const delivery = await eventually(async () => receiver.received.find((r) => r.body.includes(pending.reference)), 5000, 'the webhook');
     expect(delivery.headers['content-type']).toBe('application/json');
-    expect(provider.parseWebhook(delivery.headers, delivery.body)).toEqual({
+    expect(provider.parseWebhook(delivery.headers, delivery.body)).toEqual([{
       id: expect.stringMatching(/^evt_/),
       type: 'authorization.succeeded',
       reference: pending.reference,
@@ -168,20 +169,23 @@ describe('webhooks', () => {
       orderId: req.orderId,
       brand: 'visa',
       last4: '3155',
-    });
+    }]);
     expect(await provider.get(req.key)).toMatchObject({ status: 'authorized', reference: pending.reference });
   });
 
-  it('parseWebhook refuses a changed body, a missing signature and a signed body of unknown shape', async () => {
+  it('parseWebhook refuses a changed body, a missing signature and a signed body of unknown shape, an event outside a list and an empty list included', async () => {
     const { provider, receiver } = await start();
     await authorized(provider);
     const delivery = await eventually(async () => receiver.received[0], 5000, 'a webhook');
     expect(() => provider.parseWebhook(delivery.headers, delivery.body.replace('visa', 'amex'))).toThrow(InvalidWebhook);
     expect(() => provider.parseWebhook({ ...delivery.headers, 'sandbox-signature': undefined }, delivery.body)).toThrow(InvalidWebhook);
-    const odd = JSON.stringify({ id: 'evt_1', type: 'authorization.succeeded', data: { reference: 'auth_1' } });
-    const headers = { 'sandbox-signature': signWebhook(SECRET, odd, Math.floor(Date.now() / 1000)) };
-    expect(() => provider.parseWebhook(headers, odd)).toThrow(/not a known sandbox event/);
-    expect(() => provider.parseWebhook(headers, 'not json')).toThrow(InvalidWebhook);
+    const signed = (body: string) => ({ 'sandbox-signature': signWebhook(SECRET, body, Math.floor(Date.now() / 1000)) });
+    const odd = JSON.stringify({ events: [{ id: 'evt_1', type: 'authorization.succeeded', data: { reference: 'auth_1' } }] });
+    const [good] = (JSON.parse(delivery.body) as { events: unknown[] }).events;
+    for (const body of [odd, JSON.stringify(good), JSON.stringify({ events: [] })]) {
+      expect(() => provider.parseWebhook(signed(body), body)).toThrow(/not a list of known sandbox events/);
+    }
+    expect(() => provider.parseWebhook(signed('not json'), 'not json')).toThrow(InvalidWebhook);
   });
 
   it('a receiver answering 500 twice then 200 gets the same event three times', async () => {
@@ -193,7 +197,7 @@ describe('webhooks', () => {
     }, 5000, 'delivery');
     expect(record!.attempts.map((a) => ('status' in a ? a.status : a.error))).toEqual([500, 500, 200]);
     expect(receiver.events().map((e) => e.id)).toEqual([record!.event.id, record!.event.id, record!.event.id]);
-    for (const r of receiver.received) expect(provider.parseWebhook(r.headers, r.body).id).toBe(record!.event.id);
+    for (const r of receiver.received) expect(provider.parseWebhook(r.headers, r.body).map((e) => e.id)).toEqual([record!.event.id]);
   });
 
   it('a receiver that never answers 2xx gets every retry, then the event is marked failed', async () => {
@@ -240,7 +244,22 @@ describe('webhooks', () => {
     await eventually(async () => receiver.received.length >= 3 || undefined, 5000, 'three copies');
     expect((await api(`/v1/events/${record!.event.id}/redeliver`, { method: 'POST' })).status).toBe(202);
     await eventually(async () => receiver.received.length >= 4 || undefined, 5000, 'a fourth copy');
-    expect(receiver.received.map((r) => provider.parseWebhook(r.headers, r.body).id)).toEqual(Array(4).fill(record!.event.id));
+    expect(receiver.received.flatMap((r) => provider.parseWebhook(r.headers, r.body).map((e) => e.id))).toEqual(Array(4).fill(record!.event.id));
+  });
+
+  it('sends the events due together in one signed request, and each of them again when it is not answered 2xx', async () => {
+    const { provider, receiver, deliveries } = await start({ answer: (n) => (n === 1 ? 500 : 200), sandbox: { webhookBatchMs: 200 } });
+    const references = await Promise.all(Array.from({ length: 5 }, () => authorized(provider)));
+    const records = await eventually(async () => {
+      const items = await deliveries();
+      return items.length === 5 && items.every((d) => d.delivered) ? items : undefined;
+    }, 5000, 'five events delivered');
+    // The five went together, twice: refused once, then answered 200.
+    expect(receiver.received).toHaveLength(2);
+    const ids = records.map((d) => d.event.id).sort();
+    for (const r of receiver.received) expect(provider.parseWebhook(r.headers, r.body).map((e) => e.id).sort()).toEqual(ids);
+    for (const record of records) expect(record.attempts.map((a) => ('status' in a ? a.status : a.error))).toEqual([500, 200]);
+    expect(records.map((d) => d.event.data.reference).sort()).toEqual(references.sort());
   });
 
   it('a receiver holding one delivery does not hold up the next event', async () => {

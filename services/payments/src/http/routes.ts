@@ -61,26 +61,34 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
     hooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, (body as Buffer).toString('utf8')));
 
     hooks.post('/api/payments/webhooks/:provider', {
+      // A provider sends up to a hundred events a request (the sandbox's are ~300 bytes each).
+      bodyLimit: 256 * 1024,
       schema: {
         tags: ['webhooks'], summary: "The payment provider's asynchronous outcomes",
-        description: 'Signed by the provider (`Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`); a bad or older than 5 minutes signature is a 401. Each event is applied once, however often and in whatever order it arrives.',
+        description: 'Signed by the provider (`Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`); a bad or older than 5 minutes signature is a 401 and nothing in it is applied. The sandbox sends `{ "events": [...] }`, one or more events a request. Each event is applied once, however often and in whatever order it arrives; the answer is 200 once every event in the request is recorded, with what each did.',
         params: WebhookParams,
-        body: Type.String({ description: 'the event, as JSON' }),
+        body: Type.String({ description: 'the events, as JSON' }),
         response: {
-          200: Type.Object({ received: Type.Boolean(), outcome: Type.Union([Type.Literal('applied'), Type.Literal('ignored')]) }),
+          200: Type.Object({
+            received: Type.Boolean(),
+            outcomes: Type.Array(Type.Object({ id: Type.String(), outcome: Type.Union([Type.Literal('applied'), Type.Literal('ignored')]) })),
+          }),
           ...paymentErrors.responses(400, 'WEBHOOK.UNKNOWN_PROVIDER', 'WEBHOOK.INVALID_SIGNATURE'),
         },
       },
     }, async (request) => {
       if (request.params.provider !== provider.name) throw new DomainError('WEBHOOK.UNKNOWN_PROVIDER', `No payment provider is called ${request.params.provider}.`);
-      let hook;
+      let hooks;
       try {
-        hook = provider.parseWebhook(request.headers, request.body);
+        hooks = provider.parseWebhook(request.headers, request.body);
       } catch (error) {
         if (error instanceof InvalidWebhook) throw new DomainError('WEBHOOK.INVALID_SIGNATURE', error.message);
         throw error;
       }
-      return { received: true, outcome: await service.onWebhook(hook) };
+      // Side by side: the authorizations' outcomes join one group commit. One that fails fails the
+      // request, and the provider sends it all again: the ones applied already are ignored then.
+      const outcomes = await Promise.all(hooks.map(async (hook) => ({ id: hook.id, outcome: await service.onWebhook(hook) })));
+      return { received: true, outcomes };
     });
   });
 };

@@ -17,8 +17,11 @@ export interface PaymentProvider {
   refund(request: { key: string; reference: string; amount: number }): Promise<OperationResult>;
   /** The authorization made with idempotency key `key`, as the provider knows it now; null if it never arrived. */
   get(key: string): Promise<Authorization | null>;
-  /** Checks a webhook's signature and age and reads it; throws `InvalidWebhook` otherwise. */
-  parseWebhook(headers: Record<string, string | string[] | undefined>, rawBody: string): WebhookEvent;
+  /**
+   * Checks a webhook's signature and age and reads the events it carries (one at Stripe, several
+   * at Adyen); throws `InvalidWebhook` otherwise.
+   */
+  parseWebhook(headers: Record<string, string | string[] | undefined>, rawBody: string): WebhookEvent[];
 }
 
 export interface AuthorizeRequest {

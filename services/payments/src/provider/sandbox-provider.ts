@@ -56,7 +56,8 @@ const SandboxEvent = Type.Union([
 const Authorizations = Compile(SandboxAuthorization);
 const Operations = Compile(SandboxOperation);
 const Problems = Compile(SandboxProblem);
-const Events = Compile(SandboxEvent);
+// Several events to a request, as Adyen sends them (a Stripe webhook carries one).
+const Webhooks = Compile(Type.Object({ events: Type.Array(SandboxEvent, { minItems: 1 }) }));
 
 export interface SandboxProviderOptions {
   /** The sandbox's base URL, e.g. `http://127.0.0.1:5009`. */
@@ -152,11 +153,11 @@ export function createSandboxProvider(opts: SandboxProviderOptions): PaymentProv
       } catch {
         throw new InvalidWebhook('webhook body is not JSON');
       }
-      if (!Events.Check(parsed)) {
-        const first = Events.Errors(parsed)[0];
-        throw new InvalidWebhook(`webhook body is not a known sandbox event (at "${first?.instancePath || '/'}": ${first?.message ?? 'no match'})`);
+      if (!Webhooks.Check(parsed)) {
+        const first = Webhooks.Errors(parsed)[0];
+        throw new InvalidWebhook(`webhook body is not a list of known sandbox events (at "${first?.instancePath || '/'}": ${first?.message ?? 'no match'})`);
       }
-      return toWebhookEvent(parsed);
+      return parsed.events.map(toWebhookEvent);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * A simulated card provider, shaped like Stripe's: idempotency keys on every write, holds that are
- * captured, voided or refunded, and signed webhooks delivered at least once. It is a simulator:
+ * captured, voided or refunded, and signed webhooks delivered at least once, several events to a
+ * request as Adyen sends them (`{ "events": [...] }`). It is a simulator:
  * all state lives in memory and is gone when the process ends. The test cards (cards.ts) choose
  * the outcome, including a slow answer and one told only by webhook.
  */
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   asyncDelayMs?: number;
   /** How long after the change its webhook is first sent (real providers send events after the API's answer). */
   webhookDelayMs?: number;
+  /** How long an event due to be sent waits for others to go in the same request; 50 ms by default. */
+  webhookBatchMs?: number;
   /** How many authorizations, idempotency keys and events it remembers, the newest first; 20,000 by default. */
   remember?: number;
   /** The waits before each retry of a webhook not answered 2xx; when spent, the delivery is marked failed. */
@@ -79,7 +82,13 @@ export interface EventDeliveries {
   failed: boolean;
 }
 
+/** An event as kept for sending: its JSON, serialized once. */
+type Delivery = EventDeliveries & { body: string };
+
 const DELIVERY_TIMEOUT_MS = 5000;
+
+/** The most events one webhook request carries. */
+export const WEBHOOK_BATCH_MAX = 100;
 
 /** An answer with a stable `code`, as the provider's clients see it. */
 class SandboxError extends Error {
@@ -104,7 +113,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
 const isAuthorization = (result: SandboxAuthorization | SandboxOperation): result is SandboxAuthorization => 'status' in result;
 
 export function createSandbox(opts: SandboxOptions) {
-  const { webhookSecret, slowMs = 15_000, asyncDelayMs = 300, webhookDelayMs = 200, webhookRetryMs = [200, 1000, 5000, 15_000] } = opts;
+  const {
+    webhookSecret, slowMs = 15_000, asyncDelayMs = 300, webhookDelayMs = 200, webhookBatchMs = 50, webhookRetryMs = [200, 1000, 5000, 15_000],
+  } = opts;
   let webhookUrl = opts.webhookUrl;
 
   // Bounded (lru-cache): `npm start` may run for days, and a simulator need not remember it all.
@@ -112,12 +123,12 @@ export function createSandbox(opts: SandboxOptions) {
   const authorizations = remembered<SandboxAuthorization>();
   /** One namespace for every key, as at Stripe: the fingerprint names the endpoint and the body. */
   const requests = remembered<{ fingerprint: string; result: SandboxAuthorization | SandboxOperation }>();
-  const deliveries = remembered<EventDeliveries & { body: string }>();
+  const deliveries = remembered<Delivery>();
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<unknown>>();
   const closing = new AbortController();
   let closed: Promise<void> | undefined;
-  // undici's client rather than fetch, for the CPU: a webhook per change is most of the sandbox's work.
+  // undici's client rather than fetch, for the CPU: webhooks are most of the sandbox's work.
   const senders = new Agent({ headersTimeout: DELIVERY_TIMEOUT_MS, bodyTimeout: DELIVERY_TIMEOUT_MS });
 
   const app = Fastify({
@@ -172,45 +183,65 @@ export function createSandbox(opts: SandboxOptions) {
 
   // --- webhooks ---
 
-  async function send(delivery: EventDeliveries & { body: string }, url: string): Promise<boolean> {
+  /** Sends `batch` in one request; every event in it records the attempt, and is delivered when it is answered 2xx. */
+  async function send(batch: Delivery[], url: string): Promise<boolean> {
     const at = new Date().toISOString();
+    // Each event was serialized once, when it happened: every attempt signs and sends the same bytes.
+    const body = `{"events":[${batch.map((delivery) => delivery.body).join(',')}]}`;
+    let attempt: DeliveryAttempt;
     try {
       const response = await request(url, {
         dispatcher: senders,
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(webhookSecret, delivery.body, nowS()) },
-        body: delivery.body,
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(webhookSecret, body, nowS()) },
+        body,
         signal: closing.signal,
       });
       await response.body.dump();
-      delivery.attempts.push({ at, status: response.statusCode });
-      if (response.statusCode < 200 || response.statusCode > 299) return false;
-      delivery.delivered = true;
-      delivery.failed = false;
-      return true;
+      attempt = { at, status: response.statusCode };
     } catch (error) {
-      delivery.attempts.push({ at, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-      return false;
+      attempt = { at, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
+    const ok = 'status' in attempt && attempt.status >= 200 && attempt.status <= 299;
+    for (const delivery of batch) {
+      delivery.attempts.push(attempt);
+      if (ok) Object.assign(delivery, { delivered: true, failed: false });
+    }
+    return ok;
+  }
+
+  /** Events due to be sent, each with the number of its next retry; sent together after `webhookBatchMs`. */
+  let due: { delivery: Delivery; retry: number }[] = [];
+
+  function queue(delivery: Delivery, retry: number): void {
+    if (due.push({ delivery, retry }) === 1) later(webhookBatchMs, flush);
   }
 
   /**
-   * At least once: each delivery runs on its own, so a slow receiver of one event holds up no
-   * other. Each attempt goes to the URL set at that moment.
+   * At least once: a request not answered 2xx is sent again, each of its events with the next
+   * retry's wait, in whatever request is due then. Requests run side by side, so a slow answer
+   * holds up no other. Each attempt goes to the URL set at that moment.
    */
-  function deliver(delivery: EventDeliveries & { body: string }, retry = 0): void {
+  function flush(): void {
     const url = webhookUrl;
+    const sending = due;
+    due = [];
     if (!url) return;
-    track(send(delivery, url).then((ok) => {
-      if (ok || closing.signal.aborted) return;
-      const delay = webhookRetryMs[retry];
-      if (delay === undefined) {
-        delivery.failed = true;
-        log.warn({ event: delivery.event.id, type: delivery.event.type, attempts: delivery.attempts.length }, 'webhook delivery failed; retries spent');
-        return;
-      }
-      later(delay, () => deliver(delivery, retry + 1));
-    }));
+    for (let i = 0; i < sending.length; i += WEBHOOK_BATCH_MAX) {
+      const batch = sending.slice(i, i + WEBHOOK_BATCH_MAX);
+      track(send(batch.map(({ delivery }) => delivery), url).then((ok) => {
+        if (ok || closing.signal.aborted) return;
+        for (const { delivery, retry } of batch) {
+          const delay = webhookRetryMs[retry];
+          if (delay === undefined) {
+            delivery.failed = true;
+            log.warn({ event: delivery.event.id, type: delivery.event.type, attempts: delivery.attempts.length }, 'webhook delivery failed; retries spent');
+          } else {
+            later(delay, () => queue(delivery, retry + 1));
+          }
+        }
+      }));
+    }
   }
 
   function emit(type: SandboxEventType, authorization: SandboxAuthorization, details: Record<string, unknown>): void {
@@ -220,11 +251,10 @@ export function createSandbox(opts: SandboxOptions) {
       created: nowS(),
       data: { reference: authorization.id, key: authorization.key, orderId: authorization.orderId, ...details },
     };
-    // Serialized once: every attempt signs and sends the same bytes.
     const delivery = { event, attempts: [], delivered: false, failed: false, body: JSON.stringify(event) };
     deliveries.set(event.id, delivery);
     // As at a real provider, the event follows the API's answer rather than racing it.
-    later(webhookDelayMs, () => deliver(delivery));
+    later(webhookDelayMs, () => queue(delivery, 0));
   }
 
   // --- authorizations and operations ---
@@ -379,6 +409,7 @@ export function createSandbox(opts: SandboxOptions) {
   }));
 
   // A test knob: duplicates, and (redelivering an older event after a newer one) events out of order.
+  // Each copy goes alone, in a request of its own.
   app.post('/v1/events/:id/redeliver', {
     schema: { params: IdParams, body: RedeliverBody },
     // Fastify validates a missing body as `undefined`; here no body means "once".
@@ -392,7 +423,7 @@ export function createSandbox(opts: SandboxOptions) {
     if (!url) throw new SandboxError(409, 'no_webhook_url', 'The sandbox has no webhook URL to deliver to.');
     const times = request.body.times ?? 1;
     track((async () => {
-      for (let i = 0; i < times && !closing.signal.aborted; i++) await send(delivery, url);
+      for (let i = 0; i < times && !closing.signal.aborted; i++) await send([delivery], url);
     })());
     return reply.code(202).send({ id: delivery.event.id, times });
   });
