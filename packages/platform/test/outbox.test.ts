@@ -314,3 +314,38 @@ describe.each(['pglite', 'postgres'] as const)('transactional outbox on %s', (ki
     }
   });
 });
+
+describe('transactional outbox on PostgreSQL, with published rows waiting for vacuum', () => {
+  it('claims the due rows through its seq index, not by visiting every dead row', async () => {
+    const testDb = await createTestDatabase('postgres');
+    // The relay's own connections: a backend reports its statistics when it ends.
+    const relayDb = await openDatabase({ url: testDb.url!, poolSize: 2 });
+    const bus = createInProcessBus();
+    const received: string[] = [];
+    try {
+      await migrate(testDb.database, { schema: 'outbox_test', migrationsFolder });
+      await bus.subscribe({ queue: 'outbox-test', bindings: [{ exchange: EXCHANGE, routingKey: '#' }], handler: async (e) => void received.push(e.id) });
+      const { enqueue, relay } = createOutbox({ db: relayDb.db, table: outbox, bus, pollIntervalMs: 20, batchSize: 50 });
+      relay.start();
+      // Each batch is published and deleted before the next is enqueued: its dead rows stay behind.
+      for (let batch = 0; batch < 20; batch++) {
+        const events = Array.from({ length: 50 }, (_, n) => event(batch * 50 + n));
+        await relayDb.db.transaction((tx) => enqueue(tx, EXCHANGE, events));
+        relay.kick();
+        await expect.poll(() => received.length, POLL).toBe((batch + 1) * 50);
+      }
+      await relay.stop();
+      await relayDb.close();
+      const { rows } = await testDb.database.db.execute(
+        sql`select indexrelname as index, idx_scan as scans from pg_stat_user_indexes where schemaname = 'outbox_test' and relname = 'outbox'`,
+      );
+      const scans = Object.fromEntries((rows as { index: string; scans: string }[]).map((r) => [r.index, Number(r.scans)]));
+      // Every claim walked the seq index in order, skipping the entries already known dead.
+      expect(scans.outbox_seq_idx).toBeGreaterThanOrEqual(20);
+    } finally {
+      await bus.close();
+      await relayDb.close().catch(() => undefined);
+      await testDb.drop();
+    }
+  });
+});

@@ -23,7 +23,12 @@ export function outboxTable(schema: PgSchema) {
       nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
       lastError: text('last_error'),
     },
-    (t) => [index('outbox_next_attempt_at_idx').on(t.nextAttemptAt)],
+    // The relay claims the oldest due rows by `seq`. A row is inserted, leased and deleted within
+    // moments, and its dead versions stay until vacuum: an index scan on `seq` skips them once
+    // marked dead, where the bitmap scan an index on `next_attempt_at` got visited every dead
+    // row's page on every claim (15 ms a claim after 40,000 orders, the database's largest cost).
+    // With `next_attempt_at` in no index, the lease's update adds no index entries either.
+    (t) => [index('outbox_seq_idx').on(t.seq)],
   );
 }
 
