@@ -1,2 +1,2 @@
-DROP INDEX "inventory"."outbox_next_attempt_at_idx";--> statement-breakpoint
-CREATE INDEX "outbox_seq_idx" ON "inventory"."outbox" USING btree ("seq");
+DROP INDEX IF EXISTS "inventory"."outbox_next_attempt_at_idx";--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "outbox_seq_idx" ON "inventory"."outbox" USING btree ("seq");

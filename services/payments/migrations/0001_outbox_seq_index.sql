@@ -1,2 +1,2 @@
-DROP INDEX "payments"."outbox_next_attempt_at_idx";--> statement-breakpoint
-CREATE INDEX "outbox_seq_idx" ON "payments"."outbox" USING btree ("seq");
+DROP INDEX IF EXISTS "payments"."outbox_next_attempt_at_idx";--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "outbox_seq_idx" ON "payments"."outbox" USING btree ("seq");

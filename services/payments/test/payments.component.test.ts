@@ -34,7 +34,9 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     sandboxUrl = await sandbox.listen(0, '127.0.0.1');
     const config = loadConfig({
       OUTBOX_POLL_MS: '100', PAYMENT_PROVIDER_URL: sandboxUrl, PAYMENT_PROVIDER_API_KEY: API_KEY, PAYMENT_WEBHOOK_SECRET: SECRET,
-      PROVIDER_TIMEOUT_MS: '500', RECONCILE_AFTER_MS: '700', RECONCILE_INTERVAL_MS: '100', ...issuer.env,
+      // The reconciler asks about an unanswered operation 3 s after it starts: long enough for a
+      // test to send a webhook about it first, short enough for the reconciler's own test.
+      PROVIDER_TIMEOUT_MS: '500', RECONCILE_AFTER_MS: '3000', RECONCILE_INTERVAL_MS: '100', ...issuer.env,
     }, paymentsConfigSpec);
     app = await buildPayments({ ...adapters, config });
     await app.start();

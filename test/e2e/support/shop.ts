@@ -46,7 +46,10 @@ export async function startShop(opts: ShopOptions = {}): Promise<Shop> {
   // A copy of the run's initialized directory (test/e2e/support/shop-data-dir.ts), as the
   // launcher would have left it after its first start: no initdb for each shop.
   const initialized = inject('shopDataDir');
-  if (initialized !== undefined) await cp(initialized, dataDir, { recursive: true });
+  if (initialized !== undefined) await cp(initialized, dataDir, { recursive: true }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const [orders, inventory, payments, sandbox, identity, web] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     DATA_DIR: dataDir,

@@ -56,8 +56,9 @@ const SandboxEvent = Type.Union([
 const Authorizations = Compile(SandboxAuthorization);
 const Operations = Compile(SandboxOperation);
 const Problems = Compile(SandboxProblem);
-// Several events to a request, as Adyen sends them (a Stripe webhook carries one).
-const Webhooks = Compile(Type.Object({ events: Type.Array(SandboxEvent, { minItems: 1 }) }));
+// Several events to a request, as Adyen sends them; or one alone, as Stripe sends them and as the
+// sandbox did before, so that the payments service may be upgraded before the sandbox.
+const Webhooks = Compile(Type.Union([Type.Object({ events: Type.Array(SandboxEvent, { minItems: 1 }) }), SandboxEvent]));
 
 export interface SandboxProviderOptions {
   /** The sandbox's base URL, e.g. `http://127.0.0.1:5009`. */
@@ -155,9 +156,9 @@ export function createSandboxProvider(opts: SandboxProviderOptions): PaymentProv
       }
       if (!Webhooks.Check(parsed)) {
         const first = Webhooks.Errors(parsed)[0];
-        throw new InvalidWebhook(`webhook body is not a list of known sandbox events (at "${first?.instancePath || '/'}": ${first?.message ?? 'no match'})`);
+        throw new InvalidWebhook(`webhook body is neither a known sandbox event nor a list of them (at "${first?.instancePath || '/'}": ${first?.message ?? 'no match'})`);
       }
-      return parsed.events.map(toWebhookEvent);
+      return 'events' in parsed ? parsed.events.map(toWebhookEvent) : [toWebhookEvent(parsed)];
     },
   };
 }

@@ -218,17 +218,20 @@ export function createSandbox(opts: SandboxOptions) {
   }
 
   /**
-   * At least once: a request not answered 2xx is sent again, each of its events with the next
-   * retry's wait, in whatever request is due then. Requests run side by side, so a slow answer
-   * holds up no other. Each attempt goes to the URL set at that moment.
+   * At least once: a request not answered 2xx is sent again, each of its events after the next
+   * retry's wait, and then alone, so that an event the receiver cannot take fails by itself
+   * instead of taking new events with it. Requests run side by side, so a slow answer holds up
+   * no other. Each attempt goes to the URL set at that moment.
    */
   function flush(): void {
     const url = webhookUrl;
     const sending = due;
     due = [];
     if (!url) return;
-    for (let i = 0; i < sending.length; i += WEBHOOK_BATCH_MAX) {
-      const batch = sending.slice(i, i + WEBHOOK_BATCH_MAX);
+    const fresh = sending.filter(({ retry }) => retry === 0);
+    const batches = sending.filter(({ retry }) => retry > 0).map((retried) => [retried]);
+    for (let i = 0; i < fresh.length; i += WEBHOOK_BATCH_MAX) batches.push(fresh.slice(i, i + WEBHOOK_BATCH_MAX));
+    for (const batch of batches) {
       track(send(batch.map(({ delivery }) => delivery), url).then((ok) => {
         if (ok || closing.signal.aborted) return;
         for (const { delivery, retry } of batch) {
