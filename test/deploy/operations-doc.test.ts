@@ -26,7 +26,7 @@ const K8S_DIR = join(REPO_ROOT, 'deploy/k8s');
 /** Series Prometheus adds to every scrape target itself, and the labels it attaches to them. */
 const PROMETHEUS_OWN = { metrics: new Set(['up']), labels: new Set(['job', 'instance']) };
 /** Snake-case names the document uses that are PostgreSQL's, not the system's. */
-const POSTGRES_SETTINGS = new Set(['max_connections']);
+const POSTGRES_SETTINGS = new Set(['autovacuum_naptime', 'max_connections']);
 
 const doc = readFileSync(join(REPO_ROOT, DOC), 'utf8');
 const parts = markdownParts(doc);

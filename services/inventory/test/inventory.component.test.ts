@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, storageOptions, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { buildInventory } from '../src/app';
@@ -56,6 +56,10 @@ describe.each(SHAPES)('inventory service (%s shape)', (shape) => {
   const product = async (sku: string) => (await inject('GET', `/api/products/${sku}`)).json();
   const publishOrderEvent = (event: ReturnType<typeof cloudEvent>) => adapters.bus.publish(EXCHANGES.orders, [event]);
   const answerTo = (orderId: string, type: string) => probe.next((e) => e.type === type && (e.data as { orderId: string }).orderId === orderId);
+
+  it('has its outbox vacuumed after a fixed number of dead rows, not once a fifth of the table is dead', async () => {
+    expect(await storageOptions(adapters.database, 'inventory')).toEqual({ outbox: ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000'] });
+  });
 
   it('creates a product, announces it, and refuses the same SKU twice', async () => {
     const created = await inject('POST', '/api/products', { sku: 'CAFE-1KG', name: 'Café em grãos 1 kg', price: 4990, onHand: 10 });

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, type CloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { SHAPES, ackCounter, createTestIssuer, eventProbe, openTestAdapters, storageOptions, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { traceIdOf } from '@pedidos/platform/trace';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import type { Order } from '@pedidos/contracts/orders';
@@ -75,6 +75,10 @@ describe.each(SHAPES)('orders service (%s shape)', (shape) => {
   };
   // Whatever earlier tests left, a write shows as a new newest order.
   const newestId = async (): Promise<string | undefined> => (await inject('GET', '/api/orders?limit=1')).json().items[0]?.id;
+
+  it('has its outbox and orders vacuumed after a fixed number of dead rows, not once a fifth of the table is dead', async () => {
+    expect(await storageOptions(adapters.database, 'orders')).toEqual({ outbox: ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000'], orders: ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=10000'] });
+  });
 
   it('orders placed at once are each answered on their own: accepted with its own number, refused, or the same order again for a repeated Idempotency-Key', async () => {
     const key = { 'idempotency-key': `together-${adapters.shape}` };

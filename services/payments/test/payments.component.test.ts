@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXCHANGES, SOURCES } from '@pedidos/contracts/events';
 import { loadConfig } from '@pedidos/platform/config';
 import { cloudEvent, createOutbox, type CloudEvent } from '@pedidos/platform/messaging';
-import { SHAPES, ackCounter, createTestIssuer, eventProbe, eventually, openTestAdapters, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
+import { SHAPES, ackCounter, createTestIssuer, eventProbe, eventually, openTestAdapters, storageOptions, type TestAdapters, type TestIssuer } from '@pedidos/platform/testing';
 import { buildPayments } from '../src/app';
 import { paymentsConfigSpec } from '../src/config';
 import { outbox as outboxTable } from '../src/db/schema';
@@ -92,6 +92,10 @@ describe.each(SHAPES)('payments service (%s shape)', (shape) => {
     return ((await reply.json()) as { items: { id: string; orderId: string; status: string; amount: number; captured: number; refunded: number }[] }).items;
   };
   const getPayment = async (orderId: string) => (await inject('GET', `/api/payments/${orderId}`)).json();
+
+  it('has its outbox, payments and operations vacuumed after a fixed number of dead rows, not once a fifth of the table is dead', async () => {
+    expect(await storageOptions(adapters.database, 'payments')).toEqual({ outbox: ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=5000'], payments: ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=10000'], operations: ['autovacuum_vacuum_scale_factor=0', 'autovacuum_vacuum_threshold=10000'] });
+  });
 
   it('authorizes once the order is known and its stock reserved, and tells the order', async () => {
     const orderId = await authorizedOrder('pm_card_visa');

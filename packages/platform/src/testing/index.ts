@@ -1,4 +1,4 @@
-export { createTestDatabase, writePgliteTemplate, type TestDatabase } from './postgres';
+export { createTestDatabase, storageOptions, writePgliteTemplate, type TestDatabase } from './postgres';
 export { createTestVhost, type TestVhost } from './rabbitmq';
 export * from './shapes';
 export { badTokens, createTestIssuer, type TestIssuer, type TokenClaims } from './issuer';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../db';
@@ -95,6 +96,14 @@ export async function createTestDatabase(kind: 'postgres' | 'pglite', opts: { na
       await withAdmin(adminUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`));
     },
   };
+}
+
+/** The storage options (`ALTER TABLE ... SET (...)`) of each table of `schema` that has any, by table name. */
+export async function storageOptions(database: Database, schema: string): Promise<Record<string, string[]>> {
+  const { rows } = await database.db.execute(sql`
+    SELECT c.relname AS name, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${schema} AND c.relkind = 'r' AND c.reloptions IS NOT NULL`);
+  return Object.fromEntries((rows as { name: string; options: string[] }[]).map((r) => [r.name, [...r.options].sort()]));
 }
 
 async function withAdmin(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
