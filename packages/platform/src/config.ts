@@ -188,6 +188,8 @@ export const commonConfigSpec = {
   NODE_ENV: oneOf(['development', 'production', 'test'], 'development'),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  /** Connections each process may open to DATABASE_URL's PostgreSQL (replicas × workers × this, per service, against max_connections). */
+  DATABASE_POOL_SIZE: int({ min: 1, max: 100, default: 10 }),
   RABBITMQ_URL: optional(url(['amqp:', 'amqps:'])),
   DATA_DIR: string('./data'),
   CORS_ORIGINS: originList([]),

@@ -43,7 +43,7 @@ function reason(error: unknown): string {
 export async function openDatabaseFor(config: CommonConfig, log: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
     const host = new URL(config.DATABASE_URL).host;
-    const database = await openDatabase({ url: config.DATABASE_URL });
+    const database = await openDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
     try {
       await database.ping();
     } catch (error) {

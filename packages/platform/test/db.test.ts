@@ -6,7 +6,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commonConfigSpec, loadConfig } from '../src/config';
 import { migrate, openDatabase, type Database, type Db } from '../src/db';
+import { driverOf } from '../src/db/open-database';
+import { createLogger } from '../src/logger';
+import { openDatabaseFor } from '../src/runtime';
 import { createTestDatabase, type TestDatabase } from '../src/testing/postgres';
 import { startTcpProxy } from '../src/testing/tcp-proxy';
 import { serializeError } from '../src/error-summary';
@@ -144,6 +148,20 @@ describe('database on postgres', () => {
       proxy.heal();
       await database.close();
       await proxy.close();
+      await testDb.drop();
+    }
+  });
+
+  it('opens a service\'s pool with DATABASE_POOL_SIZE connections at most', async () => {
+    const testDb = await createTestDatabase('postgres');
+    const config = loadConfig({ DATABASE_URL: testDb.url!, DATABASE_POOL_SIZE: '2' }, commonConfigSpec);
+    const database = await openDatabaseFor(config, createLogger({ level: 'silent', service: 'test' }));
+    try {
+      await Promise.all(Array.from({ length: 6 }, () => database.db.execute(sql`select pg_sleep(0.05)`)));
+      const driver = driverOf.get(database);
+      expect(driver && 'pool' in driver ? driver.pool.totalCount : undefined).toBe(2);
+    } finally {
+      await database.close();
       await testDb.drop();
     }
   });
