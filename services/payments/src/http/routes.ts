@@ -86,7 +86,8 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{
         throw error;
       }
       // Side by side: the authorizations' outcomes join one group commit. One that fails fails the
-      // request, and the provider sends it all again: the ones applied already are ignored then.
+      // request; the sandbox sends each of its events again alone, and the ones applied already
+      // are ignored then.
       const outcomes = await Promise.all(hooks.map(async (hook) => ({ id: hook.id, outcome: await service.onWebhook(hook) })));
       return { received: true, outcomes };
     });

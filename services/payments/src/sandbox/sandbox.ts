@@ -88,7 +88,7 @@ type Delivery = EventDeliveries & { body: string };
 const DELIVERY_TIMEOUT_MS = 5000;
 
 /** The most events one webhook request carries. */
-export const WEBHOOK_BATCH_MAX = 100;
+const WEBHOOK_BATCH_MAX = 100;
 
 /** An answer with a stable `code`, as the provider's clients see it. */
 class SandboxError extends Error {
